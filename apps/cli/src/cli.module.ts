@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { BeatCommand, BeatStartCommand, BeatStopCommand } from './commands/beat.command';
+import { UpCommand } from './commands/up.command';
+import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands/worker.command';
+
+/** Commands only: each command boots the application context it needs. */
+@Module({
+  providers: [
+    WorkerCommand,
+    WorkerStartCommand,
+    WorkerStopCommand,
+    BeatCommand,
+    BeatStartCommand,
+    BeatStopCommand,
+    UpCommand,
+  ],
+})
+export class CliModule {}

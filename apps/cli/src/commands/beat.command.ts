@@ -1,0 +1,36 @@
+import { Command, CommandRunner, SubCommand } from 'nest-commander';
+import { BeatRunner } from '@brain/tasks';
+import { runBeat } from '../../../worker/src/run-beat';
+import { runCommand } from '../cli-error';
+import { ensureRedisUrl } from '../redis-target';
+import { withControlApp } from '../with-control-app';
+
+@SubCommand({ name: 'start', description: 'Register the declared schedules and run beat until SIGTERM or `beat stop`' })
+export class BeatStartCommand extends CommandRunner {
+  async run(): Promise<void> {
+    await runCommand(async () => {
+      ensureRedisUrl();
+      return runBeat();
+    });
+  }
+}
+
+@SubCommand({ name: 'stop', description: 'Stop every beat process and periodic firing' })
+export class BeatStopCommand extends CommandRunner {
+  async run(): Promise<void> {
+    await runCommand(() =>
+      withControlApp(async (app) => {
+        const removed = await app.get(BeatRunner).requestStopAll();
+        process.stdout.write(`beat stopped; ${removed.length} schedule(s) removed\n`);
+        return 0;
+      }),
+    );
+  }
+}
+
+@Command({ name: 'beat', description: 'Beat scheduler: start, stop', subCommands: [BeatStartCommand, BeatStopCommand] })
+export class BeatCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}

@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { redactUrl } from '@brain/tasks';
+import { startEmbeddedRedis } from '@brain/tasks/redis/embedded-redis';
+import { runCommand } from '../cli-error';
+import { EMBEDDED_REDIS_DIR, EMBEDDED_REDIS_URL_FILE } from '../redis-target';
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+}
+
+/**
+ * The whole system on one machine: a private redis-server when REDIS_URL is unset, then worker and
+ * beat as child processes. Ctrl-C (or SIGTERM) stops them gracefully, then redis.
+ */
+@Command({ name: 'up', description: 'Run the whole system (embedded redis unless REDIS_URL is set)' })
+export class UpCommand extends CommandRunner {
+  async run(_params: string[], options: { concurrency?: string } = {}): Promise<void> {
+    await runCommand(async () => {
+      let stopRedis: (() => Promise<void>) | undefined;
+      if (!process.env.REDIS_URL) {
+        mkdirSync(EMBEDDED_REDIS_DIR, { recursive: true });
+        const redis = await startEmbeddedRedis({ dir: EMBEDDED_REDIS_DIR, install: true });
+        writeFileSync(EMBEDDED_REDIS_URL_FILE, redis.url);
+        process.env.REDIS_URL = redis.url;
+        stopRedis = async () => {
+          rmSync(EMBEDDED_REDIS_URL_FILE, { force: true });
+          await redis.stop();
+        };
+        process.stdout.write(`redis      ${redis.url} (embedded, data in ${EMBEDDED_REDIS_DIR})\n`);
+      } else {
+        process.stdout.write(`redis      ${redactUrl(process.env.REDIS_URL)}\n`);
+      }
+      const worker = ['worker', 'start', '--hostname', 'worker@%h'];
+      if (options.concurrency) worker.push('--concurrency', options.concurrency);
+      const procs: Proc[] = [
+        { name: 'worker', child: this.spawnSelf(worker) },
+        { name: 'beat', child: this.spawnSelf(['beat', 'start']) },
+      ];
+      process.stdout.write(`worker     pid ${procs[0].child.pid} (all queues)\nbeat       pid ${procs[1].child.pid}\n`);
+      process.stdout.write('Ctrl-C stops everything.\n');
+      const code = await this.supervise(procs);
+      await stopRedis?.();
+      return code;
+    });
+  }
+
+  @Option({ flags: '-c, --concurrency <n>', description: 'worker concurrency' })
+  parseConcurrency(value: string): string {
+    return value;
+  }
+
+  private spawnSelf(args: string[]): ChildProcess {
+    return spawn(process.execPath, [process.argv[1], ...args], { stdio: 'inherit', env: process.env });
+  }
+
+  /** Waits for a signal or for any child to die, then stops the rest; answers the exit code. */
+  private supervise(procs: Proc[]): Promise<number> {
+    return new Promise((resolve) => {
+      let stopping = false;
+      let code = 0;
+      let alive = procs.length;
+      const stopAll = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        for (const p of procs) if (p.child.exitCode === null) p.child.kill(signal);
+      };
+      for (const p of procs) {
+        p.child.on('exit', (exitCode, signal) => {
+          if (!stopping) {
+            process.stderr.write(`brain: ${p.name} exited (${signal ?? exitCode}); stopping the rest\n`);
+            code = 1;
+            stopAll('SIGTERM');
+          }
+          if (--alive === 0) resolve(code);
+        });
+      }
+      process.once('SIGINT', () => stopAll('SIGTERM'));
+      process.once('SIGTERM', () => stopAll('SIGTERM'));
+    });
+  }
+}

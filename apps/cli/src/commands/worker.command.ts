@@ -1,0 +1,90 @@
+import { availableParallelism } from 'node:os';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { RedisConnection, TASKS_OPTIONS, type ResolvedTasksOptions, WORKER_CONTROL_CHANNEL, type WorkerControlMessage } from '@brain/tasks';
+import { runWorker } from '../../../worker/src/run-worker';
+import { expandHostname, parseConcurrency, parseQueues } from '../../../worker/src/worker-args';
+import { runCommand, usage } from '../cli-error';
+import { ensureRedisUrl } from '../redis-target';
+import { withControlApp } from '../with-control-app';
+
+interface StartOptions {
+  queue?: string;
+  concurrency?: string;
+  hostname?: string;
+  grace?: string;
+}
+
+@SubCommand({ name: 'start', description: 'Run a worker in the foreground until SIGTERM or `worker stop`' })
+export class WorkerStartCommand extends CommandRunner {
+  async run(_params: string[], options: StartOptions = {}): Promise<void> {
+    await runCommand(async () => {
+      const queues = usage(() => parseQueues(options.queue));
+      const concurrency = usage(() => parseConcurrency(options.concurrency, availableParallelism()));
+      const grace = usage(() => parseGrace(options.grace));
+      ensureRedisUrl();
+      return runWorker({ queues, concurrency, hostname: expandHostname(options.hostname), gracePeriodMs: grace });
+    });
+  }
+
+  @Option({ flags: '-Q, --queue <queues>', description: 'comma-separated queues to serve (default: all five)' })
+  parseQueue(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-c, --concurrency <n>', description: 'tasks run at once (default: CPU count)' })
+  parseConcurrency(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-n, --hostname <name>', description: 'node name; %h = host, %p = pid (default worker-%p@%h)' })
+  parseHostname(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--grace <seconds>', description: 'on SIGTERM, how long running tasks may finish (default 30)' })
+  parseGrace(value: string): string {
+    return value;
+  }
+}
+
+@SubCommand({ name: 'stop', description: 'Ask workers to shut down gracefully (all, or --hostname)' })
+export class WorkerStopCommand extends CommandRunner {
+  async run(_params: string[], options: { hostname?: string } = {}): Promise<void> {
+    await runCommand(() =>
+      withControlApp(async (app) => {
+        const redis = app.get(RedisConnection);
+        const { prefix } = app.get<ResolvedTasksOptions>(TASKS_OPTIONS);
+        const message: WorkerControlMessage = { command: 'shutdown', hostname: options.hostname };
+        const receivers = await redis.client.publish(`${prefix}:${WORKER_CONTROL_CHANNEL}`, JSON.stringify(message));
+        process.stdout.write(
+          `shutdown sent to ${options.hostname ?? 'all workers'} (${receivers} worker(s) listening)\n`,
+        );
+        return 0;
+      }),
+    );
+  }
+
+  @Option({ flags: '-n, --hostname <name>', description: 'only this worker' })
+  parseHostname(value: string): string {
+    return value;
+  }
+}
+
+@Command({
+  name: 'worker',
+  description: 'Worker management: start, stop',
+  subCommands: [WorkerStartCommand, WorkerStopCommand],
+})
+export class WorkerCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
+
+function parseGrace(raw: string | undefined): number {
+  if (raw === undefined) return 30_000;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s < 0) throw new Error('--grace must be a number of seconds >= 0');
+  return s * 1000;
+}
+

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { BrainConfigModule } from '@brain/config';
+import { BeatModule } from '@brain/tasks';
+import { DOMAIN_MODULES } from '../../worker/src/domain-modules';
+import { EngineModule } from '../../worker/src/engine.module';
+
+/** What short-lived CLI commands need: the engine and the declared tasks, no consumers. */
+@Module({
+  imports: [BrainConfigModule, EngineModule, BeatModule, ...DOMAIN_MODULES],
+})
+export class ControlAppModule {}

@@ -1,0 +1,20 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliError } from './cli-error';
+
+export const VAR_DIR = join(process.cwd(), 'var');
+export const EMBEDDED_REDIS_DIR = join(VAR_DIR, 'redis');
+export const EMBEDDED_REDIS_URL_FILE = join(EMBEDDED_REDIS_DIR, 'url');
+
+/**
+ * Every process needs REDIS_URL. Without it, use the private redis-server that `brain up` started
+ * (it leaves its address in var/redis/url); failing both, say how to get one.
+ */
+export function ensureRedisUrl(): void {
+  if (process.env.REDIS_URL) return;
+  if (existsSync(EMBEDDED_REDIS_URL_FILE)) {
+    process.env.REDIS_URL = readFileSync(EMBEDDED_REDIS_URL_FILE, 'utf8').trim();
+    return;
+  }
+  throw new CliError('REDIS_URL is not set and no embedded redis is running: set REDIS_URL or run `brain up`', 1);
+}

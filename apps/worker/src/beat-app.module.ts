@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { BrainConfigModule } from '@brain/config';
+import { BeatModule } from '@brain/tasks';
+import { DOMAIN_MODULES } from './domain-modules';
+import { EngineModule } from './engine.module';
+
+@Module({
+  imports: [BrainConfigModule, EngineModule, BeatModule, ...DOMAIN_MODULES],
+})
+export class BeatAppModule {}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { availableParallelism } from 'node:os';
+import { runWorker } from './run-worker';
+import { expandHostname, parseConcurrency, parseQueues } from './worker-args';
+
+/** Container entry point: a worker configured by WORKER_QUEUES, WORKER_CONCURRENCY, WORKER_HOSTNAME. */
+async function main(): Promise<number> {
+  return runWorker({
+    queues: parseQueues(process.env.WORKER_QUEUES),
+    concurrency: parseConcurrency(process.env.WORKER_CONCURRENCY, availableParallelism()),
+    hostname: expandHostname(process.env.WORKER_HOSTNAME),
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`worker: ${err.message}`);
+    process.exit(1);
+  },
+);

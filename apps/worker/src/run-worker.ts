@@ -1,0 +1,20 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TaskWorker, type WorkerStartOptions } from '@brain/tasks';
+import { waitForStop } from './wait-for-stop';
+import { WorkerAppModule } from './worker-app.module';
+
+/**
+ * Runs a worker until SIGTERM/SIGINT or a remote `worker stop`: then it stops taking tasks, lets
+ * running ones finish within the grace period, and closes. Answers the exit code.
+ */
+export async function runWorker(options: WorkerStartOptions): Promise<number> {
+  const app = await NestFactory.createApplicationContext(WorkerAppModule, { bufferLogs: false });
+  const worker = app.get(TaskWorker);
+  await worker.start(options);
+  const reason = await waitForStop(worker.shutdownRequest);
+  new Logger('Worker').log(`${reason === 'SIGUSR2' ? 'remote stop' : reason} received: warm shutdown`);
+  await worker.stop();
+  await app.close();
+  return 0;
+}

@@ -1,0 +1,26 @@
+import { hostname as osHostname } from 'node:os';
+import { isQueueName, QUEUE_NAMES, type QueueName } from '@brain/tasks';
+
+/** Parses `--queue=system,missions`; answers the queues or throws naming the bad one. */
+export function parseQueues(raw: string | undefined): QueueName[] {
+  if (!raw) return [...QUEUE_NAMES];
+  const names = raw.split(',').map((q) => q.trim()).filter(Boolean);
+  const bad = names.filter((q) => !isQueueName(q));
+  if (bad.length || !names.length) {
+    throw new Error(`--queue: unknown queue ${bad.map((b) => `"${b}"`).join(', ') || '(empty)'}; known: ${QUEUE_NAMES.join(', ')}`);
+  }
+  return names as QueueName[];
+}
+
+export function parseConcurrency(raw: string | number | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error('--concurrency must be an integer from 1 to 1000');
+  return n;
+}
+
+/** Celery's node name: `%h` is the host, `%p` the pid; the default is unique per process. */
+export function expandHostname(raw: string | undefined): string {
+  const template = raw ?? 'worker-%p@%h';
+  return template.replace(/%h/g, osHostname()).replace(/%p/g, String(process.pid));
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { TestTasks } from './diagnostics/test-tasks';
+import { HealthCheckTask } from './health/health-check.task';
+import { MonitorTaskQueueTask } from './monitoring/monitor-task-queue.task';
+
+/** backend.app.tasks.system_tasks: health, queue monitoring and the test tasks. */
+@Module({
+  providers: [HealthCheckTask, MonitorTaskQueueTask, TestTasks],
+})
+export class SystemModule {}

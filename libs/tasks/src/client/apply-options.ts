@@ -1,0 +1,59 @@
+import type { QueueName } from '../queues/queue-names';
+import type { TaskKwargs } from '../registry/task-definition';
+
+/** A task to send later with extra arguments (Celery's signature), used by link / link_error. */
+export interface TaskSignature {
+  name: string;
+  args?: unknown[];
+  kwargs?: TaskKwargs;
+  queue?: QueueName;
+}
+
+/** Celery's apply_async options. */
+export interface ApplyOptions {
+  args?: unknown[];
+  kwargs?: TaskKwargs;
+  queue?: QueueName | string;
+  /** Seconds to wait before the task may run. */
+  countdown?: number;
+  /** Earliest time to run (Date or ISO 8601). */
+  eta?: Date | string;
+  /** 0-9, 9 highest. */
+  priority?: number;
+  /** After this (seconds from now, or a time) the task is revoked instead of run. */
+  expires?: number | Date | string;
+  timeLimit?: number;
+  softTimeLimit?: number;
+  /** Overrides the task's max_retries for this call. */
+  maxRetries?: number;
+  /** Sent with the result prepended to its args when this task succeeds. */
+  link?: TaskSignature | TaskSignature[];
+  /** Sent with (request, error, traceback) when this task fails for good. */
+  linkError?: TaskSignature | TaskSignature[];
+  /** Use this id instead of a new UUID. */
+  taskId?: string;
+  /** The task that sends this one. */
+  parentId?: string;
+}
+
+/** What a queued message carries: everything the worker needs and nothing it can look up. */
+export interface TaskMessage {
+  taskId: string;
+  args: unknown[];
+  kwargs: TaskKwargs;
+  retries: number;
+  maxRetries?: number;
+  expires?: number;
+  timeLimit?: number;
+  softTimeLimit?: number;
+  link?: TaskSignature[];
+  linkError?: TaskSignature[];
+  parentId?: string;
+}
+
+export interface SentTask {
+  task_id: string;
+  task_name: string;
+  status: 'PENDING';
+  queue: QueueName;
+}

@@ -1,0 +1,118 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { TaskInputError } from '../errors/task-errors';
+import { bindArguments } from '../execution/bind-arguments';
+import { redactArguments } from '../execution/redaction';
+import { TaskContext } from '../execution/task-context';
+import { QueueRegistry } from '../queues/queue-registry';
+import { toBullPriority } from '../queues/task-priority';
+import type { TaskKwargs } from '../registry/task-definition';
+import { TaskRegistry } from '../registry/task-registry';
+import { ResultStore } from '../results/result-store.service';
+import type { ApplyOptions, SentTask, TaskMessage } from './apply-options';
+import { validateApply } from './validate-apply';
+
+/**
+ * Sends tasks (Celery's `delay` / `apply_async`) and runs them in-process (calling the task).
+ * Every check happens before anything is written, so a refused call leaves no trace.
+ */
+@Injectable()
+export class TaskClient {
+  private readonly logger = new Logger(TaskClient.name);
+
+  constructor(
+    private readonly registry: TaskRegistry,
+    private readonly queues: QueueRegistry,
+    private readonly results: ResultStore,
+  ) {}
+
+  /** `task.delay(*args)`: positional arguments only. */
+  async delay(name: string, ...args: unknown[]): Promise<SentTask> {
+    return this.applyAsync(name, { args });
+  }
+
+  /** `task.apply_async(args, kwargs, **options)`. */
+  async applyAsync(name: string, options: ApplyOptions = {}): Promise<SentTask> {
+    const task = this.registry.get(name);
+    const now = Date.now();
+    const v = validateApply(task, options, now);
+    bindArguments(task.options, v.args, v.kwargs);
+    for (const sig of [...v.link, ...v.linkError]) {
+      if (!this.registry.has(sig.name)) throw new TaskInputError(`Unknown task "${sig.name}" in link`, 'link');
+    }
+    const taskId = options.taskId ?? randomUUID();
+    const shown = redactArguments(task.options, v.args, v.kwargs);
+    await this.results.create(
+      {
+        task_id: taskId,
+        task_name: name,
+        queue: v.queue,
+        state: 'PENDING',
+        args: shown.args,
+        kwargs: shown.kwargs,
+        priority: v.priority,
+        retries: 0,
+        worker: null,
+        date_received: new Date(now).toISOString(),
+        date_started: null,
+        date_done: null,
+        eta: v.eta?.toISOString() ?? null,
+        expires: v.expires?.toISOString() ?? null,
+        result: null,
+        error: null,
+        parent_id: options.parentId ?? null,
+      },
+      v.delayMs,
+    );
+    const message: TaskMessage = {
+      taskId,
+      args: v.args,
+      kwargs: v.kwargs,
+      retries: 0,
+      maxRetries: options.maxRetries,
+      expires: v.expires?.getTime(),
+      timeLimit: options.timeLimit,
+      softTimeLimit: options.softTimeLimit,
+      link: v.link.length ? v.link : undefined,
+      linkError: v.linkError.length ? v.linkError : undefined,
+      parentId: options.parentId,
+    };
+    try {
+      await this.queues.get(v.queue).add(name, message, {
+        jobId: taskId,
+        delay: v.delayMs || undefined,
+        priority: toBullPriority(v.priority),
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+    } catch (err) {
+      // The record must not promise a task that was never queued.
+      await this.results
+        .fail(taskId, { type: 'SendError', message: (err as Error).message, traceback: null }, new Date())
+        .catch(() => undefined);
+      throw err;
+    }
+    this.logger.debug(`sent ${name}[${taskId}] to ${v.queue}`);
+    return { task_id: taskId, task_name: name, status: 'PENDING', queue: v.queue };
+  }
+
+  /**
+   * Calls the task here and now, like calling a Celery task as a function: no queue, no record.
+   * The handler gets a context of its own (no retries; `ctx.retry()` just throws).
+   */
+  async call<R = unknown>(name: string, kwargs: TaskKwargs = {}, args: unknown[] = []): Promise<R> {
+    const task = this.registry.get(name);
+    const bound = bindArguments(task.options, args, kwargs);
+    const ctx = new TaskContext(
+      randomUUID(),
+      name,
+      task.queue,
+      0,
+      0,
+      new AbortController().signal,
+      'local',
+      new Logger(name),
+    );
+    return (await task.handler(bound, ctx)) as R;
+  }
+}

@@ -1,0 +1,35 @@
+import type { QueueName } from '../queues/queue-names';
+
+/** Settings the engine needs, read by the app from its config and handed over at import. */
+export interface TasksModuleOptions {
+  /** redis://[:password@]host:port[/db] */
+  redisUrl: string;
+  /** Prefix of every key the engine writes, BullMQ's included. */
+  prefix?: string;
+  /** Seconds a task record (state, result, error) is kept after its last change. */
+  resultExpires?: number;
+  /** Timezone of crontab schedules. */
+  timezone?: string;
+  /** task_routes: glob on the task name -> queue, first match wins; before the built-in routes. */
+  routes?: Readonly<Record<string, QueueName>>;
+}
+
+export interface ResolvedTasksOptions {
+  redisUrl: string;
+  prefix: string;
+  resultExpires: number;
+  timezone: string;
+  routes: Readonly<Record<string, QueueName>>;
+}
+
+export const TASKS_OPTIONS = Symbol('TASKS_OPTIONS');
+
+export function resolveTasksOptions(options: TasksModuleOptions): ResolvedTasksOptions {
+  return {
+    redisUrl: options.redisUrl,
+    prefix: options.prefix ?? 'brain',
+    resultExpires: options.resultExpires ?? 3600,
+    timezone: options.timezone ?? 'UTC',
+    routes: options.routes ?? {},
+  };
+}

@@ -1,0 +1,38 @@
+import type { TaskKwargs } from '../registry/task-definition';
+import type { TaskOptions } from '../registry/task-options';
+
+export const REDACTED = '***';
+
+const SENSITIVE_NAME = /pass(word)?|secret|token|api[_-]?key|credential|private[_-]?key|authorization/i;
+
+function isSensitive(name: string, declared: readonly string[]): boolean {
+  return declared.includes(name) || SENSITIVE_NAME.test(name);
+}
+
+/** Copies a value with every sensitive-looking key masked, at any depth. */
+export function redactValue(value: unknown, declared: readonly string[] = []): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, declared));
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        isSensitive(k, declared) ? REDACTED : redactValue(v, declared),
+      ]),
+    );
+  }
+  return value;
+}
+
+/** Args and kwargs as records and logs may show them: sensitive params masked, positional ones too. */
+export function redactArguments(
+  task: Pick<TaskOptions, 'params' | 'sensitive'> | undefined,
+  args: readonly unknown[],
+  kwargs: TaskKwargs,
+): { args: unknown[]; kwargs: TaskKwargs } {
+  const declared = task?.sensitive ?? [];
+  const params = task?.params ?? [];
+  return {
+    args: args.map((v, i) => (params[i] && isSensitive(params[i], declared) ? REDACTED : redactValue(v, declared))),
+    kwargs: redactValue(kwargs, declared) as TaskKwargs,
+  };
+}

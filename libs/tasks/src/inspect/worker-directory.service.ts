@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
+import { RedisConnection } from '../redis/redis-connection.service';
+import type { WorkerHeartbeat } from './worker-heartbeat';
+
+/** Heartbeats stop counting after this many seconds without a new one. */
+export const HEARTBEAT_INTERVAL_S = 2;
+export const HEARTBEAT_TTL_S = HEARTBEAT_INTERVAL_S * 3;
+
+/** Where workers announce themselves, and where the API, CLI and system tasks find them. */
+@Injectable()
+export class WorkerDirectory {
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
+  ) {}
+
+  private key(hostname: string): string {
+    return `${this.options.prefix}:worker:${hostname}`;
+  }
+
+  private get indexKey(): string {
+    return `${this.options.prefix}:workers`;
+  }
+
+  async publish(beat: WorkerHeartbeat): Promise<void> {
+    await this.redis.client
+      .multi()
+      .set(this.key(beat.hostname), JSON.stringify(beat), 'EX', HEARTBEAT_TTL_S)
+      .zadd(this.indexKey, Date.now(), beat.hostname)
+      .exec();
+  }
+
+  async remove(hostname: string): Promise<void> {
+    await this.redis.client.multi().del(this.key(hostname)).zrem(this.indexKey, hostname).exec();
+  }
+
+  /** Workers whose heartbeat is fresh. */
+  async online(): Promise<WorkerHeartbeat[]> {
+    const names = await this.redis.client.zrange(this.indexKey, '0', '-1');
+    if (!names.length) return [];
+    const values = await this.redis.client.mget(names.map((n) => this.key(n)));
+    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerHeartbeat);
+  }
+
+  /** Hostnames seen within `withinSeconds` whose heartbeat has stopped. */
+  async offline(withinSeconds = 3600): Promise<string[]> {
+    const names = await this.redis.client.zrangebyscore(this.indexKey, String(Date.now() - withinSeconds * 1000), '+inf');
+    if (!names.length) return [];
+    const values = await this.redis.client.mget(names.map((n) => this.key(n)));
+    return names.filter((_, i) => values[i] === null);
+  }
+}

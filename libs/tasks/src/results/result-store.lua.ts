@@ -1,0 +1,23 @@
+/**
+ * Lua for the state changes that must not race: a revoke against a worker starting the task.
+ * KEYS[1] is the record hash.
+ */
+
+/** ARGV: worker, date_started. Returns the previous state; REVOKED means: do not run. */
+export const START_SCRIPT = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'REVOKED' then return 'REVOKED' end
+redis.call('HSET', KEYS[1], 'state', 'STARTED', 'worker', ARGV[1], 'date_started', ARGV[2])
+return state or ''
+`;
+
+/** ARGV: date_done, ttl seconds. Revokes only a task that has not started; returns the previous state. */
+export const REVOKE_SCRIPT = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return '' end
+if state == 'PENDING' or state == 'RETRY' then
+  redis.call('HSET', KEYS[1], 'state', 'REVOKED', 'date_done', ARGV[1])
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return state
+`;

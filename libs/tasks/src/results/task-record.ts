@@ -1,0 +1,35 @@
+import type { QueueName } from '../queues/queue-names';
+import type { TaskKwargs } from '../registry/task-definition';
+import type { TaskState } from './task-state';
+
+export interface TaskError {
+  /** The error's class name, e.g. `TypeError`, `TimeLimitExceeded`. */
+  type: string;
+  message: string;
+  traceback: string | null;
+}
+
+/** What the result backend keeps of one task id (snake_case: it is what clients read). */
+export interface TaskRecord {
+  task_id: string;
+  task_name: string;
+  queue: QueueName;
+  state: TaskState;
+  /** As sent, with sensitive values masked. */
+  args: unknown[];
+  kwargs: TaskKwargs;
+  priority: number;
+  retries: number;
+  /** Hostname of the worker that ran (or runs) it. */
+  worker: string | null;
+  date_received: string;
+  date_started: string | null;
+  date_done: string | null;
+  eta: string | null;
+  expires: string | null;
+  /** Return value on SUCCESS (absent for ignore_result tasks). */
+  result: unknown;
+  /** On FAILURE, and the last error while in RETRY. */
+  error: TaskError | null;
+  parent_id: string | null;
+}

@@ -1,0 +1,89 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TaskClient } from './client/task-client.service';
+import {
+  resolveTasksOptions,
+  type ResolvedTasksOptions,
+  TASKS_OPTIONS,
+  type TasksModuleOptions,
+} from './config/tasks-module-options';
+import { QueueInspector } from './inspect/queue-inspector.service';
+import { WorkerDirectory } from './inspect/worker-directory.service';
+import { QUEUE_NAMES } from './queues/queue-names';
+import { QueueRegistry } from './queues/queue-registry';
+import { RedisConnection } from './redis/redis-connection.service';
+import { TaskRegistry } from './registry/task-registry';
+import { ResultStore } from './results/result-store.service';
+import { RevocationService } from './revocation/revocation.service';
+import { TaskRouter } from './routing/task-router';
+
+export interface TasksModuleAsyncOptions {
+  imports?: DynamicModule['imports'];
+  inject?: Array<string | symbol | (abstract new (...args: never[]) => unknown)>;
+  useFactory: (...args: never[]) => TasksModuleOptions | Promise<TasksModuleOptions>;
+}
+
+const SERVICES = [
+  RedisConnection,
+  TaskRouter,
+  TaskRegistry,
+  QueueRegistry,
+  ResultStore,
+  TaskClient,
+  RevocationService,
+  WorkerDirectory,
+  QueueInspector,
+];
+
+@Global()
+@Module({})
+class TasksOptionsModule {
+  static register(options: TasksModuleAsyncOptions): DynamicModule {
+    const provider: Provider = {
+      provide: TASKS_OPTIONS,
+      inject: options.inject ?? [],
+      useFactory: async (...args: never[]) => resolveTasksOptions(await options.useFactory(...args)),
+    };
+    return {
+      module: TasksOptionsModule,
+      imports: options.imports ?? [],
+      providers: [provider],
+      exports: [provider],
+    };
+  }
+}
+
+/**
+ * The engine, for every process that sends or inspects tasks. It starts no consumer: only the
+ * worker app adds {@link TaskWorkerModule}.
+ */
+@Global()
+@Module({})
+export class TasksModule {
+  static forRoot(options: TasksModuleOptions): DynamicModule {
+    return this.forRootAsync({ useFactory: () => options });
+  }
+
+  static forRootAsync(options: TasksModuleAsyncOptions): DynamicModule {
+    const optionsModule = TasksOptionsModule.register(options);
+    return {
+      module: TasksModule,
+      imports: [
+        DiscoveryModule,
+        optionsModule,
+        BullModule.forRootAsync({
+          imports: [optionsModule],
+          inject: [TASKS_OPTIONS],
+          useFactory: (o: ResolvedTasksOptions) => ({
+            connection: new RedisConnection(o).connectionOptions,
+            prefix: o.prefix,
+          }),
+        }),
+        BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
+      ],
+      providers: SERVICES,
+      exports: [...SERVICES, optionsModule],
+    };
+  }
+}

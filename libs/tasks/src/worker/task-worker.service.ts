@@ -1,0 +1,172 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { loadavg } from 'node:os';
+import type { TaskMessage } from '../client/apply-options';
+import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
+import { TaskRevokedError } from '../errors/task-revoked.error';
+import { HEARTBEAT_INTERVAL_S, WorkerDirectory } from '../inspect/worker-directory.service';
+import type { WorkerHeartbeat } from '../inspect/worker-heartbeat';
+import { byPriority, type QueueName } from '../queues/queue-names';
+import { RedisConnection } from '../redis/redis-connection.service';
+import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
+import { Dispatcher } from './dispatcher';
+import { type ExecutorDefaults, TaskExecutor } from './task-executor';
+import { WORKER_CONTROL_CHANNEL, type WorkerControlMessage } from './worker-control';
+
+export interface WorkerStartOptions extends ExecutorDefaults {
+  queues: readonly QueueName[];
+  concurrency: number;
+  hostname: string;
+  /** How long SIGTERM waits for running tasks before leaving them to stalled-job recovery. */
+  gracePeriodMs?: number;
+}
+
+/**
+ * A worker process's engine: dispatcher, executor, revocation and control listeners, heartbeat.
+ * Only the worker app imports it, so API and CLI processes never consume tasks.
+ */
+@Injectable()
+export class TaskWorker implements OnApplicationShutdown {
+  private readonly logger = new Logger(TaskWorker.name);
+  private dispatcher?: Dispatcher;
+  private options?: WorkerStartOptions;
+  private readonly stops = new Map<string, AbortController>();
+  private readonly totals: Record<string, number> = {};
+  private processed = 0;
+  private startedAt = new Date();
+  private heartbeatTimer?: NodeJS.Timeout;
+  private stopping?: Promise<void>;
+  private shutdownRequested?: () => void;
+  /** Resolves when a remote `worker stop` asks this worker to shut down. */
+  readonly shutdownRequest = new Promise<void>((resolve) => (this.shutdownRequested = resolve));
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly executor: TaskExecutor,
+    private readonly revocations: RevocationService,
+    private readonly directory: WorkerDirectory,
+    @Inject(TASKS_OPTIONS) private readonly tasksOptions: ResolvedTasksOptions,
+  ) {}
+
+  get hostname(): string | undefined {
+    return this.options?.hostname;
+  }
+
+  async start(options: WorkerStartOptions): Promise<void> {
+    const queues = byPriority(options.queues);
+    this.options = { ...options, queues };
+    this.startedAt = new Date();
+    await this.listen();
+    this.dispatcher = new Dispatcher(
+      {
+        queues,
+        concurrency: options.concurrency,
+        hostname: options.hostname,
+        prefix: this.tasksOptions.prefix,
+        connection: this.redis.connectionOptions,
+        client: this.redis.client,
+        blockingClient: this.redis.create('dispatcher-wait'),
+      },
+      (job, token) => this.run(job, token),
+    );
+    await this.dispatcher.start();
+    await this.heartbeat();
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_S * 1000);
+    this.logger.log(
+      `worker ${options.hostname} ready: queues ${queues.join(', ')}, concurrency ${options.concurrency}`,
+    );
+  }
+
+  /** Graceful stop: no new tasks; running ones get the grace period; then connections close. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private async doStop(): Promise<void> {
+    const dispatcher = this.dispatcher;
+    if (!dispatcher) return;
+    this.logger.log(`worker ${this.options?.hostname} stopping: ${dispatcher.activeCount} task(s) running`);
+    await dispatcher.stopFetching();
+    const finished = await dispatcher.drain(this.options?.gracePeriodMs ?? 30_000);
+    if (!finished) {
+      this.logger.warn(
+        `${dispatcher.activeCount} task(s) still running after the grace period: left to stalled-job recovery`,
+      );
+    }
+    clearInterval(this.heartbeatTimer);
+    await dispatcher.close();
+    if (this.options) await this.directory.remove(this.options.hostname).catch(() => undefined);
+    this.logger.log(`worker ${this.options?.hostname} stopped`);
+  }
+
+  private async run(job: Job<TaskMessage>, token: string): Promise<void> {
+    const stop = new AbortController();
+    const id = String(job.id);
+    this.stops.set(id, stop);
+    try {
+      const outcome = await this.executor.execute(job, token, this.options!.hostname, stop.signal, this.options);
+      this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
+      this.processed++;
+    } finally {
+      this.stops.delete(id);
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const sub = this.redis.create('worker-subscriber');
+    const control = `${this.tasksOptions.prefix}:${WORKER_CONTROL_CHANNEL}`;
+    await sub.subscribe(this.revocations.channel, control);
+    sub.on('message', (channel: string, raw: string) => {
+      try {
+        if (channel === this.revocations.channel) this.onRevoke(JSON.parse(raw) as RevocationMessage);
+        else this.onControl(JSON.parse(raw) as WorkerControlMessage);
+      } catch (err) {
+        this.logger.warn(`bad message on ${channel}: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  private onRevoke(msg: RevocationMessage): void {
+    const stop = msg.terminate ? this.stops.get(msg.taskId) : undefined;
+    if (!stop) return;
+    this.logger.warn(`terminating ${msg.taskId}`);
+    stop.abort(new TaskRevokedError('terminated'));
+  }
+
+  private onControl(msg: WorkerControlMessage): void {
+    if (msg.command !== 'shutdown') return;
+    if (msg.hostname && msg.hostname !== this.options?.hostname) return;
+    this.logger.log('shutdown requested remotely');
+    this.shutdownRequested?.();
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (!this.options || !this.dispatcher) return;
+    const usage = process.cpuUsage();
+    const beat: WorkerHeartbeat = {
+      hostname: this.options.hostname,
+      pid: process.pid,
+      queues: [...this.options.queues],
+      pool: { implementation: 'inline', 'max-concurrency': this.options.concurrency },
+      total: { ...this.totals },
+      processed: this.processed,
+      active: this.dispatcher.activeJobs().map(({ job, queue }) => ({
+        task_id: job.data?.taskId ?? String(job.id),
+        task_name: job.name,
+        queue,
+        time_start: new Date(job.processedOn ?? Date.now()).toISOString(),
+      })),
+      started_at: this.startedAt.toISOString(),
+      sent_at: new Date().toISOString(),
+      cpu_seconds: (usage.user + usage.system) / 1e6,
+      rss_bytes: process.memoryUsage().rss,
+      loadavg: loadavg(),
+    };
+    await this.directory.publish(beat).catch((err: Error) => this.logger.warn(`heartbeat failed: ${err.message}`));
+  }
+}
