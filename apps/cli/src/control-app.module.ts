@@ -6,6 +6,6 @@ import { EngineModule } from '../../worker/src/engine.module';
 
 /** What short-lived CLI commands need: the engine and the declared tasks, no consumers. */
 @Module({
-  imports: [BrainConfigModule, EngineModule, BeatModule, ...DOMAIN_MODULES],
+  imports: [BrainConfigModule.forRoot(), EngineModule, BeatModule, ...DOMAIN_MODULES],
 })
 export class ControlAppModule {}

@@ -6,6 +6,8 @@ async function main(): Promise<void> {
   await CommandFactory.run(CliModule, {
     cliName: 'brain',
     logger: ['error', 'warn'],
+    // Our errorHandler prints the one line; commander's own copy would repeat it.
+    outputConfiguration: { writeErr: () => undefined, outputError: () => undefined },
     errorHandler: (err: Error & { exitCode?: number; code?: string }) => {
       // commander: help and version exit 0; unknown commands and options are bad usage.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {

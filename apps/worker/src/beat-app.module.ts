@@ -5,6 +5,6 @@ import { DOMAIN_MODULES } from './domain-modules';
 import { EngineModule } from './engine.module';
 
 @Module({
-  imports: [BrainConfigModule, EngineModule, BeatModule, ...DOMAIN_MODULES],
+  imports: [BrainConfigModule.forRoot(), EngineModule, BeatModule, ...DOMAIN_MODULES],
 })
 export class BeatAppModule {}

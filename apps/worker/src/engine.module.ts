@@ -1,14 +1,16 @@
-import { AppConfigService, BrainConfigModule } from '@brain/config';
+import { AppConfigService } from '@brain/config';
 import { TasksModule } from '@brain/tasks';
 
-/** The engine configured from the validated environment. */
+/** The engine configured from the validated environment (BrainConfigModule is global). */
 export const EngineModule = TasksModule.forRootAsync({
-  imports: [BrainConfigModule],
   inject: [AppConfigService],
-  useFactory: (config: AppConfigService) => ({
-    redisUrl: config.redisUrl,
-    prefix: config.prefix,
-    resultExpires: config.resultExpires,
-    timezone: config.timezone,
-  }),
+  useFactory: (config: AppConfigService) => {
+    if (!config.redisUrl) throw new Error('REDIS_URL is not set');
+    return {
+      redisUrl: config.redisUrl,
+      prefix: config.prefix,
+      resultExpires: config.resultExpires,
+      timezone: config.timezone,
+    };
+  },
 });

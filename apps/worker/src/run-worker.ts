@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TaskWorker, type WorkerStartOptions } from '@brain/tasks';
+import { loadIncludes } from './task-includes';
 import { waitForStop } from './wait-for-stop';
 import { WorkerAppModule } from './worker-app.module';
 
@@ -8,8 +9,10 @@ import { WorkerAppModule } from './worker-app.module';
  * Runs a worker until SIGTERM/SIGINT or a remote `worker stop`: then it stops taking tasks, lets
  * running ones finish within the grace period, and closes. Answers the exit code.
  */
-export async function runWorker(options: WorkerStartOptions): Promise<number> {
-  const app = await NestFactory.createApplicationContext(WorkerAppModule, { bufferLogs: false });
+export async function runWorker(options: WorkerStartOptions, include?: string): Promise<number> {
+  const app = await NestFactory.createApplicationContext(WorkerAppModule.register(loadIncludes(include)), {
+    logger: ['log', 'warn', 'error'],
+  });
   const worker = app.get(TaskWorker);
   await worker.start(options);
   const reason = await waitForStop(worker.shutdownRequest);

@@ -12,6 +12,7 @@ interface StartOptions {
   concurrency?: string;
   hostname?: string;
   grace?: string;
+  include?: string;
 }
 
 @SubCommand({ name: 'start', description: 'Run a worker in the foreground until SIGTERM or `worker stop`' })
@@ -22,7 +23,10 @@ export class WorkerStartCommand extends CommandRunner {
       const concurrency = usage(() => parseConcurrency(options.concurrency, availableParallelism()));
       const grace = usage(() => parseGrace(options.grace));
       ensureRedisUrl();
-      return runWorker({ queues, concurrency, hostname: expandHostname(options.hostname), gracePeriodMs: grace });
+      return runWorker(
+        { queues, concurrency, hostname: expandHostname(options.hostname), gracePeriodMs: grace },
+        options.include ?? process.env.BRAIN_INCLUDE,
+      );
     });
   }
 
@@ -38,6 +42,11 @@ export class WorkerStartCommand extends CommandRunner {
 
   @Option({ flags: '-n, --hostname <name>', description: 'node name; %h = host, %p = pid (default worker-%p@%h)' })
   parseHostname(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-I, --include <paths>', description: 'comma-separated files of extra task modules' })
+  parseInclude(value: string): string {
     return value;
   }
 

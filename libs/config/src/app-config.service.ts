@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { type AppConfig, toAppConfig } from './app-config';
+import type { DatabaseConfig } from './database-url';
+import type { EnvironmentVariables } from './env.validation';
+
+/** Typed access to the validated configuration; import BrainConfigModule.forRoot() once. */
+@Injectable()
+export class AppConfigService {
+  /** Every setting at once. */
+  readonly all: AppConfig;
+
+  constructor(config: ConfigService<EnvironmentVariables, true>) {
+    this.all = toAppConfig({
+      REDIS_URL: config.get('REDIS_URL', { infer: true }),
+      DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
+      PORT: config.get('PORT', { infer: true }),
+      ADMIN_API_KEY: config.get('ADMIN_API_KEY', { infer: true }),
+      RESULT_EXPIRES: config.get('RESULT_EXPIRES', { infer: true }),
+      TZ: config.get('TZ', { infer: true }),
+      BRAIN_PREFIX: config.get('BRAIN_PREFIX', { infer: true }),
+      DASHBOARD_PORT: config.get('DASHBOARD_PORT', { infer: true }),
+    });
+  }
+
+  get redisUrl(): string | undefined {
+    return this.all.redisUrl;
+  }
+
+  get databaseUrl(): string {
+    return this.all.databaseUrl;
+  }
+
+  get database(): DatabaseConfig {
+    return this.all.database;
+  }
+
+  get port(): number {
+    return this.all.port;
+  }
+
+  get adminApiKey(): string | undefined {
+    return this.all.adminApiKey;
+  }
+
+  get resultExpires(): number {
+    return this.all.resultExpires;
+  }
+
+  get timezone(): string {
+    return this.all.timezone;
+  }
+
+  get prefix(): string {
+    return this.all.prefix;
+  }
+
+  get dashboardPort(): number {
+    return this.all.dashboardPort;
+  }
+}

@@ -1,0 +1,45 @@
+import { type DatabaseConfig, parseDatabaseUrl } from './database-url';
+import { type EnvironmentVariables, validate } from './env.validation';
+
+/** Validated, typed application settings. */
+export interface AppConfig {
+  /** External Redis; undefined when REDIS_URL is unset. */
+  readonly redisUrl: string | undefined;
+  readonly databaseUrl: string;
+  readonly database: DatabaseConfig;
+  /** HTTP API port. */
+  readonly port: number;
+  /** Undefined when ADMIN_API_KEY is unset. */
+  readonly adminApiKey: string | undefined;
+  /** Seconds a task result is kept. */
+  readonly resultExpires: number;
+  /** IANA time zone of schedules. */
+  readonly timezone: string;
+  /** Prefix of every Redis key. */
+  readonly prefix: string;
+  readonly dashboardPort: number;
+}
+
+/** Maps validated variables onto {@link AppConfig}. */
+export function toAppConfig(env: EnvironmentVariables): AppConfig {
+  const database = parseDatabaseUrl(env.DATABASE_URL);
+  if (!database) throw new Error('DATABASE_URL: not a supported database URL');
+  return {
+    redisUrl: env.REDIS_URL,
+    databaseUrl: env.DATABASE_URL,
+    database,
+    port: env.PORT,
+    adminApiKey: env.ADMIN_API_KEY,
+    resultExpires: env.RESULT_EXPIRES,
+    timezone: env.TZ,
+    prefix: env.BRAIN_PREFIX,
+    dashboardPort: env.DASHBOARD_PORT,
+  };
+}
+
+/** Validates `env` and returns typed settings, without Nest (for the CLI and scripts). */
+export function loadAppConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AppConfig {
+  return toAppConfig(validate(env));
+}

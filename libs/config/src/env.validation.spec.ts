@@ -1,0 +1,117 @@
+import { loadAppConfig } from './app-config';
+import { validate } from './env.validation';
+
+function failure(env: Record<string, string>): string {
+  try {
+    validate(env);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected validation to fail');
+}
+
+describe('validate', () => {
+  it('applies the defaults to an empty environment', () => {
+    expect(loadAppConfig({})).toEqual({
+      redisUrl: undefined,
+      databaseUrl: 'sqlite://var/brain.db',
+      database: { kind: 'sqlite', path: 'var/brain.db' },
+      port: 8000,
+      adminApiKey: undefined,
+      resultExpires: 3600,
+      timezone: 'UTC',
+      prefix: 'brain',
+      dashboardPort: 5555,
+    });
+  });
+
+  it('treats empty variables as unset and ignores unrelated ones', () => {
+    expect(loadAppConfig({ PORT: '', ADMIN_API_KEY: '', HOME: '/root' })).toMatchObject({
+      port: 8000,
+      adminApiKey: undefined,
+    });
+  });
+
+  it('converts and returns valid values', () => {
+    const config = loadAppConfig({
+      REDIS_URL: 'rediss://:s3cret@redis.example:6380/2',
+      DATABASE_URL: 'postgresql://brain:pw@db:5432/brain',
+      PORT: '8080',
+      ADMIN_API_KEY: '0123456789abcdef',
+      RESULT_EXPIRES: '60',
+      TZ: 'Europe/Berlin',
+      BRAIN_PREFIX: 'brain_test-1',
+      DASHBOARD_PORT: '65535',
+    });
+    expect(config).toEqual({
+      redisUrl: 'rediss://:s3cret@redis.example:6380/2',
+      databaseUrl: 'postgresql://brain:pw@db:5432/brain',
+      database: { kind: 'postgres', url: 'postgresql://brain:pw@db:5432/brain' },
+      port: 8080,
+      adminApiKey: '0123456789abcdef',
+      resultExpires: 60,
+      timezone: 'Europe/Berlin',
+      prefix: 'brain_test-1',
+      dashboardPort: 65535,
+    });
+  });
+
+  it.each([
+    ['sqlite:///abs/path.db', { kind: 'sqlite', path: '/abs/path.db' }],
+    ['sqlite://relative/path.db', { kind: 'sqlite', path: 'relative/path.db' }],
+    ['sqlite://:memory:', { kind: 'sqlite', path: ':memory:' }],
+    ['postgres://u:p@h/db', { kind: 'postgres', url: 'postgres://u:p@h/db' }],
+    [
+      'postgres:///db?host=/run/postgresql',
+      { kind: 'postgres', url: 'postgres:///db?host=/run/postgresql' },
+    ],
+  ])('accepts DATABASE_URL %s', (url, database) => {
+    expect(loadAppConfig({ DATABASE_URL: url }).database).toEqual(database);
+  });
+
+  it.each([
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'redis://localhost:6379/zero'],
+    ['DATABASE_URL', 'sqlite://'],
+    ['DATABASE_URL', 'mysql://u:p@h/db'],
+    ['DATABASE_URL', 'var/brain.db'],
+    ['PORT', '0'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['PORT', '80abc'],
+    ['PORT', ' 80'],
+    ['ADMIN_API_KEY', 'short'],
+    ['RESULT_EXPIRES', '0'],
+    ['RESULT_EXPIRES', '-5'],
+    ['TZ', 'Mars/Olympus_Mons'],
+    ['TZ', '+02:00'],
+    ['BRAIN_PREFIX', 'brain:prod'],
+    ['DASHBOARD_PORT', '99999'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(failure({ [name]: value })).toMatch(new RegExp(`^  - ${name}: `, 'm'));
+  });
+
+  it('names every bad variable in one error, with the reason and without secrets', () => {
+    const message = failure({
+      REDIS_URL: 'http://:redis-secret@localhost:6379',
+      DATABASE_URL: 'mysql://brain:db-secret@db/brain',
+      ADMIN_API_KEY: 'tiny-secret',
+      PORT: 'eighty',
+      TZ: 'Nowhere/Land',
+    });
+    expect(message).toBe(
+      [
+        'Invalid environment configuration:',
+        '  - REDIS_URL: must be a redis:// or rediss:// URL such as redis://host:6379/0',
+        '  - DATABASE_URL: must be sqlite:///abs/path.db, sqlite://relative/path.db or postgres://user:pass@host:5432/db',
+        '  - PORT: must be an integer from 1 to 65535',
+        '  - ADMIN_API_KEY: must be at least 16 characters long',
+        '  - TZ: must be an IANA time zone such as UTC or Europe/Berlin',
+      ].join('\n'),
+    );
+    for (const secret of ['redis-secret', 'db-secret', 'tiny-secret', 'eighty', 'Nowhere']) {
+      expect(message).not.toContain(secret);
+    }
+  });
+});

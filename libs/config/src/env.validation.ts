@@ -1,0 +1,147 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsOptional,
+  Matches,
+  MinLength,
+  ValidateBy,
+  type ValidationError,
+  validateSync,
+} from 'class-validator';
+import { parseDatabaseUrl } from './database-url';
+
+/** A validator with a fixed message; messages never quote the value, which may be a secret. */
+function Check(
+  name: string,
+  test: (value: unknown) => boolean,
+  message: string,
+): PropertyDecorator {
+  return ValidateBy({ name, validator: { validate: test, defaultMessage: () => message } });
+}
+
+function isIntegerIn(min: number, max: number): (value: unknown) => boolean {
+  return (value) => Number.isSafeInteger(value) && Number(value) >= min && Number(value) <= max;
+}
+
+/** Digits only become a number; anything else is left as is for the validator to reject. */
+function toInteger({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function parseUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRedisUrl(value: unknown): boolean {
+  const url = parseUrl(value);
+  return (
+    url !== undefined &&
+    (url.protocol === 'redis:' || url.protocol === 'rediss:') &&
+    url.hostname !== '' &&
+    /^(\/\d*)?$/.test(url.pathname)
+  );
+}
+
+function isDatabaseUrl(value: unknown): boolean {
+  return typeof value === 'string' && parseDatabaseUrl(value) !== undefined;
+}
+
+function isIanaTimeZone(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^[A-Za-z]/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The environment variables BRAiN Tasks reads, with their defaults. */
+export class EnvironmentVariables {
+  /** redis[s]://[[user]:password@]host[:port][/db]; unset means "no external Redis". */
+  @IsOptional()
+  @Check(
+    'isRedisUrl',
+    isRedisUrl,
+    'must be a redis:// or rediss:// URL such as redis://host:6379/0',
+  )
+  REDIS_URL?: string;
+
+  @Check(
+    'isDatabaseUrl',
+    isDatabaseUrl,
+    'must be sqlite:///abs/path.db, sqlite://relative/path.db or postgres://user:pass@host:5432/db',
+  )
+  DATABASE_URL: string = 'sqlite://var/brain.db';
+
+  @Transform(toInteger)
+  @Check('isPort', isIntegerIn(1, 65535), 'must be an integer from 1 to 65535')
+  PORT: number = 8000;
+
+  @IsOptional()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
+  ADMIN_API_KEY?: string;
+
+  /** Seconds a task result is kept. */
+  @Transform(toInteger)
+  @Check(
+    'isPositiveInteger',
+    isIntegerIn(1, Number.MAX_SAFE_INTEGER),
+    'must be a whole number of seconds greater than 0',
+  )
+  RESULT_EXPIRES: number = 3600;
+
+  @Check('isIanaTimeZone', isIanaTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin')
+  TZ: string = 'UTC';
+
+  /** Prefix of every Redis key. */
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'may contain only letters, digits, "_" and "-"' })
+  BRAIN_PREFIX: string = 'brain';
+
+  @Transform(toInteger)
+  @Check('isPort', isIntegerIn(1, 65535), 'must be an integer from 1 to 65535')
+  DASHBOARD_PORT: number = 5555;
+}
+
+/** Every variable above; the type makes the compiler flag one that is missing here. */
+const VARIABLES: Record<keyof EnvironmentVariables, true> = {
+  REDIS_URL: true,
+  DATABASE_URL: true,
+  PORT: true,
+  ADMIN_API_KEY: true,
+  RESULT_EXPIRES: true,
+  TZ: true,
+  BRAIN_PREFIX: true,
+  DASHBOARD_PORT: true,
+};
+
+function describe(errors: ValidationError[]): string {
+  const lines = errors.map(
+    (error) => `  - ${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+  );
+  return `Invalid environment configuration:\n${lines.join('\n')}`;
+}
+
+/**
+ * Validates and converts the environment; for `ConfigModule.forRoot({ validate })`.
+ * Unset and empty variables take their defaults. Throws one Error naming every bad variable;
+ * the message never contains a value.
+ */
+export function validate(config: Record<string, unknown>): EnvironmentVariables {
+  const plain: Record<string, unknown> = {};
+  for (const key of Object.keys(VARIABLES)) {
+    const value = config[key];
+    if (value !== undefined && value !== '') plain[key] = value;
+  }
+  const env = plainToInstance(EnvironmentVariables, plain);
+  const errors = validateSync(env, {
+    stopAtFirstError: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) throw new Error(describe(errors));
+  return env;
+}

@@ -1,0 +1,5 @@
+export { type AppConfig, loadAppConfig, toAppConfig } from './app-config';
+export { AppConfigService } from './app-config.service';
+export { BrainConfigModule, type BrainConfigOptions } from './brain-config.module';
+export { type DatabaseConfig, parseDatabaseUrl } from './database-url';
+export { EnvironmentVariables, validate } from './env.validation';

@@ -1,0 +1,157 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.Dispatcher = void 0;
+const common_1 = require("@nestjs/common");
+const bullmq_1 = require("bullmq");
+const queue_selector_lua_1 = require("./queue-selector.lua");
+/**
+ * Serves several BullMQ queues with strict priority between them, which BullMQ lacks: before each
+ * fetch it asks Redis (one script) for the highest-priority queue with a ready job, then takes that
+ * job with BullMQ's own moveToActive. It fetches only into a free slot, so a busy worker leaves
+ * lower-priority work to its peers. Idle, it blocks on all the queues' BullMQ markers at once
+ * (BZPOPMIN), so a new job wakes it at once and nothing is polled in a loop.
+ */
+class Dispatcher {
+    options;
+    runJob;
+    logger = new common_1.Logger(Dispatcher.name);
+    workers = new Map();
+    held = new Map();
+    selectorKeys;
+    markerKeys;
+    running = false;
+    loop;
+    slotFreed;
+    lockTimer;
+    tokenSeq = 0;
+    constructor(options, runJob) {
+        this.options = options;
+        this.runJob = runJob;
+        const key = (q, suffix) => `${options.prefix}:${q}:${suffix}`;
+        this.selectorKeys = options.queues.flatMap((q) => ['wait', 'prioritized', 'delayed', 'meta'].map((s) => key(q, s)));
+        this.markerKeys = options.queues.map((q) => key(q, 'marker'));
+    }
+    get activeCount() {
+        return this.held.size;
+    }
+    /** The jobs being run now. */
+    activeJobs() {
+        return [...this.held.values()].map(({ job, queue }) => ({ job, queue }));
+    }
+    async start() {
+        const lockDuration = this.options.lockDurationMs ?? 30_000;
+        for (const queue of this.options.queues) {
+            const worker = new bullmq_1.Worker(queue, null, {
+                connection: this.options.connection,
+                prefix: this.options.prefix,
+                name: this.options.hostname,
+                autorun: false,
+                lockDuration,
+                stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+                maxStalledCount: 5,
+            });
+            worker.on('error', (err) => this.logger.warn(`queue ${queue}: ${err.message}`));
+            await worker.waitUntilReady();
+            // Jobs of a crashed worker go back to wait once their lock lapses: at-least-once delivery.
+            await worker.startStalledCheckTimer();
+            this.workers.set(queue, worker);
+        }
+        this.lockTimer = setInterval(() => void this.extendLocks(lockDuration), lockDuration / 3);
+        this.running = true;
+        this.loop = this.run();
+    }
+    /** Stops fetching; running jobs go on. */
+    async stopFetching() {
+        this.running = false;
+        this.slotFreed?.();
+        // Ends a BZPOPMIN in flight; the loop sees `running` false and returns.
+        this.options.blockingClient.disconnect();
+        await this.loop?.catch(() => undefined);
+    }
+    /** Waits until no job runs, up to `ms`; answers whether all finished. */
+    async drain(ms) {
+        const deadline = Date.now() + ms;
+        while (this.held.size > 0 && Date.now() < deadline) {
+            await new Promise((resolve) => {
+                this.slotFreed = resolve;
+                setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now())));
+            });
+        }
+        return this.held.size === 0;
+    }
+    async close() {
+        clearInterval(this.lockTimer);
+        // force: do not wait for jobs we never handed to BullMQ's own processing loop.
+        await Promise.all([...this.workers.values()].map((w) => w.close(true)));
+    }
+    async run() {
+        while (this.running) {
+            try {
+                if (this.held.size >= this.options.concurrency) {
+                    await new Promise((resolve) => (this.slotFreed = resolve));
+                    continue;
+                }
+                const [index, nextDelay] = (await this.options.client.eval(queue_selector_lua_1.SELECT_QUEUE_SCRIPT, this.selectorKeys.length, ...this.selectorKeys, Date.now()));
+                if (!this.running)
+                    break;
+                if (index > 0) {
+                    await this.fetchFrom(this.options.queues[index - 1]);
+                    continue;
+                }
+                await this.waitForWork(nextDelay);
+            }
+            catch (err) {
+                if (!this.running)
+                    break;
+                this.logger.warn(`fetch failed, retrying in 1s: ${err.message}`);
+                await new Promise((r) => setTimeout(r, 1000));
+            }
+        }
+    }
+    async fetchFrom(queue) {
+        const worker = this.workers.get(queue);
+        const token = `${worker.id}:${++this.tokenSeq}`;
+        // Another worker may win the race for this job: then we simply select again.
+        const job = await worker.getNextJob(token, { block: false });
+        if (!job?.id)
+            return;
+        const id = job.id;
+        this.held.set(id, { job, token, queue });
+        void this.runJob(job, token)
+            .catch((err) => this.logger.error(`job ${id} on ${queue}: ${err.message}`, err.stack))
+            .finally(() => {
+            this.held.delete(id);
+            this.slotFreed?.();
+        });
+    }
+    /** Blocks until any served queue gets a job, or the earliest delayed job falls due. */
+    async waitForWork(nextDelay) {
+        const cap = this.options.maxIdleWaitMs ?? 5000;
+        const untilDue = nextDelay > 0 ? nextDelay - Date.now() : cap;
+        const timeoutMs = Math.max(1, Math.min(cap, untilDue));
+        const client = this.options.blockingClient;
+        if (client.status === 'end' || client.status === 'close')
+            await client.connect();
+        // BZPOPMIN takes seconds with decimals; a marker for a delayed job has its due time as score.
+        await client.bzpopmin(...this.markerKeys, (timeoutMs / 1000).toFixed(3));
+    }
+    async extendLocks(lockDuration) {
+        const byQueue = new Map();
+        for (const h of this.held.values())
+            byQueue.set(h.queue, [...(byQueue.get(h.queue) ?? []), h]);
+        for (const [queue, held] of byQueue) {
+            try {
+                const failed = await this.workers
+                    .get(queue)
+                    .extendJobLocks(held.map((h) => h.job.id), held.map((h) => h.token), lockDuration);
+                if (failed.length)
+                    this.logger.warn(`lost the lock of ${failed.join(', ')} on ${queue}`);
+            }
+            catch (err) {
+                this.logger.warn(`lock renewal on ${queue} failed: ${err.message}`);
+            }
+        }
+    }
+}
+exports.Dispatcher = Dispatcher;
+//# sourceMappingURL=dispatcher.js.map

@@ -1,0 +1,24 @@
+# Helpers shared by scripts/test.sh and scripts/up.sh. Source it from the repository root.
+
+# Installs redis-server with apt-get when it is missing and we are root.
+# Returns 1 when redis-server is still missing.
+ensure_redis_server() {
+  command -v redis-server >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo '==> installing redis-server (apt-get)' >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server
+    return 0
+  fi
+  return 1
+}
+
+# Runs `npm ci` when node_modules is missing or older than package-lock.json
+# (npm stamps every install in node_modules/.package-lock.json).
+ensure_node_modules() {
+  local stamp=node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+    echo '==> npm ci' >&2
+    npm ci
+  fi
+}

@@ -1,0 +1,80 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { BrainProcess } from './support/brain-process';
+import { clientApp, tasks, waitForState } from './support/client-app';
+import { uniquePrefix } from './support/redis';
+
+const SLEEP = 'tests.sleep';
+
+describe('a worker serving several queues (real worker process)', () => {
+  let app: INestApplicationContext;
+  let worker: BrainProcess;
+
+  beforeAll(async () => {
+    const prefix = uniquePrefix('priority');
+    app = await clientApp(prefix);
+    worker = await BrainProcess.worker(prefix, ['--concurrency', '1']);
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await app?.close();
+  });
+
+  /** Fills the single slot, so that what is sent next queues up behind it. */
+  async function occupySlot(seconds = 1.5): Promise<string> {
+    const { client, results } = tasks(app);
+    const { task_id } = await client.applyAsync(SLEEP, { kwargs: { seconds } });
+    await waitForState(results, task_id, ['STARTED']);
+    return task_id;
+  }
+
+  async function startOrder(ids: Record<string, string>): Promise<string[]> {
+    const { results } = tasks(app);
+    const done = await Promise.all(
+      Object.entries(ids).map(async ([label, id]) => ({ label, r: await waitForState(results, id, ['SUCCESS']) })),
+    );
+    return done.sort((a, b) => a.r.date_started!.localeCompare(b.r.date_started!)).map((d) => d.label);
+  }
+
+  it('takes the next task from the highest-priority non-empty queue, whatever the send order', async () => {
+    const { client } = tasks(app);
+    const blocker = await occupySlot();
+    const ids: Record<string, string> = {};
+    for (const queue of ['maintenance', 'default', 'agents', 'system', 'missions']) {
+      ids[queue] = (await client.applyAsync(SLEEP, { kwargs: { seconds: 0.05 }, queue })).task_id;
+    }
+    expect(await startOrder({ blocker, ...ids })).toEqual([
+      'blocker',
+      'system',
+      'missions',
+      'agents',
+      'default',
+      'maintenance',
+    ]);
+  });
+
+  it('within a queue runs higher task priority first, FIFO among equals', async () => {
+    const { client } = tasks(app);
+    const blocker = await occupySlot();
+    const send = async (priority: number) =>
+      (await client.applyAsync(SLEEP, { kwargs: { seconds: 0.05 }, queue: 'default', priority })).task_id;
+    const ids = {
+      low1: await send(1),
+      high1: await send(9),
+      mid1: await send(5),
+      low2: await send(1),
+      high2: await send(9),
+      mid2: await send(5),
+    };
+    expect(await startOrder({ blocker, ...ids })).toEqual(['blocker', 'high1', 'high2', 'mid1', 'mid2', 'low1', 'low2']);
+  });
+
+  it('routes a task by its module when no queue is given, and records where it went', async () => {
+    const { client, results } = tasks(app);
+    const sent = await client.applyAsync('backend.app.tasks.system_tasks.test_task', { kwargs: { wait_seconds: 0 } });
+    expect(sent.queue).toBe('system');
+    const record = await waitForState(results, sent.task_id, ['SUCCESS']);
+    expect(record).toMatchObject({ queue: 'system', task_name: 'backend.app.tasks.system_tasks.test_task' });
+    expect(record.result).toMatchObject({ waited_seconds: 0, task_id: sent.task_id });
+  });
+});

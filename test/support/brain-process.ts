@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { testRedisUrl } from './redis';
+
+const ROOT = join(__dirname, '..', '..');
+export const BRAIN_BIN = join(ROOT, 'bin', 'brain.js');
+export const FIXTURE_TASKS = join(ROOT, 'test', 'fixtures', 'fixture-tasks.js');
+
+/** A `brain` process (worker, beat...) of the built CLI, against the test Redis under a prefix. */
+export class BrainProcess {
+  readonly child: ChildProcess;
+  private output = '';
+  private readonly exited: Promise<number | null>;
+
+  constructor(args: string[], prefix: string, env: Record<string, string> = {}) {
+    this.child = spawn(process.execPath, [BRAIN_BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL: testRedisUrl(), BRAIN_PREFIX: prefix, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer) => (this.output += chunk.toString());
+    this.child.stdout!.on('data', collect);
+    this.child.stderr!.on('data', collect);
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  /** Starts a worker on the fixture tasks too, and waits until it is ready. */
+  static async worker(prefix: string, args: string[] = []): Promise<BrainProcess> {
+    const p = new BrainProcess(['worker', 'start', '--include', FIXTURE_TASKS, ...args], prefix);
+    await p.waitForOutput(/ready: queues/);
+    return p;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  async waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (this.child.exitCode !== null) throw new Error(`process exited (${this.child.exitCode}):\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** SIGTERM (or another signal), then the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 40_000): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exit(timeoutMs);
+  }
+
+  async exit(timeoutMs = 40_000): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`process did not exit:\n${this.output}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
