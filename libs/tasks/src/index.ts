@@ -13,6 +13,7 @@ export * from './inspect/queue-inspector.service';
 export * from './inspect/worker-directory.service';
 export * from './inspect/worker-heartbeat';
 export * from './queues/queue-names';
+export * from './queues/queue-registry';
 export * from './queues/task-priority';
 export * from './redis/redact-url';
 export * from './redis/redis-connection.service';

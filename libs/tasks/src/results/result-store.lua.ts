@@ -3,21 +3,32 @@
  * KEYS[1] is the record hash.
  */
 
-/** ARGV: worker, date_started. Returns the previous state; REVOKED means: do not run. */
+/**
+ * KEYS[2]: the timeline list. ARGV: worker, date_started, event JSON.
+ * Returns the previous state; REVOKED means: do not run.
+ */
 export const START_SCRIPT = `
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'REVOKED' then return 'REVOKED' end
 redis.call('HSET', KEYS[1], 'state', 'STARTED', 'worker', ARGV[1], 'date_started', ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[3])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
 return state or ''
 `;
 
-/** ARGV: date_done, ttl seconds. Revokes only a task that has not started; returns the previous state. */
+/**
+ * KEYS[2]: the timeline list. ARGV: date_done, ttl seconds, event JSON.
+ * Revokes only a task that has not started; returns the previous state.
+ */
 export const REVOKE_SCRIPT = `
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return '' end
 if state == 'PENDING' or state == 'RETRY' then
   redis.call('HSET', KEYS[1], 'state', 'REVOKED', 'date_done', ARGV[1])
   redis.call('EXPIRE', KEYS[1], ARGV[2])
+  redis.call('RPUSH', KEYS[2], ARGV[3])
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
 end
 return state
 `;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { REVOKE_SCRIPT, START_SCRIPT } from './result-store.lua';
-import type { TaskError, TaskRecord } from './task-record';
+import type { TaskError, TaskEvent, TaskRecord } from './task-record';
 import type { TaskState } from './task-state';
 
 const JSON_FIELDS = new Set(['args', 'kwargs', 'result', 'error']);
@@ -27,6 +27,10 @@ export class ResultStore {
     return `${this.options.prefix}:task:${taskId}`;
   }
 
+  private eventsKey(taskId: string): string {
+    return `${this.options.prefix}:task:${taskId}:events`;
+  }
+
   private get indexKey(): string {
     return `${this.options.prefix}:tasks`;
   }
@@ -34,11 +38,17 @@ export class ResultStore {
   /** Writes the whole record of a task just sent. `waitMs` keeps it alive through a countdown. */
   async create(record: TaskRecord, waitMs = 0): Promise<void> {
     const key = this.key(record.task_id);
+    const events = this.eventsKey(record.task_id);
+    const ttl = this.ttl(waitMs);
+    const event: TaskEvent = { state: record.state, at: record.date_received };
+    if (record.worker) event.worker = record.worker;
     await this.redis.client
       .multi()
-      .del(key)
+      .del(key, events)
       .hset(key, encode(record))
-      .expire(key, this.ttl(waitMs))
+      .expire(key, ttl)
+      .rpush(events, JSON.stringify(event))
+      .expire(events, ttl)
       .zadd(this.indexKey, Date.parse(record.date_received), record.task_id)
       .exec();
   }
@@ -48,33 +58,52 @@ export class ResultStore {
     return Object.keys(raw).length ? decode(raw) : null;
   }
 
+  /** The task's state changes, oldest first. */
+  async events(taskId: string): Promise<TaskEvent[]> {
+    const raw = await this.redis.client.lrange(this.eventsKey(taskId), 0, -1);
+    return raw.map((e) => JSON.parse(e) as TaskEvent);
+  }
+
   /** Marks the task STARTED on `worker`; answers the previous state (REVOKED: skip it, '' : no record). */
   async start(taskId: string, worker: string, at: Date): Promise<TaskState | ''> {
-    const prev = (await this.redis.client.eval(
+    const event: TaskEvent = { state: 'STARTED', at: at.toISOString(), worker };
+    return (await this.redis.client.eval(
       START_SCRIPT,
-      1,
+      2,
       this.key(taskId),
+      this.eventsKey(taskId),
       worker,
       at.toISOString(),
+      JSON.stringify(event),
     )) as TaskState | '';
-    return prev;
   }
 
   /** Revokes a task that has not started; answers its state before (or '' when unknown). */
   async revoke(taskId: string, at: Date): Promise<TaskState | ''> {
+    const event: TaskEvent = { state: 'REVOKED', at: at.toISOString() };
     return (await this.redis.client.eval(
       REVOKE_SCRIPT,
-      1,
+      2,
       this.key(taskId),
+      this.eventsKey(taskId),
       at.toISOString(),
       this.options.resultExpires,
+      JSON.stringify(event),
     )) as TaskState | '';
   }
 
-  /** Sets some fields and refreshes the expiry. */
+  /** Sets some fields and refreshes the expiry; a change of state goes on the timeline. */
   async update(taskId: string, fields: Partial<TaskRecord>, waitMs = 0): Promise<void> {
     const key = this.key(taskId);
-    await this.redis.client.multi().hset(key, encode(fields)).expire(key, this.ttl(waitMs)).exec();
+    const events = this.eventsKey(taskId);
+    const ttl = this.ttl(waitMs);
+    const tx = this.redis.client.multi().hset(key, encode(fields)).expire(key, ttl);
+    if (fields.state) {
+      const event: TaskEvent = { state: fields.state, at: fields.date_done ?? new Date().toISOString() };
+      if (fields.retries !== undefined) event.retries = fields.retries;
+      tx.rpush(events, JSON.stringify(event));
+    }
+    await tx.expire(events, ttl).exec();
   }
 
   async succeed(taskId: string, result: unknown, keepResult: boolean, at: Date): Promise<void> {

@@ -9,6 +9,14 @@ export interface TaskError {
   traceback: string | null;
 }
 
+/** One state change, for the task's timeline. */
+export interface TaskEvent {
+  state: TaskState;
+  at: string;
+  worker?: string;
+  retries?: number;
+}
+
 /** What the result backend keeps of one task id (snake_case: it is what clients read). */
 export interface TaskRecord {
   task_id: string;
