@@ -2,7 +2,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SystemModule } from '@brain/system';
 import * as engine from '@brain/tasks';
-import { TaskClient, TasksModule, ResultStore, type TaskRecord } from '@brain/tasks';
+import { BeatModule, TaskClient, TasksModule, ResultStore, type TaskRecord } from '@brain/tasks';
 import { testRedisUrl } from './redis';
 import { waitFor } from './wait';
 
@@ -11,11 +11,12 @@ const fixtures = require('../fixtures/fixture-tasks.js') as {
   register: (e: typeof engine) => engine.TaskDefinition | never;
 };
 
-/** A sending side (like the API): engine, system tasks and fixture tasks, no consumer. */
+/** A sending side (like the API): engine, beat service, system and fixture tasks; no consumer. */
 export async function clientApp(prefix: string, resultExpires = 3600): Promise<INestApplicationContext> {
   @Module({
     imports: [
       TasksModule.forRoot({ redisUrl: testRedisUrl(), prefix, resultExpires }),
+      BeatModule,
       SystemModule,
       fixtures.register(engine) as unknown as never,
     ],

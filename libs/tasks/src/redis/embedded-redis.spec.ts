@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -39,7 +39,7 @@ describe('startEmbeddedRedis', () => {
     const after = new Redis(redis.url, { lazyConnect: true, retryStrategy: () => null });
     after.on('error', () => undefined);
     await expect(after.connect()).rejects.toThrow();
-    after.disconnect();
+    expect(after.status).toBe('end'); // refused and not retried: nothing left to close
   });
 
   it('runs several servers side by side on different ports', async () => {
@@ -47,15 +47,33 @@ describe('startEmbeddedRedis', () => {
     expect(a.port).not.toBe(b.port);
   });
 
-  it('says how to get Redis when redis-server is missing', async () => {
-    const path = process.env.PATH;
-    process.env.PATH = join(root, 'empty');
+  async function withPath<T>(path: string, run: () => Promise<T>): Promise<T> {
+    const saved = process.env.PATH;
+    process.env.PATH = path;
     try {
-      await expect(startEmbeddedRedis({ dir: join(root, 'none') })).rejects.toThrow(
-        /redis-server was not found.*apt-get install -y redis-server.*REDIS_URL/s,
-      );
+      return await run();
     } finally {
-      process.env.PATH = path;
+      process.env.PATH = saved;
     }
+  }
+
+  it('says how to get Redis when redis-server is missing', async () => {
+    await withPath(join(root, 'empty'), () =>
+      expect(startEmbeddedRedis({ dir: join(root, 'none') })).rejects.toThrow(
+        /redis-server was not found.*apt-get install -y redis-server.*REDIS_URL/s,
+      ),
+    );
+  });
+
+  it("reports redis-server's output when it dies before answering", async () => {
+    const bin = join(root, 'fake-bin');
+    mkdirSync(bin);
+    const script = '#!/bin/sh\necho "FATAL CONFIG FILE ERROR" >&2\nexit 1\n';
+    writeFileSync(join(bin, 'redis-server'), script, { mode: 0o755 });
+    await withPath(bin, () =>
+      expect(startEmbeddedRedis({ dir: join(root, 'dies') })).rejects.toThrow(
+        /exited \(code 1\) before it was ready:\nFATAL CONFIG FILE ERROR/,
+      ),
+    );
   });
 });

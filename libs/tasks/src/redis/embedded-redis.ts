@@ -97,7 +97,7 @@ async function launch(binary: string, port: number, dir: string): Promise<Embedd
   };
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!(await answersPing(port))) {
+  while (!(await answersPing(port, child.pid))) {
     if (exit !== undefined) {
       process.off('exit', killOnExit);
       throw new Error(`redis-server exited (${exit}) before it was ready:\n${tail(logFile)}`);
@@ -113,12 +113,15 @@ async function launch(binary: string, port: number, dir: string): Promise<Embedd
   return { url: `redis://127.0.0.1:${port}`, port, stop };
 }
 
-async function answersPing(port: number): Promise<boolean> {
+/** True once our redis-server (not another process that took the port) answers PING. */
+async function answersPing(port: number, pid: number | undefined): Promise<boolean> {
   const client = new Redis({
     host: '127.0.0.1',
     port,
     lazyConnect: true,
     connectTimeout: 1_000,
+    // Our PING is the readiness check; ioredis' own leaves a timer behind while Redis loads.
+    enableReadyCheck: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -126,11 +129,14 @@ async function answersPing(port: number): Promise<boolean> {
   client.on('error', () => undefined);
   try {
     await client.connect();
-    return (await client.ping()) === 'PONG';
+    if ((await client.ping()) !== 'PONG') return false;
+    return (await client.info('server')).includes(`process_id:${pid}\r\n`);
   } catch {
     return false;
   } finally {
-    client.disconnect();
+    // After a refused connection the socket is gone; disconnect() would then arm a 2 s timer that
+    // nothing clears, keeping this process alive.
+    if (client.status !== 'end') client.disconnect();
   }
 }
 

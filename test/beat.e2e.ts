@@ -1,0 +1,75 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { BeatService, QueueRegistry, ResultStore } from '@brain/tasks';
+import { BrainProcess } from './support/brain-process';
+import { clientApp } from './support/client-app';
+import { uniquePrefix } from './support/redis';
+import { waitFor } from './support/wait';
+
+const HEALTH_CHECK = 'backend.app.tasks.system_tasks.health_check';
+
+describe('beat (real processes)', () => {
+  let app: INestApplicationContext;
+  let prefix: string;
+
+  beforeAll(async () => {
+    prefix = uniquePrefix('beat');
+    app = await clientApp(prefix);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('registers health_check every 5 minutes on system, once however many beats run, and removes it on beat stop', async () => {
+    // A leftover schedule from an older deployment: beat must remove it.
+    const system = app.get(QueueRegistry).get('system');
+    await system.upsertJobScheduler('beat:retired', { every: 60_000 }, { name: HEALTH_CHECK, data: {} });
+
+    const beats = [new BrainProcess(['beat', 'start'], prefix), new BrainProcess(['beat', 'start'], prefix)];
+    await Promise.all(beats.map((b) => b.waitForOutput(/schedule\(s\) registered/)));
+
+    const schedules = await app.get(BeatService).list();
+    expect(schedules.filter((s) => s.task === HEALTH_CHECK)).toEqual([
+      expect.objectContaining({ key: 'beat:health-check', queue: 'system', every_seconds: 300, declared: true }),
+    ]);
+    // One scheduler, so one pending firing, not one per beat.
+    expect(await system.getJobSchedulersCount()).toBe(1);
+    const pending = await system.getJobs(['delayed', 'prioritized', 'waiting']);
+    expect(pending.filter((j) => j.id?.startsWith('repeat:beat:health-check:'))).toHaveLength(1);
+
+    const stop = new BrainProcess(['beat', 'stop'], prefix);
+    expect(await stop.exit()).toBe(0);
+    expect(await Promise.all(beats.map((b) => b.exit()))).toEqual([0, 0]);
+    expect(await app.get(BeatService).list()).toEqual([]);
+  });
+
+  it('fires each tick exactly once with two beats and a worker running', async () => {
+    const p = uniquePrefix('beat-fire');
+    const fast = await clientApp(p);
+    try {
+      // Same engine, a one-second schedule on the fixture add task: fire a few ticks.
+      const queue = fast.get(QueueRegistry).get('default');
+      const beats = [new BrainProcess(['beat', 'start'], p), new BrainProcess(['beat', 'start'], p)];
+      await Promise.all(beats.map((b) => b.waitForOutput(/schedule\(s\) registered/)));
+      // Both beats re-register their own schedules: prove that doing so again does not double a tick.
+      await queue.upsertJobScheduler('beat:fast-add', { every: 1000 }, { name: 'tests.add', data: { args: [1, 1] } });
+      await queue.upsertJobScheduler('beat:fast-add', { every: 1000 }, { name: 'tests.add', data: { args: [1, 1] } });
+      const worker = await BrainProcess.worker(p, ['--queue', 'default']);
+      const results = fast.get(ResultStore);
+      const runs = await waitFor(async () => {
+        const ids = await results.recentIds(100);
+        const recs = (await Promise.all(ids.map((id) => results.get(id)))).filter((r) => r?.task_name === 'tests.add');
+        return recs.length >= 4 ? recs : undefined;
+      }, 'four ticks', 15_000);
+      await queue.removeJobScheduler('beat:fast-add');
+      // A scheduler job's id carries its tick ("repeat:<key>:<millis>"): no two within one period.
+      const ticks = runs.map((r) => Number(r!.task_id.split(':').pop())).sort((a, b) => a - b);
+      const gaps = ticks.slice(1).map((t, i) => t - ticks[i]);
+      expect(gaps.every((g) => g >= 1000)).toBe(true);
+      await worker.stop();
+      await Promise.all(beats.map((b) => b.stop()));
+    } finally {
+      await fast.close();
+    }
+  });
+});

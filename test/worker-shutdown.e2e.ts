@@ -1,0 +1,47 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { BrainProcess } from './support/brain-process';
+import { clientApp, tasks, waitForState } from './support/client-app';
+import { uniquePrefix } from './support/redis';
+
+describe('worker shutdown (real processes)', () => {
+  let app: INestApplicationContext;
+  let prefix: string;
+
+  beforeAll(async () => {
+    prefix = uniquePrefix('shutdown');
+    app = await clientApp(prefix);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('on SIGTERM finishes the running task, takes no new one, and exits 0', async () => {
+    const { client, results } = tasks(app);
+    const worker = await BrainProcess.worker(prefix, ['--concurrency', '1']);
+    const running = await client.applyAsync('tests.sleep', { kwargs: { seconds: 1 } });
+    await waitForState(results, running.task_id, ['STARTED']);
+    const queued = await client.applyAsync('tests.add', { args: [1, 2] });
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    expect((await results.get(running.task_id))?.state).toBe('SUCCESS');
+    expect((await results.get(queued.task_id))?.state).toBe('PENDING');
+
+    // Nothing is lost: the next worker runs what the stopped one left queued.
+    const next = await BrainProcess.worker(prefix);
+    expect((await waitForState(results, queued.task_id, ['SUCCESS'])).result).toBe(3);
+    await next.stop();
+  });
+
+  it('`brain worker stop --hostname` shuts down only that worker, gracefully', async () => {
+    const a = await BrainProcess.worker(prefix, ['--hostname', 'alpha@%h']);
+    const b = await BrainProcess.worker(prefix, ['--hostname', 'beta@%h']);
+    const stop = new BrainProcess(['worker', 'stop', '--hostname', a.log.match(/worker (alpha@\S+) ready/)![1]], prefix);
+    expect(await stop.exit()).toBe(0);
+    expect(stop.log).toMatch(/shutdown sent to alpha@/);
+    expect(await a.exit()).toBe(0);
+    expect(b.child.exitCode).toBeNull();
+    const all = new BrainProcess(['worker', 'stop'], prefix);
+    expect(await all.exit()).toBe(0);
+    expect(await b.exit()).toBe(0);
+  });
+});
