@@ -23,14 +23,26 @@ describe('beat (real processes)', () => {
   it('registers health_check every 5 minutes on system, once however many beats run, and removes it on beat stop', async () => {
     // A leftover schedule from an older deployment: beat must remove it.
     const system = app.get(QueueRegistry).get('system');
-    await system.upsertJobScheduler('beat:retired', { every: 60_000 }, { name: HEALTH_CHECK, data: {} });
+    await system.upsertJobScheduler(
+      'beat:retired',
+      { every: 60_000 },
+      { name: HEALTH_CHECK, data: {} },
+    );
 
-    const beats = [new BrainProcess(['beat', 'start'], prefix), new BrainProcess(['beat', 'start'], prefix)];
+    const beats = [
+      new BrainProcess(['beat', 'start'], prefix),
+      new BrainProcess(['beat', 'start'], prefix),
+    ];
     await Promise.all(beats.map((b) => b.waitForOutput(/schedule\(s\) registered/)));
 
     const schedules = await app.get(BeatService).list();
     expect(schedules.filter((s) => s.task === HEALTH_CHECK)).toEqual([
-      expect.objectContaining({ key: 'beat:health-check', queue: 'system', every_seconds: 300, declared: true }),
+      expect.objectContaining({
+        key: 'beat:health-check',
+        queue: 'system',
+        every_seconds: 300,
+        declared: true,
+      }),
     ]);
     // One scheduler, so one pending firing, not one per beat.
     expect(await system.getJobSchedulersCount()).toBe(1);
@@ -49,18 +61,35 @@ describe('beat (real processes)', () => {
     try {
       // Same engine, a one-second schedule on the fixture add task: fire a few ticks.
       const queue = fast.get(QueueRegistry).get('default');
-      const beats = [new BrainProcess(['beat', 'start'], p), new BrainProcess(['beat', 'start'], p)];
+      const beats = [
+        new BrainProcess(['beat', 'start'], p),
+        new BrainProcess(['beat', 'start'], p),
+      ];
       await Promise.all(beats.map((b) => b.waitForOutput(/schedule\(s\) registered/)));
       // Both beats re-register their own schedules: prove that doing so again does not double a tick.
-      await queue.upsertJobScheduler('beat:fast-add', { every: 1000 }, { name: 'tests.add', data: { args: [1, 1] } });
-      await queue.upsertJobScheduler('beat:fast-add', { every: 1000 }, { name: 'tests.add', data: { args: [1, 1] } });
+      await queue.upsertJobScheduler(
+        'beat:fast-add',
+        { every: 1000 },
+        { name: 'tests.add', data: { args: [1, 1] } },
+      );
+      await queue.upsertJobScheduler(
+        'beat:fast-add',
+        { every: 1000 },
+        { name: 'tests.add', data: { args: [1, 1] } },
+      );
       const worker = await BrainProcess.worker(p, ['--queue', 'default']);
       const results = fast.get(ResultStore);
-      const runs = await waitFor(async () => {
-        const ids = await results.recentIds(100);
-        const recs = (await Promise.all(ids.map((id) => results.get(id)))).filter((r) => r?.task_name === 'tests.add');
-        return recs.length >= 4 ? recs : undefined;
-      }, 'four ticks', 15_000);
+      const runs = await waitFor(
+        async () => {
+          const ids = await results.recentIds(100);
+          const recs = (await Promise.all(ids.map((id) => results.get(id)))).filter(
+            (r) => r?.task_name === 'tests.add',
+          );
+          return recs.length >= 4 ? recs : undefined;
+        },
+        'four ticks',
+        15_000,
+      );
       await queue.removeJobScheduler('beat:fast-add');
       // A scheduler job's id carries its tick ("repeat:<key>:<millis>"): no two within one period.
       const ticks = runs.map((r) => Number(r!.task_id.split(':').pop())).sort((a, b) => a - b);

@@ -31,9 +31,14 @@ describe('a worker serving several queues (real worker process)', () => {
   async function startOrder(ids: Record<string, string>): Promise<string[]> {
     const { results } = tasks(app);
     const done = await Promise.all(
-      Object.entries(ids).map(async ([label, id]) => ({ label, r: await waitForState(results, id, ['SUCCESS']) })),
+      Object.entries(ids).map(async ([label, id]) => ({
+        label,
+        r: await waitForState(results, id, ['SUCCESS']),
+      })),
     );
-    return done.sort((a, b) => a.r.date_started!.localeCompare(b.r.date_started!)).map((d) => d.label);
+    return done
+      .sort((a, b) => a.r.date_started!.localeCompare(b.r.date_started!))
+      .map((d) => d.label);
   }
 
   it('takes the next task from the highest-priority non-empty queue, whatever the send order', async () => {
@@ -57,7 +62,8 @@ describe('a worker serving several queues (real worker process)', () => {
     const { client } = tasks(app);
     const blocker = await occupySlot();
     const send = async (priority: number) =>
-      (await client.applyAsync(SLEEP, { kwargs: { seconds: 0.05 }, queue: 'default', priority })).task_id;
+      (await client.applyAsync(SLEEP, { kwargs: { seconds: 0.05 }, queue: 'default', priority }))
+        .task_id;
     const ids = {
       low1: await send(1),
       high1: await send(9),
@@ -66,15 +72,28 @@ describe('a worker serving several queues (real worker process)', () => {
       high2: await send(9),
       mid2: await send(5),
     };
-    expect(await startOrder({ blocker, ...ids })).toEqual(['blocker', 'high1', 'high2', 'mid1', 'mid2', 'low1', 'low2']);
+    expect(await startOrder({ blocker, ...ids })).toEqual([
+      'blocker',
+      'high1',
+      'high2',
+      'mid1',
+      'mid2',
+      'low1',
+      'low2',
+    ]);
   });
 
   it('routes a task by its module when no queue is given, and records where it went', async () => {
     const { client, results } = tasks(app);
-    const sent = await client.applyAsync('backend.app.tasks.system_tasks.test_task', { kwargs: { wait_seconds: 0 } });
+    const sent = await client.applyAsync('backend.app.tasks.system_tasks.test_task', {
+      kwargs: { wait_seconds: 0 },
+    });
     expect(sent.queue).toBe('system');
     const record = await waitForState(results, sent.task_id, ['SUCCESS']);
-    expect(record).toMatchObject({ queue: 'system', task_name: 'backend.app.tasks.system_tasks.test_task' });
+    expect(record).toMatchObject({
+      queue: 'system',
+      task_name: 'backend.app.tasks.system_tasks.test_task',
+    });
     expect(record.result).toMatchObject({ waited_seconds: 0, task_id: sent.task_id });
   });
 });

@@ -5,7 +5,6 @@ import { clientApp, tasks, waitForState } from './support/client-app';
 import { uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
 
-
 describe('task lifecycle through a real worker process', () => {
   let app: INestApplicationContext;
   let worker: BrainProcess;
@@ -31,11 +30,21 @@ describe('task lifecycle through a real worker process', () => {
   it('goes PENDING -> STARTED -> SUCCESS with the record a client reads', async () => {
     const { client, results } = tasks(app);
     const sent = await client.applyAsync('tests.sleep', { kwargs: { seconds: 0.3 } });
-    expect(sent).toEqual({ task_id: sent.task_id, task_name: 'tests.sleep', status: 'PENDING', queue: 'default' });
+    expect(sent).toEqual({
+      task_id: sent.task_id,
+      task_name: 'tests.sleep',
+      status: 'PENDING',
+      queue: 'default',
+    });
     expect((await results.get(sent.task_id))?.state).toBe('PENDING');
     const { seen, record } = await watchStates(sent.task_id);
     expect(seen).toEqual(['PENDING', 'STARTED', 'SUCCESS']);
-    expect(record).toMatchObject({ result: { slept: 0.3 }, retries: 0, kwargs: { seconds: 0.3 }, error: null });
+    expect(record).toMatchObject({
+      result: { slept: 0.3 },
+      retries: 0,
+      kwargs: { seconds: 0.3 },
+      error: null,
+    });
     expect(record.worker).toMatch(/^worker-\d+@/);
     expect(Date.parse(record.date_done!)).toBeGreaterThanOrEqual(Date.parse(record.date_started!));
   });
@@ -61,10 +70,15 @@ describe('task lifecycle through a real worker process', () => {
     const { seen, record } = await watchStates(sent.task_id);
     expect(seen).toEqual(['PENDING', 'STARTED', 'RETRY', 'STARTED', 'RETRY', 'STARTED', 'FAILURE']);
     expect(record.retries).toBe(2);
-    expect(record.error).toMatchObject({ type: 'TestRetryError', message: 'attempt 3 failed on purpose' });
+    expect(record.error).toMatchObject({
+      type: 'TestRetryError',
+      message: 'attempt 3 failed on purpose',
+    });
     expect(record.error?.traceback).toContain('TestRetryError');
     // Three runs separated by at least 1 s and 2 s: the whole span is at least 3 s.
-    expect(Date.parse(record.date_done!) - Date.parse(record.date_received)).toBeGreaterThanOrEqual(3000);
+    expect(Date.parse(record.date_done!) - Date.parse(record.date_received)).toBeGreaterThanOrEqual(
+      3000,
+    );
   });
 
   it('autoretries only the declared error types, with capped exponential backoff', async () => {
@@ -72,28 +86,47 @@ describe('task lifecycle through a real worker process', () => {
     const flaky = await client.applyAsync('tests.flaky', { kwargs: { fail_times: 3 } });
     const typeError = await client.applyAsync('tests.type_error');
     const flakyDone = await watchStates(flaky.task_id);
-    expect(flakyDone.record).toMatchObject({ state: 'SUCCESS', retries: 3, result: { retries: 3 } });
+    expect(flakyDone.record).toMatchObject({
+      state: 'SUCCESS',
+      retries: 3,
+      result: { retries: 3 },
+    });
     expect(flakyDone.seen).toContain('RETRY');
     // backoff 0.2, 0.4, then capped at 0.4: at least 1 s in all.
-    expect(Date.parse(flakyDone.record.date_done!) - Date.parse(flakyDone.record.date_received)).toBeGreaterThanOrEqual(1000);
+    expect(
+      Date.parse(flakyDone.record.date_done!) - Date.parse(flakyDone.record.date_received),
+    ).toBeGreaterThanOrEqual(1000);
     const typeErrorDone = await watchStates(typeError.task_id);
     expect(typeErrorDone.seen).not.toContain('RETRY');
-    expect(typeErrorDone.record).toMatchObject({ state: 'FAILURE', retries: 0, error: { type: 'TypeError' } });
+    expect(typeErrorDone.record).toMatchObject({
+      state: 'FAILURE',
+      retries: 0,
+      error: { type: 'TypeError' },
+    });
   });
 
   it('gives up after max_retries with default_retry_delay, and a sender can raise max_retries', async () => {
     const { client } = tasks(app);
     const declared = await client.applyAsync('tests.always_fails');
     const raised = await client.applyAsync('tests.always_fails', { maxRetries: 4 });
-    expect((await watchStates(declared.task_id)).record).toMatchObject({ state: 'FAILURE', retries: 2 });
-    expect((await watchStates(raised.task_id)).record).toMatchObject({ state: 'FAILURE', retries: 4 });
+    expect((await watchStates(declared.task_id)).record).toMatchObject({
+      state: 'FAILURE',
+      retries: 2,
+    });
+    expect((await watchStates(raised.task_id)).record).toMatchObject({
+      state: 'FAILURE',
+      retries: 4,
+    });
   });
 
   it('never runs a task revoked while it waits, and reads REVOKED', async () => {
     const { client, results } = tasks(app);
     const delayed = await client.applyAsync('tests.add', { args: [1, 1], countdown: 2 });
     const revoker = app.get(RevocationService);
-    expect(await revoker.revoke(delayed.task_id)).toMatchObject({ previous_state: 'PENDING', state: 'REVOKED' });
+    expect(await revoker.revoke(delayed.task_id)).toMatchObject({
+      previous_state: 'PENDING',
+      state: 'REVOKED',
+    });
     // Far past its countdown, it still has not run.
     await new Promise((r) => setTimeout(r, 3000));
     const record = await results.get(delayed.task_id);
@@ -103,14 +136,23 @@ describe('task lifecycle through a real worker process', () => {
 
   it('sends link with the result, and link_error with the request and error', async () => {
     const { client, results } = tasks(app);
-    const ok = await client.applyAsync('tests.add', { args: [20, 1], link: { name: 'tests.add', args: [21] } });
-    const bad = await client.applyAsync('tests.type_error', { linkError: { name: 'tests.record_error' } });
+    const ok = await client.applyAsync('tests.add', {
+      args: [20, 1],
+      link: { name: 'tests.add', args: [21] },
+    });
+    const bad = await client.applyAsync('tests.type_error', {
+      linkError: { name: 'tests.record_error' },
+    });
     await waitForState(results, ok.task_id, ['SUCCESS']);
     await waitForState(results, bad.task_id, ['FAILURE']);
     const children = await waitFor(async () => {
       const ids = await results.recentIds(50);
-      const records = (await Promise.all(ids.map((id) => results.get(id)))).filter((r) => r?.parent_id);
-      return records.length >= 2 && records.every((r) => r?.state === 'SUCCESS') ? records : undefined;
+      const records = (await Promise.all(ids.map((id) => results.get(id)))).filter(
+        (r) => r?.parent_id,
+      );
+      return records.length >= 2 && records.every((r) => r?.state === 'SUCCESS')
+        ? records
+        : undefined;
     }, 'callbacks to finish');
     const linked = children.find((r) => r?.parent_id === ok.task_id);
     const errback = children.find((r) => r?.parent_id === bad.task_id);
@@ -126,6 +168,9 @@ describe('task lifecycle through a real worker process', () => {
     const { client, results } = tasks(app);
     const sent = await client.applyAsync('tests.soft_limited', { kwargs: { seconds: 10 } });
     const record = await waitForState(results, sent.task_id, ['SUCCESS', 'FAILURE']);
-    expect(record).toMatchObject({ state: 'SUCCESS', result: { cleaned_up: true, reason: 'SoftTimeLimitExceeded' } });
+    expect(record).toMatchObject({
+      state: 'SUCCESS',
+      result: { cleaned_up: true, reason: 'SoftTimeLimitExceeded' },
+    });
   });
 });

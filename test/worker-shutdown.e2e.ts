@@ -35,7 +35,10 @@ describe('worker shutdown (real processes)', () => {
   it('`brain worker stop --hostname` shuts down only that worker, gracefully', async () => {
     const a = await BrainProcess.worker(prefix, ['--hostname', 'alpha@%h']);
     const b = await BrainProcess.worker(prefix, ['--hostname', 'beta@%h']);
-    const stop = new BrainProcess(['worker', 'stop', '--hostname', a.log.match(/worker (alpha@\S+) ready/)![1]], prefix);
+    const stop = new BrainProcess(
+      ['worker', 'stop', '--hostname', a.log.match(/worker (alpha@\S+) ready/)![1]],
+      prefix,
+    );
     expect(await stop.exit()).toBe(0);
     expect(stop.log).toMatch(/shutdown sent to alpha@/);
     expect(await a.exit()).toBe(0);

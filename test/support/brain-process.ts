@@ -15,7 +15,13 @@ export class BrainProcess {
   constructor(args: string[], prefix: string, env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [BRAIN_BIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL: testRedisUrl(), BRAIN_PREFIX: prefix, NO_COLOR: '1', ...env },
+      env: {
+        ...process.env,
+        REDIS_URL: testRedisUrl(),
+        BRAIN_PREFIX: prefix,
+        NO_COLOR: '1',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
@@ -38,8 +44,10 @@ export class BrainProcess {
   async waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.output)) {
-      if (this.child.exitCode !== null) throw new Error(`process exited (${this.child.exitCode}):\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`process exited (${this.child.exitCode}):\n${this.output}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -53,7 +61,10 @@ export class BrainProcess {
   async exit(timeoutMs = 40_000): Promise<number | null> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`process did not exit:\n${this.output}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`process did not exit:\n${this.output}`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);

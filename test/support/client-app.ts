@@ -12,7 +12,10 @@ const fixtures = require('../fixtures/fixture-tasks.js') as {
 };
 
 /** A sending side (like the API): engine, beat service, system and fixture tasks; no consumer. */
-export async function clientApp(prefix: string, resultExpires = 3600): Promise<INestApplicationContext> {
+export async function clientApp(
+  prefix: string,
+  resultExpires = 3600,
+): Promise<INestApplicationContext> {
   @Module({
     imports: [
       TasksModule.forRoot({ redisUrl: testRedisUrl(), prefix, resultExpires }),

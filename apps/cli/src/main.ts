@@ -10,7 +10,11 @@ async function main(): Promise<void> {
     outputConfiguration: { writeErr: () => undefined, outputError: () => undefined },
     errorHandler: (err: Error & { exitCode?: number; code?: string }) => {
       // commander: help and version exit 0; unknown commands and options are bad usage.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      ) {
         process.exit(0);
       }
       process.stderr.write(`brain: ${err.message.replace(/^error: /, '')}\n`);

@@ -16,5 +16,8 @@ export function ensureRedisUrl(): void {
     process.env.REDIS_URL = readFileSync(EMBEDDED_REDIS_URL_FILE, 'utf8').trim();
     return;
   }
-  throw new CliError('REDIS_URL is not set and no embedded redis is running: set REDIS_URL or run `brain up`', 1);
+  throw new CliError(
+    'REDIS_URL is not set and no embedded redis is running: set REDIS_URL or run `brain up`',
+    1,
+  );
 }

@@ -4,9 +4,13 @@ import { ControlAppModule } from './control-app.module';
 import { ensureRedisUrl } from './redis-target';
 
 /** Boots the engine for one short command, and closes it whatever happens. */
-export async function withControlApp<T>(body: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+export async function withControlApp<T>(
+  body: (app: INestApplicationContext) => Promise<T>,
+): Promise<T> {
   ensureRedisUrl();
-  const app = await NestFactory.createApplicationContext(ControlAppModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(ControlAppModule, {
+    logger: ['error', 'warn'],
+  });
   try {
     return await body(app);
   } finally {

@@ -5,11 +5,14 @@ import { expandHostname, parseConcurrency, parseQueues } from './worker-args';
 
 /** Container entry point: a worker configured by WORKER_QUEUES, WORKER_CONCURRENCY, WORKER_HOSTNAME, BRAIN_INCLUDE. */
 async function main(): Promise<number> {
-  return runWorker({
-    queues: parseQueues(process.env.WORKER_QUEUES),
-    concurrency: parseConcurrency(process.env.WORKER_CONCURRENCY, availableParallelism()),
-    hostname: expandHostname(process.env.WORKER_HOSTNAME),
-  }, process.env.BRAIN_INCLUDE);
+  return runWorker(
+    {
+      queues: parseQueues(process.env.WORKER_QUEUES),
+      concurrency: parseConcurrency(process.env.WORKER_CONCURRENCY, availableParallelism()),
+      hostname: expandHostname(process.env.WORKER_HOSTNAME),
+    },
+    process.env.BRAIN_INCLUDE,
+  );
 }
 
 main().then(

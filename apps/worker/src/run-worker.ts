@@ -10,13 +10,18 @@ import { WorkerAppModule } from './worker-app.module';
  * running ones finish within the grace period, and closes. Answers the exit code.
  */
 export async function runWorker(options: WorkerStartOptions, include?: string): Promise<number> {
-  const app = await NestFactory.createApplicationContext(WorkerAppModule.register(loadIncludes(include)), {
-    logger: ['log', 'warn', 'error'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    WorkerAppModule.register(loadIncludes(include)),
+    {
+      logger: ['log', 'warn', 'error'],
+    },
+  );
   const worker = app.get(TaskWorker);
   await worker.start(options);
   const reason = await waitForStop(worker.shutdownRequest);
-  new Logger('Worker').log(`${reason === 'SIGUSR2' ? 'remote stop' : reason} received: warm shutdown`);
+  new Logger('Worker').log(
+    `${reason === 'SIGUSR2' ? 'remote stop' : reason} received: warm shutdown`,
+  );
   await worker.stop();
   await app.close();
   return 0;

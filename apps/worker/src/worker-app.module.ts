@@ -10,7 +10,13 @@ export class WorkerAppModule {
   static register(includes: Type[] = []): DynamicModule {
     return {
       module: WorkerAppModule,
-      imports: [BrainConfigModule.forRoot(), EngineModule, TaskWorkerModule, ...DOMAIN_MODULES, ...includes],
+      imports: [
+        BrainConfigModule.forRoot(),
+        EngineModule,
+        TaskWorkerModule,
+        ...DOMAIN_MODULES,
+        ...includes,
+      ],
     };
   }
 }

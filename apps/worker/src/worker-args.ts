@@ -4,10 +4,15 @@ import { isQueueName, QUEUE_NAMES, type QueueName } from '@brain/tasks';
 /** Parses `--queue=system,missions`; answers the queues or throws naming the bad one. */
 export function parseQueues(raw: string | undefined): QueueName[] {
   if (!raw) return [...QUEUE_NAMES];
-  const names = raw.split(',').map((q) => q.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
   const bad = names.filter((q) => !isQueueName(q));
   if (bad.length || !names.length) {
-    throw new Error(`--queue: unknown queue ${bad.map((b) => `"${b}"`).join(', ') || '(empty)'}; known: ${QUEUE_NAMES.join(', ')}`);
+    throw new Error(
+      `--queue: unknown queue ${bad.map((b) => `"${b}"`).join(', ') || '(empty)'}; known: ${QUEUE_NAMES.join(', ')}`,
+    );
   }
   return names as QueueName[];
 }
@@ -15,7 +20,8 @@ export function parseQueues(raw: string | undefined): QueueName[] {
 export function parseConcurrency(raw: string | number | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error('--concurrency must be an integer from 1 to 1000');
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new Error('--concurrency must be an integer from 1 to 1000');
   return n;
 }
 

@@ -43,7 +43,8 @@ class TasksOptionsModule {
     const provider: Provider = {
       provide: TASKS_OPTIONS,
       inject: options.inject ?? [],
-      useFactory: async (...args: never[]) => resolveTasksOptions(await options.useFactory(...args)),
+      useFactory: async (...args: never[]) =>
+        resolveTasksOptions(await options.useFactory(...args)),
     };
     return {
       module: TasksOptionsModule,

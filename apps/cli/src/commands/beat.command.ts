@@ -5,7 +5,10 @@ import { runCommand } from '../cli-error';
 import { ensureRedisUrl } from '../redis-target';
 import { withControlApp } from '../with-control-app';
 
-@SubCommand({ name: 'start', description: 'Register the declared schedules and run beat until SIGTERM or `beat stop`' })
+@SubCommand({
+  name: 'start',
+  description: 'Register the declared schedules and run beat until SIGTERM or `beat stop`',
+})
 export class BeatStartCommand extends CommandRunner {
   async run(): Promise<void> {
     await runCommand(async () => {
@@ -28,7 +31,11 @@ export class BeatStopCommand extends CommandRunner {
   }
 }
 
-@Command({ name: 'beat', description: 'Beat scheduler: start, stop', subCommands: [BeatStartCommand, BeatStopCommand] })
+@Command({
+  name: 'beat',
+  description: 'Beat scheduler: start, stop',
+  subCommands: [BeatStartCommand, BeatStopCommand],
+})
 export class BeatCommand extends CommandRunner {
   async run(): Promise<void> {
     this.command.help();

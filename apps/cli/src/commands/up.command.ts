@@ -15,7 +15,10 @@ interface Proc {
  * The whole system on one machine: a private redis-server when REDIS_URL is unset, then worker and
  * beat as child processes. Ctrl-C (or SIGTERM) stops them gracefully, then redis.
  */
-@Command({ name: 'up', description: 'Run the whole system (embedded redis unless REDIS_URL is set)' })
+@Command({
+  name: 'up',
+  description: 'Run the whole system (embedded redis unless REDIS_URL is set)',
+})
 export class UpCommand extends CommandRunner {
   async run(_params: string[], options: { concurrency?: string } = {}): Promise<void> {
     await runCommand(async () => {
@@ -39,7 +42,9 @@ export class UpCommand extends CommandRunner {
         { name: 'worker', child: this.spawnSelf(worker) },
         { name: 'beat', child: this.spawnSelf(['beat', 'start']) },
       ];
-      process.stdout.write(`worker     pid ${procs[0].child.pid} (all queues)\nbeat       pid ${procs[1].child.pid}\n`);
+      process.stdout.write(
+        `worker     pid ${procs[0].child.pid} (all queues)\nbeat       pid ${procs[1].child.pid}\n`,
+      );
       process.stdout.write('Ctrl-C stops everything.\n');
       const code = await this.supervise(procs);
       await stopRedis?.();
@@ -53,7 +58,10 @@ export class UpCommand extends CommandRunner {
   }
 
   private spawnSelf(args: string[]): ChildProcess {
-    return spawn(process.execPath, [process.argv[1], ...args], { stdio: 'inherit', env: process.env });
+    return spawn(process.execPath, [process.argv[1], ...args], {
+      stdio: 'inherit',
+      env: process.env,
+    });
   }
 
   /** Waits for a signal or for any child to die, then stops the rest; answers the exit code. */
@@ -70,7 +78,9 @@ export class UpCommand extends CommandRunner {
       for (const p of procs) {
         p.child.on('exit', (exitCode, signal) => {
           if (!stopping) {
-            process.stderr.write(`brain: ${p.name} exited (${signal ?? exitCode}); stopping the rest\n`);
+            process.stderr.write(
+              `brain: ${p.name} exited (${signal ?? exitCode}); stopping the rest\n`,
+            );
             code = 1;
             stopAll('SIGTERM');
           }

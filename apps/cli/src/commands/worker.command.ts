@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { RedisConnection, TASKS_OPTIONS, type ResolvedTasksOptions, WORKER_CONTROL_CHANNEL, type WorkerControlMessage } from '@brain/tasks';
+import {
+  RedisConnection,
+  TASKS_OPTIONS,
+  type ResolvedTasksOptions,
+  WORKER_CONTROL_CHANNEL,
+  type WorkerControlMessage,
+} from '@brain/tasks';
 import { runWorker } from '../../../worker/src/run-worker';
 import { expandHostname, parseConcurrency, parseQueues } from '../../../worker/src/worker-args';
 import { runCommand, usage } from '../cli-error';
@@ -15,12 +21,17 @@ interface StartOptions {
   include?: string;
 }
 
-@SubCommand({ name: 'start', description: 'Run a worker in the foreground until SIGTERM or `worker stop`' })
+@SubCommand({
+  name: 'start',
+  description: 'Run a worker in the foreground until SIGTERM or `worker stop`',
+})
 export class WorkerStartCommand extends CommandRunner {
   async run(_params: string[], options: StartOptions = {}): Promise<void> {
     await runCommand(async () => {
       const queues = usage(() => parseQueues(options.queue));
-      const concurrency = usage(() => parseConcurrency(options.concurrency, availableParallelism()));
+      const concurrency = usage(() =>
+        parseConcurrency(options.concurrency, availableParallelism()),
+      );
       const grace = usage(() => parseGrace(options.grace));
       ensureRedisUrl();
       return runWorker(
@@ -30,7 +41,10 @@ export class WorkerStartCommand extends CommandRunner {
     });
   }
 
-  @Option({ flags: '-Q, --queue <queues>', description: 'comma-separated queues to serve (default: all five)' })
+  @Option({
+    flags: '-Q, --queue <queues>',
+    description: 'comma-separated queues to serve (default: all five)',
+  })
   parseQueue(value: string): string {
     return value;
   }
@@ -40,23 +54,35 @@ export class WorkerStartCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '-n, --hostname <name>', description: 'node name; %h = host, %p = pid (default worker-%p@%h)' })
+  @Option({
+    flags: '-n, --hostname <name>',
+    description: 'node name; %h = host, %p = pid (default worker-%p@%h)',
+  })
   parseHostname(value: string): string {
     return value;
   }
 
-  @Option({ flags: '-I, --include <paths>', description: 'comma-separated files of extra task modules' })
+  @Option({
+    flags: '-I, --include <paths>',
+    description: 'comma-separated files of extra task modules',
+  })
   parseInclude(value: string): string {
     return value;
   }
 
-  @Option({ flags: '--grace <seconds>', description: 'on SIGTERM, how long running tasks may finish (default 30)' })
+  @Option({
+    flags: '--grace <seconds>',
+    description: 'on SIGTERM, how long running tasks may finish (default 30)',
+  })
   parseGrace(value: string): string {
     return value;
   }
 }
 
-@SubCommand({ name: 'stop', description: 'Ask workers to shut down gracefully (all, or --hostname)' })
+@SubCommand({
+  name: 'stop',
+  description: 'Ask workers to shut down gracefully (all, or --hostname)',
+})
 export class WorkerStopCommand extends CommandRunner {
   async run(_params: string[], options: { hostname?: string } = {}): Promise<void> {
     await runCommand(() =>
@@ -64,7 +90,10 @@ export class WorkerStopCommand extends CommandRunner {
         const redis = app.get(RedisConnection);
         const { prefix } = app.get<ResolvedTasksOptions>(TASKS_OPTIONS);
         const message: WorkerControlMessage = { command: 'shutdown', hostname: options.hostname };
-        const receivers = await redis.client.publish(`${prefix}:${WORKER_CONTROL_CHANNEL}`, JSON.stringify(message));
+        const receivers = await redis.client.publish(
+          `${prefix}:${WORKER_CONTROL_CHANNEL}`,
+          JSON.stringify(message),
+        );
         process.stdout.write(
           `shutdown sent to ${options.hostname ?? 'all workers'} (${receivers} worker(s) listening)\n`,
         );
@@ -96,4 +125,3 @@ function parseGrace(raw: string | undefined): number {
   if (!Number.isFinite(s) || s < 0) throw new Error('--grace must be a number of seconds >= 0');
   return s * 1000;
 }
-

@@ -19,9 +19,13 @@ export class TestRetryError extends Error {
 export class TestTasks {
   /** Waits (abortably), then says what it did. */
   @Task({ name: 'backend.app.tasks.system_tasks.test_task', params: ['wait_seconds'] })
-  async testTask({ wait_seconds = 5 }: { wait_seconds?: unknown }, ctx: TaskContext): Promise<TestTaskResult> {
+  async testTask(
+    { wait_seconds = 5 }: { wait_seconds?: unknown },
+    ctx: TaskContext,
+  ): Promise<TestTaskResult> {
     const seconds = Number(wait_seconds);
-    if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError('wait_seconds must be a number >= 0');
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw new RangeError('wait_seconds must be a number >= 0');
     const started = new Date();
     await sleep(seconds * 1000, undefined, { signal: ctx.signal });
     return {
@@ -35,9 +39,13 @@ export class TestTasks {
 
   /** Fails on every attempt and retries after 1 s, 2 s, 4 s ... until max_retries is spent. */
   @Task({ name: 'backend.app.tasks.system_tasks.test_retry_task', params: ['max_retries'] })
-  async testRetryTask({ max_retries = 3 }: { max_retries?: unknown }, ctx: TaskContext): Promise<never> {
+  async testRetryTask(
+    { max_retries = 3 }: { max_retries?: unknown },
+    ctx: TaskContext,
+  ): Promise<never> {
     const maxRetries = Number(max_retries);
-    if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new RangeError('max_retries must be an integer >= 0');
+    if (!Number.isInteger(maxRetries) || maxRetries < 0)
+      throw new RangeError('max_retries must be an integer >= 0');
     throw ctx.retry({
       exc: new TestRetryError(`attempt ${ctx.retries + 1} failed on purpose`),
       countdown: 2 ** ctx.retries,

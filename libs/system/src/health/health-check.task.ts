@@ -31,9 +31,14 @@ export class HealthCheckTask {
     try {
       await Promise.race([
         this.redis.client.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), REDIS_TIMEOUT_MS)),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('ping timed out')), REDIS_TIMEOUT_MS),
+        ),
       ]);
-      return { status: 'healthy', latency_ms: Math.round((performance.now() - started) * 100) / 100 };
+      return {
+        status: 'healthy',
+        latency_ms: Math.round((performance.now() - started) * 100) / 100,
+      };
     } catch (err) {
       return { status: 'unhealthy', error: (err as Error).message };
     }

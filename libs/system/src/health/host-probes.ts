@@ -22,7 +22,11 @@ export async function diskUsage(path: string): Promise<DiskUsage> {
   const s = await statfs(path);
   const total = s.blocks * s.bsize;
   const free = s.bavail * s.bsize;
-  return { free_gb: round(free / GB), total_gb: round(total / GB), percent_free: round((free / total) * 100) };
+  return {
+    free_gb: round(free / GB),
+    total_gb: round(total / GB),
+    percent_free: round((free / total) * 100),
+  };
 }
 
 /**
@@ -40,5 +44,9 @@ export async function memoryUsage(): Promise<MemoryUsage> {
     // not Linux: keep freemem()
   }
   const used = total - available;
-  return { used_gb: round(used / GB), total_gb: round(total / GB), percent_used: round((used / total) * 100) };
+  return {
+    used_gb: round(used / GB),
+    total_gb: round(total / GB),
+    percent_used: round((used / total) * 100),
+  };
 }

@@ -48,7 +48,8 @@ export class MonitorTaskQueueTask {
         .filter((q) => q.depth > QUEUE_DEPTH_ALERT)
         .map((q) => `Queue "${q.queue}" depth ${q.depth} exceeds ${QUEUE_DEPTH_ALERT}`),
       ...stuck.map(
-        (t) => `Task ${t.task_name}[${t.task_id}] running for ${t.running_minutes} minutes on ${t.worker}`,
+        (t) =>
+          `Task ${t.task_name}[${t.task_id}] running for ${t.running_minutes} minutes on ${t.worker}`,
       ),
       ...(workers.length === 0 ? ['No active workers'] : []),
     ];

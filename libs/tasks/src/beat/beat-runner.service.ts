@@ -41,7 +41,9 @@ export class BeatRunner {
     await this.announce();
     this.timer = setInterval(() => void this.announce(), 5000);
     const { registered, removed } = await this.beat.sync();
-    this.logger.log(`beat ${this.id}: ${registered.length} schedule(s) registered, ${removed.length} removed`);
+    this.logger.log(
+      `beat ${this.id}: ${registered.length} schedule(s) registered, ${removed.length} removed`,
+    );
     for (const s of await this.beat.list()) {
       this.logger.log(`  ${s.key} -> ${s.task} on ${s.queue}, next ${s.next_run}`);
     }
@@ -53,7 +55,9 @@ export class BeatRunner {
     const others = await this.redis.client.keys(this.presenceKey('*'));
     if (others.length === 0) {
       const removed = await this.beat.removeAll();
-      this.logger.log(`last beat out: ${removed.length} schedule(s) removed, periodic firing stopped`);
+      this.logger.log(
+        `last beat out: ${removed.length} schedule(s) removed, periodic firing stopped`,
+      );
     } else {
       this.logger.log(`beat ${this.id} stopped; ${others.length} other beat(s) keep the schedules`);
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
-import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
+import { QUEUE_NAMES } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
 import { DEFAULT_TASK_PRIORITY, toBullPriority } from '../queues/task-priority';
 import { TaskRegistry } from '../registry/task-registry';
@@ -44,19 +44,25 @@ export class BeatService {
     for (const entry of entries) {
       const s = entry.options;
       const task = this.registry.get(entry.task);
-      await this.queues.get(entry.queue).upsertJobScheduler(
-        entry.key,
-        s.every !== undefined ? { every: s.every * 1000 } : { pattern: s.cron, tz: this.options.timezone },
-        {
-          name: entry.task,
-          data: { args: s.args ?? [], kwargs: s.kwargs ?? {}, retries: 0 },
-          opts: {
-            priority: toBullPriority(s.priority ?? task.options.priority ?? DEFAULT_TASK_PRIORITY),
-            removeOnComplete: true,
-            removeOnFail: true,
+      await this.queues
+        .get(entry.queue)
+        .upsertJobScheduler(
+          entry.key,
+          s.every !== undefined
+            ? { every: s.every * 1000 }
+            : { pattern: s.cron, tz: this.options.timezone },
+          {
+            name: entry.task,
+            data: { args: s.args ?? [], kwargs: s.kwargs ?? {}, retries: 0 },
+            opts: {
+              priority: toBullPriority(
+                s.priority ?? task.options.priority ?? DEFAULT_TASK_PRIORITY,
+              ),
+              removeOnComplete: true,
+              removeOnFail: true,
+            },
           },
-        },
-      );
+        );
     }
     const wanted = new Set(entries.map((e) => `${e.queue}/${e.key}`));
     const removed: string[] = [];
@@ -66,7 +72,8 @@ export class BeatService {
         removed.push(info.key);
       }
     }
-    if (removed.length) this.logger.log(`removed schedules no longer declared: ${removed.join(', ')}`);
+    if (removed.length)
+      this.logger.log(`removed schedules no longer declared: ${removed.join(', ')}`);
     return { registered: entries.map((e) => e.key), removed };
   }
 
@@ -91,7 +98,7 @@ export class BeatService {
         all.push({
           key: s.key,
           task: s.name,
-          queue: queue as QueueName,
+          queue,
           every_seconds: s.every ? s.every / 1000 : null,
           cron: s.pattern ?? null,
           timezone: s.tz ?? null,

@@ -13,7 +13,8 @@ export interface TaskSignature {
 export interface ApplyOptions {
   args?: unknown[];
   kwargs?: TaskKwargs;
-  queue?: QueueName | string;
+  /** A queue name; checked at send time, since callers pass what their clients typed. */
+  queue?: string;
   /** Seconds to wait before the task may run. */
   countdown?: number;
   /** Earliest time to run (Date or ISO 8601). */

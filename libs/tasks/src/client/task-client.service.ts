@@ -38,7 +38,8 @@ export class TaskClient {
     const v = validateApply(task, options, now);
     bindArguments(task.options, v.args, v.kwargs);
     for (const sig of [...v.link, ...v.linkError]) {
-      if (!this.registry.has(sig.name)) throw new TaskInputError(`Unknown task "${sig.name}" in link`, 'link');
+      if (!this.registry.has(sig.name))
+        throw new TaskInputError(`Unknown task "${sig.name}" in link`, 'link');
     }
     const taskId = options.taskId ?? randomUUID();
     const shown = redactArguments(task.options, v.args, v.kwargs);
@@ -88,7 +89,11 @@ export class TaskClient {
     } catch (err) {
       // The record must not promise a task that was never queued.
       await this.results
-        .fail(taskId, { type: 'SendError', message: (err as Error).message, traceback: null }, new Date())
+        .fail(
+          taskId,
+          { type: 'SendError', message: (err as Error).message, traceback: null },
+          new Date(),
+        )
         .catch(() => undefined);
       throw err;
     }

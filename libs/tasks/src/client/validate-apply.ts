@@ -17,7 +17,11 @@ export interface ValidatedApply {
 }
 
 /** Checks apply_async options before anything is written; errors name the offending field. */
-export function validateApply(task: TaskDefinition, options: ApplyOptions, now: number): ValidatedApply {
+export function validateApply(
+  task: TaskDefinition,
+  options: ApplyOptions,
+  now: number,
+): ValidatedApply {
   const args = options.args ?? [];
   if (!Array.isArray(args)) throw new TaskInputError('args must be a list', 'args');
   const kwargs = options.kwargs ?? {};
@@ -27,14 +31,19 @@ export function validateApply(task: TaskDefinition, options: ApplyOptions, now: 
   const queue = options.queue ?? task.queue;
   if (!isQueueName(queue)) throw new TaskInputError(`Unknown queue "${String(queue)}"`, 'queue');
   const priority = options.priority ?? task.options.priority ?? DEFAULT_TASK_PRIORITY;
-  if (!isTaskPriority(priority)) throw new TaskInputError('priority must be an integer from 0 to 9', 'priority');
+  if (!isTaskPriority(priority))
+    throw new TaskInputError('priority must be an integer from 0 to 9', 'priority');
 
   if (options.countdown !== undefined && options.eta !== undefined) {
     throw new TaskInputError('give countdown or eta, not both', 'eta');
   }
   let eta: Date | null = null;
   if (options.countdown !== undefined) {
-    if (typeof options.countdown !== 'number' || !Number.isFinite(options.countdown) || options.countdown < 0) {
+    if (
+      typeof options.countdown !== 'number' ||
+      !Number.isFinite(options.countdown) ||
+      options.countdown < 0
+    ) {
       throw new TaskInputError('countdown must be a number of seconds >= 0', 'countdown');
     }
     eta = new Date(now + options.countdown * 1000);
@@ -73,7 +82,8 @@ export function validateApply(task: TaskDefinition, options: ApplyOptions, now: 
 }
 
 function toDate(value: Date | string, field: string): Date {
-  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(NaN);
+  const date =
+    value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(NaN);
   if (Number.isNaN(date.getTime())) {
     throw new TaskInputError(`${field} must be an ISO 8601 date-time`, field);
   }

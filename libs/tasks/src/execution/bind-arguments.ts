@@ -6,7 +6,11 @@ import type { TaskOptions } from '../registry/task-options';
  * Celery passes `args` and `kwargs`; our handlers take one object. Positional args are bound to the
  * declared `params` in order; a task without `params` accepts kwargs only.
  */
-export function bindArguments(task: TaskOptions, args: readonly unknown[], kwargs: TaskKwargs): TaskKwargs {
+export function bindArguments(
+  task: TaskOptions,
+  args: readonly unknown[],
+  kwargs: TaskKwargs,
+): TaskKwargs {
   const params = task.params ?? [];
   if (args.length > params.length) {
     throw new TaskInputError(
@@ -18,7 +22,10 @@ export function bindArguments(task: TaskOptions, args: readonly unknown[], kwarg
   args.forEach((value, i) => (bound[params[i]] = value));
   for (const [key, value] of Object.entries(kwargs)) {
     if (params.length > 0 && !params.includes(key)) {
-      throw new TaskInputError(`${task.name} got an unexpected keyword argument "${key}"`, 'kwargs');
+      throw new TaskInputError(
+        `${task.name} got an unexpected keyword argument "${key}"`,
+        'kwargs',
+      );
     }
     if (key in bound) {
       throw new TaskInputError(`${task.name} got multiple values for argument "${key}"`, 'kwargs');

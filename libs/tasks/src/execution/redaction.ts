@@ -3,7 +3,8 @@ import type { TaskOptions } from '../registry/task-options';
 
 export const REDACTED = '***';
 
-const SENSITIVE_NAME = /pass(word)?|secret|token|api[_-]?key|credential|private[_-]?key|authorization/i;
+const SENSITIVE_NAME =
+  /pass(word)?|secret|token|api[_-]?key|credential|private[_-]?key|authorization/i;
 
 function isSensitive(name: string, declared: readonly string[]): boolean {
   return declared.includes(name) || SENSITIVE_NAME.test(name);
@@ -32,7 +33,9 @@ export function redactArguments(
   const declared = task?.sensitive ?? [];
   const params = task?.params ?? [];
   return {
-    args: args.map((v, i) => (params[i] && isSensitive(params[i], declared) ? REDACTED : redactValue(v, declared))),
+    args: args.map((v, i) =>
+      params[i] && isSensitive(params[i], declared) ? REDACTED : redactValue(v, declared),
+    ),
     kwargs: redactValue(kwargs, declared) as TaskKwargs,
   };
 }

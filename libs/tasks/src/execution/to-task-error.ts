@@ -6,5 +6,9 @@ export function toTaskError(err: unknown): TaskError {
     const type = err.name && err.name !== 'Error' ? err.name : err.constructor.name || 'Error';
     return { type, message: err.message, traceback: err.stack ?? null };
   }
-  return { type: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err), traceback: null };
+  return {
+    type: 'Error',
+    message: typeof err === 'string' ? err : JSON.stringify(err),
+    traceback: null,
+  };
 }

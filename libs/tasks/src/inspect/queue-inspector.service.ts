@@ -20,7 +20,9 @@ export class QueueInspector {
   async depths(): Promise<QueueDepth[]> {
     return Promise.all(
       QUEUE_NAMES.map(async (queue) => {
-        const c = await this.queues.get(queue).getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+        const c = await this.queues
+          .get(queue)
+          .getJobCounts('waiting', 'prioritized', 'delayed', 'active');
         return {
           queue,
           priority: QUEUE_PRIORITIES[queue],

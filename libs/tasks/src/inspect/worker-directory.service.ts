@@ -40,12 +40,18 @@ export class WorkerDirectory {
     const names = await this.redis.client.zrange(this.indexKey, '0', '-1');
     if (!names.length) return [];
     const values = await this.redis.client.mget(names.map((n) => this.key(n)));
-    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerHeartbeat);
+    return values
+      .filter((v): v is string => v !== null)
+      .map((v) => JSON.parse(v) as WorkerHeartbeat);
   }
 
   /** Hostnames seen within `withinSeconds` whose heartbeat has stopped. */
   async offline(withinSeconds = 3600): Promise<string[]> {
-    const names = await this.redis.client.zrangebyscore(this.indexKey, String(Date.now() - withinSeconds * 1000), '+inf');
+    const names = await this.redis.client.zrangebyscore(
+      this.indexKey,
+      String(Date.now() - withinSeconds * 1000),
+      '+inf',
+    );
     if (!names.length) return [];
     const values = await this.redis.client.mget(names.map((n) => this.key(n)));
     return names.filter((_, i) => values[i] === null);

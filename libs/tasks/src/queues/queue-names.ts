@@ -13,9 +13,9 @@ export const QUEUE_PRIORITIES = {
 export type QueueName = keyof typeof QUEUE_PRIORITIES;
 
 /** All queues, highest priority first. */
-export const QUEUE_NAMES: readonly QueueName[] = (Object.keys(QUEUE_PRIORITIES) as QueueName[]).sort(
-  (a, b) => QUEUE_PRIORITIES[b] - QUEUE_PRIORITIES[a],
-);
+export const QUEUE_NAMES: readonly QueueName[] = (
+  Object.keys(QUEUE_PRIORITIES) as QueueName[]
+).sort((a, b) => QUEUE_PRIORITIES[b] - QUEUE_PRIORITIES[a]);
 
 export function isQueueName(value: unknown): value is QueueName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(QUEUE_PRIORITIES, value);

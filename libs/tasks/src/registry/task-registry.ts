@@ -30,7 +30,12 @@ export class TaskRegistry implements OnModuleInit {
         const options = Reflect.getMetadata(TASK_METADATA, fn) as TaskOptions | undefined;
         if (!options) continue;
         const schedules = (Reflect.getMetadata(SCHEDULE_METADATA, fn) as ScheduleOptions[]) ?? [];
-        this.add(options, (fn as TaskHandler).bind(instance), schedules, `${wrapper.name}.${method}`);
+        this.add(
+          options,
+          (fn as TaskHandler).bind(instance),
+          schedules,
+          `${wrapper.name}.${method}`,
+        );
       }
     }
   }

@@ -25,7 +25,8 @@ export function Task(options: TaskOptions): MethodDecorator {
 export function Schedule(options: ScheduleOptions): MethodDecorator {
   return (_target, _key, descriptor) => {
     const fn = descriptor.value as object;
-    const existing = (Reflect.getMetadata(SCHEDULE_METADATA, fn) as ScheduleOptions[] | undefined) ?? [];
+    const existing =
+      (Reflect.getMetadata(SCHEDULE_METADATA, fn) as ScheduleOptions[] | undefined) ?? [];
     Reflect.defineMetadata(SCHEDULE_METADATA, [...existing, options], fn);
     return descriptor;
   };

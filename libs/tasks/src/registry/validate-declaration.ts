@@ -13,11 +13,20 @@ export function validateDeclaration(
     throw new Error(`Task declaration at ${where} (${options.name || '<no name>'}): ${msg}`);
   };
   if (!options.name || !/^[\w.-]+$/.test(options.name)) bad('name must be a dotted identifier');
-  if (options.queue !== undefined && !isQueueName(options.queue)) bad(`unknown queue "${options.queue}"`);
-  if (options.priority !== undefined && !isTaskPriority(options.priority)) bad('priority must be 0-9');
-  for (const key of ['maxRetries', 'defaultRetryDelay', 'retryBackoffMax', 'timeLimit', 'softTimeLimit'] as const) {
+  if (options.queue !== undefined && !isQueueName(options.queue))
+    bad(`unknown queue "${String(options.queue)}"`);
+  if (options.priority !== undefined && !isTaskPriority(options.priority))
+    bad('priority must be 0-9');
+  for (const key of [
+    'maxRetries',
+    'defaultRetryDelay',
+    'retryBackoffMax',
+    'timeLimit',
+    'softTimeLimit',
+  ] as const) {
     const value = options[key];
-    if (value !== undefined && !(typeof value === 'number' && value >= 0)) bad(`${key} must be >= 0`);
+    if (value !== undefined && !(typeof value === 'number' && value >= 0))
+      bad(`${key} must be >= 0`);
   }
   if (options.timeLimit && options.softTimeLimit && options.softTimeLimit > options.timeLimit) {
     bad('softTimeLimit must not exceed timeLimit');
@@ -27,8 +36,10 @@ export function validateDeclaration(
     if (!s.id) bad('a schedule needs an id');
     if (ids.has(s.id)) bad(`schedule id "${s.id}" appears twice`);
     ids.add(s.id);
-    if ((s.every === undefined) === (s.cron === undefined)) bad(`schedule "${s.id}" needs exactly one of every, cron`);
-    if (s.every !== undefined && !(s.every > 0)) bad(`schedule "${s.id}": every must be > 0 seconds`);
+    if ((s.every === undefined) === (s.cron === undefined))
+      bad(`schedule "${s.id}" needs exactly one of every, cron`);
+    if (s.every !== undefined && !(s.every > 0))
+      bad(`schedule "${s.id}": every must be > 0 seconds`);
     if (s.cron !== undefined) {
       try {
         parseCron(s.cron);
@@ -36,6 +47,7 @@ export function validateDeclaration(
         bad(`schedule "${s.id}": ${(err as Error).message}`);
       }
     }
-    if (s.queue !== undefined && !isQueueName(s.queue)) bad(`schedule "${s.id}": unknown queue "${s.queue}"`);
+    if (s.queue !== undefined && !isQueueName(s.queue))
+      bad(`schedule "${s.id}": unknown queue "${String(s.queue)}"`);
   }
 }

@@ -99,7 +99,10 @@ export class ResultStore {
     const ttl = this.ttl(waitMs);
     const tx = this.redis.client.multi().hset(key, encode(fields)).expire(key, ttl);
     if (fields.state) {
-      const event: TaskEvent = { state: fields.state, at: fields.date_done ?? new Date().toISOString() };
+      const event: TaskEvent = {
+        state: fields.state,
+        at: fields.date_done ?? new Date().toISOString(),
+      };
       if (fields.retries !== undefined) event.retries = fields.retries;
       tx.rpush(events, JSON.stringify(event));
     }
@@ -115,11 +118,21 @@ export class ResultStore {
     });
   }
 
-  async fail(taskId: string, error: TaskError, at: Date, state: 'FAILURE' | 'REVOKED' = 'FAILURE'): Promise<void> {
+  async fail(
+    taskId: string,
+    error: TaskError,
+    at: Date,
+    state: 'FAILURE' | 'REVOKED' = 'FAILURE',
+  ): Promise<void> {
     await this.update(taskId, { state, error, date_done: at.toISOString() });
   }
 
-  async retrying(taskId: string, retries: number, error: TaskError, delayMs: number): Promise<void> {
+  async retrying(
+    taskId: string,
+    retries: number,
+    error: TaskError,
+    delayMs: number,
+  ): Promise<void> {
     await this.update(taskId, { state: 'RETRY', retries, error }, delayMs);
   }
 
@@ -133,7 +146,9 @@ export class ResultStore {
     const horizon = now - this.options.resultExpires * 1000;
     const stale = await this.redis.client.zrangebyscore(this.indexKey, 0, horizon);
     if (!stale.length) return 0;
-    const exists = await this.redis.client.pipeline(stale.map((id) => ['exists', this.key(id)])).exec();
+    const exists = await this.redis.client
+      .pipeline(stale.map((id) => ['exists', this.key(id)]))
+      .exec();
     const gone = stale.filter((_, i) => exists?.[i]?.[1] === 0);
     if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
     return gone.length;
@@ -148,7 +163,10 @@ function encode(fields: Partial<TaskRecord>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined) continue;
-    out[k] = JSON_FIELDS.has(k) ? JSON.stringify(v) : v === null ? '' : String(v);
+    // Scalar fields are strings or numbers; the rest is JSON.
+    if (JSON_FIELDS.has(k)) out[k] = JSON.stringify(v);
+    else if (v === null) out[k] = '';
+    else out[k] = typeof v === 'number' ? String(v) : (v as string);
   }
   return out;
 }
@@ -172,4 +190,3 @@ function decode(raw: Record<string, string>): TaskRecord {
     ...out,
   } as TaskRecord;
 }
-

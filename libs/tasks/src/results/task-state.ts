@@ -1,5 +1,12 @@
 /** Celery's task states, with the same words, as clients of the old system read them. */
-export const TASK_STATES = ['PENDING', 'STARTED', 'SUCCESS', 'FAILURE', 'RETRY', 'REVOKED'] as const;
+export const TASK_STATES = [
+  'PENDING',
+  'STARTED',
+  'SUCCESS',
+  'FAILURE',
+  'RETRY',
+  'REVOKED',
+] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
 export const READY_STATES: ReadonlySet<TaskState> = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);

@@ -10,13 +10,24 @@ const noJitter = () => 1;
 describe('decideRetry', () => {
   it('fails at once on an error the task does not autoretry for', () => {
     const err = new TypeError('bad');
-    expect(decideRetry(task({ autoretryFor: [NetworkError] }), err, 0, undefined)).toEqual({ retry: false, error: err });
+    expect(decideRetry(task({ autoretryFor: [NetworkError] }), err, 0, undefined)).toEqual({
+      retry: false,
+      error: err,
+    });
   });
 
   it('retries an autoretry_for error by class or by name, through subclasses', () => {
-    expect(decideRetry(task({ autoretryFor: [NetworkError] }), new NetworkError('x'), 0, undefined).retry).toBe(true);
-    expect(decideRetry(task({ autoretryFor: ['Error'] }), new NetworkError('x'), 0, undefined).retry).toBe(true);
-    expect(decideRetry(task({ autoretryFor: ['TimeoutError'] }), new NetworkError('x'), 0, undefined).retry).toBe(false);
+    expect(
+      decideRetry(task({ autoretryFor: [NetworkError] }), new NetworkError('x'), 0, undefined)
+        .retry,
+    ).toBe(true);
+    expect(
+      decideRetry(task({ autoretryFor: ['Error'] }), new NetworkError('x'), 0, undefined).retry,
+    ).toBe(true);
+    expect(
+      decideRetry(task({ autoretryFor: ['TimeoutError'] }), new NetworkError('x'), 0, undefined)
+        .retry,
+    ).toBe(false);
   });
 
   it('stops after max_retries and reports the original error', () => {
@@ -31,19 +42,35 @@ describe('decideRetry', () => {
     expect(decideRetry(t, new Error('x'), 3, 5).retry).toBe(true);
     const req = new RetryRequest({ maxRetries: 4, exc: new Error('y') });
     expect(decideRetry(t, req, 3, undefined).retry).toBe(true);
-    expect(decideRetry(t, req, 4, undefined)).toMatchObject({ retry: false, error: req.options.exc });
+    expect(decideRetry(t, req, 4, undefined)).toMatchObject({
+      retry: false,
+      error: req.options.exc,
+    });
   });
 
-  it('uses retry()\'s countdown and eta before the policy', () => {
-    expect(decideRetry(task(), new RetryRequest({ countdown: 7 }), 0, undefined)).toMatchObject({ delayMs: 7000 });
+  it("uses retry()'s countdown and eta before the policy", () => {
+    expect(decideRetry(task(), new RetryRequest({ countdown: 7 }), 0, undefined)).toMatchObject({
+      delayMs: 7000,
+    });
     const now = 1_000_000;
     const eta = new Date(now + 2500);
-    expect(decideRetry(task(), new RetryRequest({ eta }), 0, undefined, noJitter, now)).toMatchObject({ delayMs: 2500 });
+    expect(
+      decideRetry(task(), new RetryRequest({ eta }), 0, undefined, noJitter, now),
+    ).toMatchObject({ delayMs: 2500 });
   });
 
   it('waits default_retry_delay without backoff', () => {
-    expect(decideRetry(task({ autoretryFor: ['Error'], defaultRetryDelay: 12 }), new Error(), 0, undefined)).toMatchObject({ delayMs: 12000 });
-    expect(decideRetry(task({ autoretryFor: ['Error'] }), new Error(), 0, undefined)).toMatchObject({ delayMs: 180_000 });
+    expect(
+      decideRetry(
+        task({ autoretryFor: ['Error'], defaultRetryDelay: 12 }),
+        new Error(),
+        0,
+        undefined,
+      ),
+    ).toMatchObject({ delayMs: 12000 });
+    expect(decideRetry(task({ autoretryFor: ['Error'] }), new Error(), 0, undefined)).toMatchObject(
+      { delayMs: 180_000 },
+    );
   });
 });
 

@@ -7,8 +7,7 @@ export const DEFAULT_RETRY_DELAY = 180;
 export const DEFAULT_BACKOFF_MAX = 600;
 
 export type RetryDecision =
-  | { retry: true; delayMs: number; maxRetries: number }
-  | { retry: false; error: unknown };
+  { retry: true; delayMs: number; maxRetries: number } | { retry: false; error: unknown };
 
 /**
  * Decides what a failed run becomes: a retry after some delay, or a final failure with the error
@@ -27,7 +26,8 @@ export function decideRetry(
   if (!requested && !matchesAny(options.autoretryFor ?? [], error)) {
     return { retry: false, error };
   }
-  const maxRetries = requested?.maxRetries ?? maxRetriesOverride ?? options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const maxRetries =
+    requested?.maxRetries ?? maxRetriesOverride ?? options.maxRetries ?? DEFAULT_MAX_RETRIES;
   if (retries >= maxRetries) {
     return { retry: false, error: cause ?? new Error(`Max retries (${maxRetries}) exceeded`) };
   }
@@ -39,7 +39,11 @@ export function decideRetry(
 }
 
 /** Celery's `get_exponential_backoff_interval`, or the fixed default_retry_delay without backoff. */
-export function backoffSeconds(options: TaskOptions, retries: number, random: () => number): number {
+export function backoffSeconds(
+  options: TaskOptions,
+  retries: number,
+  random: () => number,
+): number {
   if (!options.retryBackoff) return options.defaultRetryDelay ?? DEFAULT_RETRY_DELAY;
   const factor = options.retryBackoff === true ? 1 : options.retryBackoff;
   const cap = options.retryBackoffMax ?? DEFAULT_BACKOFF_MAX;
@@ -50,13 +54,19 @@ export function backoffSeconds(options: TaskOptions, retries: number, random: ()
 
 function matchesAny(matchers: readonly ErrorMatcher[], error: unknown): boolean {
   if (!(error instanceof Error)) return matchers.length > 0 && matchers.includes('Error');
-  return matchers.some((m) => (typeof m === 'string' ? hasNameInChain(error, m) : error instanceof m));
+  return matchers.some((m) =>
+    typeof m === 'string' ? hasNameInChain(error, m) : error instanceof m,
+  );
 }
 
 /** Matches by name through the prototype chain, so 'Error' covers every error. */
 function hasNameInChain(error: Error, name: string): boolean {
   if (error.name === name) return true;
-  for (let p = Object.getPrototypeOf(error) as object | null; p; p = Object.getPrototypeOf(p) as object | null) {
+  for (
+    let p = Object.getPrototypeOf(error) as object | null;
+    p;
+    p = Object.getPrototypeOf(p) as object | null
+  ) {
     if ((p.constructor as { name?: string } | undefined)?.name === name) return true;
   }
   return false;

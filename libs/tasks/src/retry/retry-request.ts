@@ -13,9 +13,7 @@ export interface RetryOptions {
 export class RetryRequest extends Error {
   constructor(readonly options: RetryOptions) {
     super(
-      options.exc instanceof Error
-        ? `Retry requested: ${options.exc.message}`
-        : 'Retry requested',
+      options.exc instanceof Error ? `Retry requested: ${options.exc.message}` : 'Retry requested',
     );
     this.name = 'Retry';
   }

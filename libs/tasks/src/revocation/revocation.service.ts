@@ -54,7 +54,11 @@ export class RevocationService {
       const record = await this.results.get(taskId);
       // Best effort: a job a worker has already fetched is locked and stays; that worker then
       // reads REVOKED from the record and skips it.
-      if (record) await this.queues.get(record.queue).remove(taskId).catch(() => 0);
+      if (record)
+        await this.queues
+          .get(record.queue)
+          .remove(taskId)
+          .catch(() => 0);
     }
     const ttlFloor = now.getTime() - this.options.resultExpires * 1000;
     const message: RevocationMessage = { taskId, terminate };

@@ -1,7 +1,9 @@
 import { TaskRouter } from './task-router';
 
 describe('TaskRouter', () => {
-  const router = new TaskRouter({ routes: { 'reports.*': 'maintenance', 'backend.app.tasks.system_tasks.test_*': 'default' } });
+  const router = new TaskRouter({
+    routes: { 'reports.*': 'maintenance', 'backend.app.tasks.system_tasks.test_*': 'default' },
+  });
 
   it.each([
     ['backend.app.tasks.system_tasks.health_check', 'system'],

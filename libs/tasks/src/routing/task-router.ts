@@ -19,12 +19,14 @@ export class TaskRouter {
   private readonly routes: Route[];
 
   constructor(@Inject(TASKS_OPTIONS) options: Pick<ResolvedTasksOptions, 'routes'>) {
-    this.routes = Object.entries({ ...options.routes, ...DEFAULT_ROUTES }).map(([pattern, queue]) => ({
-      pattern,
-      queue,
-      // Task names hold no '/', so '*' spans dots as in Celery's fnmatch-based routes.
-      matches: picomatch(pattern, { dot: true }),
-    }));
+    this.routes = Object.entries({ ...options.routes, ...DEFAULT_ROUTES }).map(
+      ([pattern, queue]) => ({
+        pattern,
+        queue,
+        // Task names hold no '/', so '*' spans dots as in Celery's fnmatch-based routes.
+        matches: picomatch(pattern, { dot: true }),
+      }),
+    );
     // Routes given by the app take precedence over the built-in ones.
     const custom = new Set(Object.keys(options.routes));
     this.routes.sort((a, b) => Number(custom.has(b.pattern)) - Number(custom.has(a.pattern)));

@@ -55,7 +55,9 @@ export class Dispatcher {
     private readonly runJob: JobRunner,
   ) {
     const key = (q: string, suffix: string) => `${options.prefix}:${q}:${suffix}`;
-    this.selectorKeys = options.queues.flatMap((q) => ['wait', 'prioritized', 'delayed', 'meta'].map((s) => key(q, s)));
+    this.selectorKeys = options.queues.flatMap((q) =>
+      ['wait', 'prioritized', 'delayed', 'meta'].map((s) => key(q, s)),
+    );
     this.markerKeys = options.queues.map((q) => key(q, 'marker'));
   }
 
@@ -177,13 +179,11 @@ export class Dispatcher {
     for (const h of this.held.values()) byQueue.set(h.queue, [...(byQueue.get(h.queue) ?? []), h]);
     for (const [queue, held] of byQueue) {
       try {
-        const failed = await this.workers
-          .get(queue)!
-          .extendJobLocks(
-            held.map((h) => h.job.id!),
-            held.map((h) => h.token),
-            lockDuration,
-          );
+        const failed = await this.workers.get(queue)!.extendJobLocks(
+          held.map((h) => h.job.id!),
+          held.map((h) => h.token),
+          lockDuration,
+        );
         if (failed.length) this.logger.warn(`lost the lock of ${failed.join(', ')} on ${queue}`);
       } catch (err) {
         this.logger.warn(`lock renewal on ${queue} failed: ${(err as Error).message}`);

@@ -59,7 +59,12 @@ export class TaskExecutor {
     });
 
     if (msg.expires !== undefined && began > msg.expires) {
-      await this.results.fail(msg.taskId, toTaskError(new TaskRevokedError('expired')), new Date(), 'REVOKED');
+      await this.results.fail(
+        msg.taskId,
+        toTaskError(new TaskRevokedError('expired')),
+        new Date(),
+        'REVOKED',
+      );
       await job.moveToCompleted(undefined, token, false);
       this.logger.warn(`${job.name}[${msg.taskId}] expired before it could run`);
       return outcome('REVOKED');
@@ -140,13 +145,31 @@ export class TaskExecutor {
     return 'RETRY';
   }
 
-  private async fail(job: Job<TaskMessage>, token: string, msg: TaskMessage, err: unknown): Promise<TaskState> {
+  private async fail(
+    job: Job<TaskMessage>,
+    token: string,
+    msg: TaskMessage,
+    err: unknown,
+  ): Promise<TaskState> {
     const error = toTaskError(err);
     await this.results.fail(msg.taskId, error, new Date());
     await job.moveToFailed(err instanceof Error ? err : new Error(error.message), token, false);
     this.logger.error(`${job.name}[${msg.taskId}] failed: ${error.type}: ${error.message}`);
-    const request = { id: msg.taskId, task: job.name, ...redactArguments(undefined, msg.args, msg.kwargs) };
-    await this.sendAll(msg.linkError, (sig) => [request, { type: error.type, message: error.message }, error.traceback, ...(sig.args ?? [])], msg.taskId);
+    const request = {
+      id: msg.taskId,
+      task: job.name,
+      ...redactArguments(undefined, msg.args, msg.kwargs),
+    };
+    await this.sendAll(
+      msg.linkError,
+      (sig) => [
+        request,
+        { type: error.type, message: error.message },
+        error.traceback,
+        ...(sig.args ?? []),
+      ],
+      msg.taskId,
+    );
     return 'FAILURE';
   }
 
@@ -160,10 +183,17 @@ export class TaskExecutor {
     for (const sig of sigs ?? []) {
       try {
         sent.push(
-          await this.client.applyAsync(sig.name, { args: argsFor(sig), kwargs: sig.kwargs, queue: sig.queue, parentId }),
+          await this.client.applyAsync(sig.name, {
+            args: argsFor(sig),
+            kwargs: sig.kwargs,
+            queue: sig.queue,
+            parentId,
+          }),
         );
       } catch (err) {
-        this.logger.error(`callback ${sig.name} of ${parentId} could not be sent: ${(err as Error).message}`);
+        this.logger.error(
+          `callback ${sig.name} of ${parentId} could not be sent: ${(err as Error).message}`,
+        );
       }
     }
     return sent;

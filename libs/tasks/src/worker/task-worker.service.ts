@@ -90,7 +90,9 @@ export class TaskWorker implements OnApplicationShutdown {
   private async doStop(): Promise<void> {
     const dispatcher = this.dispatcher;
     if (!dispatcher) return;
-    this.logger.log(`worker ${this.options?.hostname} stopping: ${dispatcher.activeCount} task(s) running`);
+    this.logger.log(
+      `worker ${this.options?.hostname} stopping: ${dispatcher.activeCount} task(s) running`,
+    );
     await dispatcher.stopFetching();
     const finished = await dispatcher.drain(this.options?.gracePeriodMs ?? 30_000);
     if (!finished) {
@@ -109,7 +111,13 @@ export class TaskWorker implements OnApplicationShutdown {
     const id = String(job.id);
     this.stops.set(id, stop);
     try {
-      const outcome = await this.executor.execute(job, token, this.options!.hostname, stop.signal, this.options);
+      const outcome = await this.executor.execute(
+        job,
+        token,
+        this.options!.hostname,
+        stop.signal,
+        this.options,
+      );
       this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
       this.processed++;
     } finally {
@@ -123,7 +131,8 @@ export class TaskWorker implements OnApplicationShutdown {
     await sub.subscribe(this.revocations.channel, control);
     sub.on('message', (channel: string, raw: string) => {
       try {
-        if (channel === this.revocations.channel) this.onRevoke(JSON.parse(raw) as RevocationMessage);
+        if (channel === this.revocations.channel)
+          this.onRevoke(JSON.parse(raw) as RevocationMessage);
         else this.onControl(JSON.parse(raw) as WorkerControlMessage);
       } catch (err) {
         this.logger.warn(`bad message on ${channel}: ${(err as Error).message}`);
@@ -167,6 +176,8 @@ export class TaskWorker implements OnApplicationShutdown {
       rss_bytes: process.memoryUsage().rss,
       loadavg: loadavg(),
     };
-    await this.directory.publish(beat).catch((err: Error) => this.logger.warn(`heartbeat failed: ${err.message}`));
+    await this.directory
+      .publish(beat)
+      .catch((err: Error) => this.logger.warn(`heartbeat failed: ${err.message}`));
   }
 }

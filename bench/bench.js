@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// npm run bench: no-op drain rate and round-trip latency, this engine beside raw BullMQ, on one
+// private redis-server. Prints figures; asserts nothing. Needs `npm run build` first.
+require('reflect-metadata');
+const { join } = require('node:path');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir, availableParallelism } = require('node:os');
+const { Queue, Worker, QueueEvents } = require('bullmq');
+
+const DIST = join(__dirname, '..', 'dist', 'apps', 'cli');
+const lib = (p) => require(join(DIST, p));
+const N = Number(process.env.BENCH_JOBS ?? 20000);
+const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { median: at(0.5), p99: at(0.99) };
+}
+
+async function waitDrained(queue) {
+  for (;;) {
+    const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+    if (c.waiting + c.prioritized + c.active + c.delayed === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function rawBullmq(connection) {
+  const prefix = 'bench-raw';
+  const queue = new Queue('default', { connection, prefix });
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, N - i) }, () => ({ name: 'noop', data: {}, opts: { removeOnComplete: true } })));
+  }
+  const enqueueRate = N / ((performance.now() - t0) / 1000);
+  const t1 = performance.now();
+  const worker = new Worker('default', async () => null, { connection, prefix, concurrency: CONCURRENCY });
+  await waitDrained(queue);
+  const drainRate = N / ((performance.now() - t1) / 1000);
+  const events = new QueueEvents('default', { connection, prefix });
+  await events.waitUntilReady();
+  const rtt = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const s = performance.now();
+    const job = await queue.add('noop', {}, { removeOnComplete: false });
+    await job.waitUntilFinished(events);
+    rtt.push(performance.now() - s);
+  }
+  await worker.close();
+  await events.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return { enqueueRate, drainRate, ...stats(rtt) };
+}
+
+async function engine(redisUrl) {
+  const { NestFactory } = require('@nestjs/core');
+  const { Module } = require('@nestjs/common');
+  const tasks = lib('libs/tasks/src');
+  const noop = require('./noop-tasks').register(tasks);
+  const prefix = 'bench-engine';
+  const options = { redisUrl, prefix, resultExpires: 600 };
+
+  class SenderModule {}
+  Module({ imports: [tasks.TasksModule.forRoot(options), noop] })(SenderModule);
+  class WorkerModule {}
+  Module({ imports: [tasks.TasksModule.forRoot(options), tasks.TaskWorkerModule, noop] })(WorkerModule);
+
+  const sender = await NestFactory.createApplicationContext(SenderModule, { logger: ['error'] });
+  const client = sender.get(tasks.TaskClient);
+  const queue = sender.get(tasks.QueueRegistry).get('default');
+
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += 500) {
+    await Promise.all(Array.from({ length: Math.min(500, N - i) }, () => client.applyAsync('bench.noop')));
+  }
+  const enqueueRate = N / ((performance.now() - t0) / 1000);
+
+  const workerApp = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
+  const worker = workerApp.get(tasks.TaskWorker);
+  const t1 = performance.now();
+  await worker.start({ queues: ['system', 'missions', 'agents', 'default', 'maintenance'], concurrency: CONCURRENCY, hostname: 'bench' });
+  await waitDrained(queue);
+  const drainRate = N / ((performance.now() - t1) / 1000);
+
+  const events = new QueueEvents('default', { connection: sender.get(tasks.RedisConnection).connectionOptions, prefix });
+  await events.waitUntilReady();
+  const rtt = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const s = performance.now();
+    const done = new Promise((resolve) => {
+      const on = ({ jobId }) => {
+        if (jobId === id) {
+          events.off('completed', on);
+          resolve();
+        }
+      };
+      events.on('completed', on);
+    });
+    const id = (await client.applyAsync('bench.noop')).task_id;
+    await done;
+    rtt.push(performance.now() - s);
+  }
+  await events.close();
+  await worker.stop();
+  await workerApp.close();
+  await queue.obliterate({ force: true });
+  await sender.close();
+  return { enqueueRate, drainRate, ...stats(rtt) };
+}
+
+async function main() {
+  const { startEmbeddedRedis } = lib('libs/tasks/src/redis/embedded-redis');
+  const redis = await startEmbeddedRedis({ dir: mkdtempSync(join(tmpdir(), 'brain-bench-')), install: true });
+  const u = new URL(redis.url);
+  const connection = { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null };
+  try {
+    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY}, ${ROUND_TRIPS} round trips, ${availableParallelism()} cores, one redis-server`);
+    const raw = await rawBullmq(connection);
+    const ours = await engine(redis.url);
+    const f = (n) => n.toFixed(0).padStart(8);
+    const ms = (n) => n.toFixed(2).padStart(8);
+    console.log('                 enqueue/s  drain/s  rtt median ms  rtt p99 ms');
+    console.log(`raw BullMQ        ${f(raw.enqueueRate)} ${f(raw.drainRate)}      ${ms(raw.median)}    ${ms(raw.p99)}`);
+    console.log(`BRAiN (inline)    ${f(ours.enqueueRate)} ${f(ours.drainRate)}      ${ms(ours.median)}    ${ms(ours.p99)}`);
+    console.log(`drain ratio (BRAiN / raw): ${(ours.drainRate / raw.drainRate).toFixed(2)}x`);
+  } finally {
+    await redis.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
