@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
+import { evalScript } from '../redis/eval-script';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { REVOKE_SCRIPT, START_SCRIPT } from './result-store.lua';
 import type { TaskError, TaskEvent, TaskRecord } from './task-record';
@@ -67,28 +68,22 @@ export class ResultStore {
   /** Marks the task STARTED on `worker`; answers the previous state (REVOKED: skip it, '' : no record). */
   async start(taskId: string, worker: string, at: Date): Promise<TaskState | ''> {
     const event: TaskEvent = { state: 'STARTED', at: at.toISOString(), worker };
-    return (await this.redis.client.eval(
+    return (await evalScript(
+      this.redis.client,
       START_SCRIPT,
-      2,
-      this.key(taskId),
-      this.eventsKey(taskId),
-      worker,
-      at.toISOString(),
-      JSON.stringify(event),
+      [this.key(taskId), this.eventsKey(taskId)],
+      [worker, at.toISOString(), JSON.stringify(event)],
     )) as TaskState | '';
   }
 
   /** Revokes a task that has not started; answers its state before (or '' when unknown). */
   async revoke(taskId: string, at: Date): Promise<TaskState | ''> {
     const event: TaskEvent = { state: 'REVOKED', at: at.toISOString() };
-    return (await this.redis.client.eval(
+    return (await evalScript(
+      this.redis.client,
       REVOKE_SCRIPT,
-      2,
-      this.key(taskId),
-      this.eventsKey(taskId),
-      at.toISOString(),
-      this.options.resultExpires,
-      JSON.stringify(event),
+      [this.key(taskId), this.eventsKey(taskId)],
+      [at.toISOString(), this.options.resultExpires, JSON.stringify(event)],
     )) as TaskState | '';
   }
 

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RedisEndpoint } from '../redis/redis-connection.service';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
+import { evalScript } from '../redis/eval-script';
 import { SELECT_QUEUE_SCRIPT } from './queue-selector.lua';
 
 export interface DispatcherOptions {
@@ -127,15 +128,19 @@ export class Dispatcher {
           await new Promise<void>((resolve) => (this.slotFreed = resolve));
           continue;
         }
-        const [index, nextDelay] = (await this.options.client.eval(
+        const [index, nextDelay] = (await evalScript(
+          this.options.client,
           SELECT_QUEUE_SCRIPT,
-          this.selectorKeys.length,
-          ...this.selectorKeys,
-          Date.now(),
+          this.selectorKeys,
+          [Date.now()],
         )) as [number, number];
         if (!this.running) break;
         if (index > 0) {
-          await this.fetchFrom(this.options.queues[index - 1]);
+          // This queue is the highest with work right now: fill every free slot from it at once
+          // (the fetches pipeline on one connection); a fetch that finds it empty just returns.
+          const queue = this.options.queues[index - 1];
+          const free = this.options.concurrency - this.held.size;
+          await Promise.all(Array.from({ length: free }, () => this.fetchFrom(queue)));
           continue;
         }
         await this.waitForWork(nextDelay);

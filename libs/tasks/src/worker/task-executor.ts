@@ -112,8 +112,10 @@ export class TaskExecutor {
     } catch (err) {
       return outcome(await this.handleError(job, token, msg, task, err));
     }
-    await this.results.succeed(msg.taskId, result, !task.options.ignoreResult, new Date());
-    await job.moveToCompleted(undefined, token, false);
+    await Promise.all([
+      this.results.succeed(msg.taskId, result, !task.options.ignoreResult, new Date()),
+      job.moveToCompleted(undefined, token, false),
+    ]);
     this.logger.log(`${task.name}[${msg.taskId}] succeeded in ${Date.now() - began}ms`);
     await this.sendAll(msg.link, (sig) => [result, ...(sig.args ?? [])], msg.taskId);
     return outcome('SUCCESS');
