@@ -113,13 +113,16 @@ async function engine(redisUrl) {
 
 async function main() {
   const { startEmbeddedRedis } = lib('libs/tasks/src/redis/embedded-redis');
-  const redis = await startEmbeddedRedis({ dir: mkdtempSync(join(tmpdir(), 'brain-bench-')), install: true });
+  const redis = process.env.BENCH_REDIS_URL
+    ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined }
+    : await startEmbeddedRedis({ dir: mkdtempSync(join(tmpdir(), 'brain-bench-')), install: true });
   const u = new URL(redis.url);
   const connection = { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null };
   try {
     console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY}, ${ROUND_TRIPS} round trips, ${availableParallelism()} cores, one redis-server`);
-    const raw = await rawBullmq(connection);
-    const ours = await engine(redis.url);
+    const skip = { enqueueRate: NaN, drainRate: NaN, median: NaN, p99: NaN };
+    const raw = process.env.BENCH_ONLY === 'engine' ? skip : await rawBullmq(connection);
+    const ours = process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url);
     const f = (n) => n.toFixed(0).padStart(8);
     const ms = (n) => n.toFixed(2).padStart(8);
     console.log('                 enqueue/s  drain/s  rtt median ms  rtt p99 ms');

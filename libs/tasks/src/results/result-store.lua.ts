@@ -32,3 +32,20 @@ if state == 'PENDING' or state == 'RETRY' then
 end
 return state
 `;
+
+/**
+ * Writes fields, appends a timeline event (when given) and sets both keys' expiry, in one call.
+ * KEYS[1] record, KEYS[2] timeline, KEYS[3] time index (or '' to skip).
+ * ARGV: ttl, event JSON (or ''), index score, task id, 1 to replace the record, then field/value pairs.
+ */
+export const WRITE_SCRIPT = `
+if ARGV[5] == '1' then redis.call('DEL', KEYS[1], KEYS[2]) end
+if #ARGV > 5 then redis.call('HSET', KEYS[1], unpack(ARGV, 6)) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+end
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4]) end
+return 1
+`;

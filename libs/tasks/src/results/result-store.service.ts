@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { evalScript } from '../redis/eval-script';
 import { RedisConnection } from '../redis/redis-connection.service';
-import { REVOKE_SCRIPT, START_SCRIPT } from './result-store.lua';
+import { REVOKE_SCRIPT, START_SCRIPT, WRITE_SCRIPT } from './result-store.lua';
 import type { TaskError, TaskEvent, TaskRecord } from './task-record';
 import type { TaskState } from './task-state';
 
@@ -38,20 +38,9 @@ export class ResultStore {
 
   /** Writes the whole record of a task just sent. `waitMs` keeps it alive through a countdown. */
   async create(record: TaskRecord, waitMs = 0): Promise<void> {
-    const key = this.key(record.task_id);
-    const events = this.eventsKey(record.task_id);
-    const ttl = this.ttl(waitMs);
     const event: TaskEvent = { state: record.state, at: record.date_received };
     if (record.worker) event.worker = record.worker;
-    await this.redis.client
-      .multi()
-      .del(key, events)
-      .hset(key, encode(record))
-      .expire(key, ttl)
-      .rpush(events, JSON.stringify(event))
-      .expire(events, ttl)
-      .zadd(this.indexKey, Date.parse(record.date_received), record.task_id)
-      .exec();
+    await this.write(record.task_id, record, event, waitMs, true);
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {
@@ -89,19 +78,37 @@ export class ResultStore {
 
   /** Sets some fields and refreshes the expiry; a change of state goes on the timeline. */
   async update(taskId: string, fields: Partial<TaskRecord>, waitMs = 0): Promise<void> {
-    const key = this.key(taskId);
-    const events = this.eventsKey(taskId);
-    const ttl = this.ttl(waitMs);
-    const tx = this.redis.client.multi().hset(key, encode(fields)).expire(key, ttl);
+    let event: TaskEvent | undefined;
     if (fields.state) {
-      const event: TaskEvent = {
-        state: fields.state,
-        at: fields.date_done ?? new Date().toISOString(),
-      };
+      event = { state: fields.state, at: fields.date_done ?? new Date().toISOString() };
       if (fields.retries !== undefined) event.retries = fields.retries;
-      tx.rpush(events, JSON.stringify(event));
     }
-    await tx.expire(events, ttl).exec();
+    await this.write(taskId, fields, event, waitMs, false);
+  }
+
+  /** One round trip, one command: this runs several times per task on the hot path. */
+  private async write(
+    taskId: string,
+    fields: Partial<TaskRecord>,
+    event: TaskEvent | undefined,
+    waitMs: number,
+    replace: boolean,
+  ): Promise<void> {
+    const indexScore =
+      replace && fields.date_received ? String(Date.parse(fields.date_received)) : '';
+    await evalScript(
+      this.redis.client,
+      WRITE_SCRIPT,
+      [this.key(taskId), this.eventsKey(taskId), this.indexKey],
+      [
+        this.ttl(waitMs),
+        event ? JSON.stringify(event) : '',
+        indexScore,
+        taskId,
+        replace ? '1' : '0',
+        ...Object.entries(encode(fields)).flat(),
+      ],
+    );
   }
 
   async succeed(taskId: string, result: unknown, keepResult: boolean, at: Date): Promise<void> {

@@ -1,25 +1,31 @@
 /**
  * Finds the first queue, in the order given, that has a job ready: waiting, prioritized, or delayed
- * and due. Answers {index (1-based, 0 for none), earliest future delayed timestamp or -1}.
- * KEYS: per queue, in priority order: wait, prioritized, delayed, meta.
+ * and due. Answers {index (1-based, 0 for none), earliest future delayed timestamp among the queues
+ * scanned (those before it, or all) or -1}.
+ * A third element lists, for each queue before the one found, the id of the last entry of its
+ * BullMQ events stream ('0-0' if none): watching those streams from there misses nothing.
+ * KEYS: per queue, in priority order: wait, prioritized, delayed, meta, events.
  * ARGV[1]: now, ms. BullMQ stores delayed scores as timestamp * 0x1000 + counter.
  */
 export const SELECT_QUEUE_SCRIPT = `
 local now = tonumber(ARGV[1])
 local nextDelay = -1
-for i = 0, (#KEYS / 4) - 1 do
-  local base = i * 4
+local lastIds = {}
+for i = 0, (#KEYS / 5) - 1 do
+  local base = i * 5
   if redis.call('HEXISTS', KEYS[base + 4], 'paused') == 0 then
     if redis.call('LLEN', KEYS[base + 1]) > 0 or redis.call('ZCARD', KEYS[base + 2]) > 0 then
-      return {i + 1, -1}
+      return {i + 1, nextDelay, lastIds}
     end
     local d = redis.call('ZRANGE', KEYS[base + 3], 0, 0, 'WITHSCORES')
     if d[2] then
       local ts = math.floor(tonumber(d[2]) / 4096)
-      if ts <= now then return {i + 1, -1} end
+      if ts <= now then return {i + 1, nextDelay, lastIds} end
       if nextDelay < 0 or ts < nextDelay then nextDelay = ts end
     end
   end
+  local last = redis.call('XREVRANGE', KEYS[base + 5], '+', '-', 'COUNT', 1)
+  lastIds[i + 1] = last[1] and last[1][1] or '0-0'
 end
-return {0, nextDelay}
+return {0, nextDelay, lastIds}
 `;

@@ -22,6 +22,14 @@ export interface ExecutionOutcome {
   runtimeMs: number;
 }
 
+/** Ends the job in BullMQ; the dispatcher may fetch the next job in the same call. */
+export type JobFinisher = (end: (fetchNext: boolean) => Promise<unknown>) => Promise<void>;
+
+/** Without a dispatcher (tests, tools): end the job and fetch nothing. */
+const finishAlone: JobFinisher = async (end) => {
+  await end(false);
+};
+
 /** Worker-wide limits, used when neither the sender nor the declaration sets one. */
 export interface ExecutorDefaults {
   timeLimit?: number;
@@ -49,6 +57,7 @@ export class TaskExecutor {
     hostname: string,
     stop: AbortSignal,
     defaults: ExecutorDefaults = {},
+    finish: JobFinisher = finishAlone,
   ): Promise<ExecutionOutcome> {
     const began = Date.now();
     const msg = normalizeMessage(job);
@@ -65,13 +74,13 @@ export class TaskExecutor {
         new Date(),
         'REVOKED',
       );
-      await job.moveToCompleted(undefined, token, false);
+      await finish((next) => job.moveToCompleted(undefined, token, next));
       this.logger.warn(`${job.name}[${msg.taskId}] expired before it could run`);
       return outcome('REVOKED');
     }
     const previous = await this.results.start(msg.taskId, hostname, new Date(began));
     if (previous === 'REVOKED') {
-      await job.moveToCompleted(undefined, token, false);
+      await finish((next) => job.moveToCompleted(undefined, token, next));
       this.logger.log(`${job.name}[${msg.taskId}] skipped: revoked`);
       return outcome('REVOKED');
     }
@@ -80,7 +89,7 @@ export class TaskExecutor {
     if (!task) {
       const err = new Error(`Task "${job.name}" is not registered on worker ${hostname}`);
       err.name = 'NotRegistered';
-      return outcome(await this.fail(job, token, msg, err));
+      return outcome(await this.fail(job, token, msg, err, finish));
     }
 
     this.logger.log(`${job.name}[${msg.taskId}] received`);
@@ -110,11 +119,11 @@ export class TaskExecutor {
       // A result that cannot be stored is the task's failure, not the worker's.
       result = result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
     } catch (err) {
-      return outcome(await this.handleError(job, token, msg, task, err));
+      return outcome(await this.handleError(job, token, msg, task, err, finish));
     }
     await Promise.all([
       this.results.succeed(msg.taskId, result, !task.options.ignoreResult, new Date()),
-      job.moveToCompleted(undefined, token, false),
+      finish((next) => job.moveToCompleted(undefined, token, next)),
     ]);
     this.logger.log(`${task.name}[${msg.taskId}] succeeded in ${Date.now() - began}ms`);
     await this.sendAll(msg.link, (sig) => [result, ...(sig.args ?? [])], msg.taskId);
@@ -127,15 +136,16 @@ export class TaskExecutor {
     msg: TaskMessage,
     task: TaskDefinition,
     err: unknown,
+    finish: JobFinisher,
   ): Promise<TaskState> {
     if (err instanceof TaskRevokedError) {
       await this.results.fail(msg.taskId, toTaskError(err), new Date(), 'REVOKED');
-      await job.moveToCompleted(undefined, token, false);
+      await finish((next) => job.moveToCompleted(undefined, token, next));
       this.logger.warn(`${task.name}[${msg.taskId}] terminated`);
       return 'REVOKED';
     }
     const decision = decideRetry(task.options, err, msg.retries, msg.maxRetries);
-    if (!decision.retry) return this.fail(job, token, msg, decision.error);
+    if (!decision.retry) return this.fail(job, token, msg, decision.error, finish);
     const retries = msg.retries + 1;
     const cause = toTaskError(err);
     await this.results.retrying(msg.taskId, retries, cause, decision.delayMs);
@@ -152,10 +162,13 @@ export class TaskExecutor {
     token: string,
     msg: TaskMessage,
     err: unknown,
+    finish: JobFinisher,
   ): Promise<TaskState> {
     const error = toTaskError(err);
     await this.results.fail(msg.taskId, error, new Date());
-    await job.moveToFailed(err instanceof Error ? err : new Error(error.message), token, false);
+    await finish((next) =>
+      job.moveToFailed(err instanceof Error ? err : new Error(error.message), token, next),
+    );
     this.logger.error(`${job.name}[${msg.taskId}] failed: ${error.type}: ${error.message}`);
     const request = {
       id: msg.taskId,

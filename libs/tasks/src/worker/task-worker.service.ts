@@ -10,6 +10,7 @@ import { byPriority, type QueueName } from '../queues/queue-names';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
 import { Dispatcher } from './dispatcher';
+import type { JobFinisher } from './task-executor';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
 import { WORKER_CONTROL_CHANNEL, type WorkerControlMessage } from './worker-control';
 
@@ -66,8 +67,9 @@ export class TaskWorker implements OnApplicationShutdown {
         connection: this.redis.connectionOptions,
         client: this.redis.client,
         blockingClient: this.redis.create('dispatcher-wait'),
+        watchClient: this.redis.create('dispatcher-watch'),
       },
-      (job, token) => this.run(job, token),
+      (job, token, finish) => this.run(job, token, finish),
     );
     await this.dispatcher.start();
     await this.heartbeat();
@@ -106,7 +108,7 @@ export class TaskWorker implements OnApplicationShutdown {
     this.logger.log(`worker ${this.options?.hostname} stopped`);
   }
 
-  private async run(job: Job<TaskMessage>, token: string): Promise<void> {
+  private async run(job: Job<TaskMessage>, token: string, finish: JobFinisher): Promise<void> {
     const stop = new AbortController();
     const id = String(job.id);
     this.stops.set(id, stop);
@@ -117,6 +119,7 @@ export class TaskWorker implements OnApplicationShutdown {
         this.options!.hostname,
         stop.signal,
         this.options,
+        finish,
       );
       this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
       this.processed++;
