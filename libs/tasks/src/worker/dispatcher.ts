@@ -253,13 +253,7 @@ export class Dispatcher {
         continue;
       }
       try {
-        const res = (await client.xread(
-          'BLOCK',
-          1000,
-          'STREAMS',
-          ...spec.keys,
-          ...spec.ids,
-        )) as Array<[string, Array<[string, string[]]>]> | null;
+        const res = await client.xread('BLOCK', 1000, 'STREAMS', ...spec.keys, ...spec.ids);
         if (spec !== this.watchSpec) continue;
         for (const [stream, entries] of res ?? []) {
           const i = spec.keys.indexOf(stream);
