@@ -28,7 +28,7 @@ describe('task lifecycle through a real worker process', () => {
   }
 
   it('goes PENDING -> STARTED -> SUCCESS with the record a client reads', async () => {
-    const { client, results } = tasks(app);
+    const { client } = tasks(app);
     const sent = await client.applyAsync('tests.sleep', { kwargs: { seconds: 0.3 } });
     expect(sent).toEqual({
       task_id: sent.task_id,
@@ -36,7 +36,6 @@ describe('task lifecycle through a real worker process', () => {
       status: 'PENDING',
       queue: 'default',
     });
-    expect((await results.get(sent.task_id))?.state).toBe('PENDING');
     const { seen, record } = await watchStates(sent.task_id);
     expect(seen).toEqual(['PENDING', 'STARTED', 'SUCCESS']);
     expect(record).toMatchObject({

@@ -1,5 +1,6 @@
 import type { QueueName } from '../queues/queue-names';
 import type { TaskKwargs } from '../registry/task-definition';
+import type { TaskError, TaskEvent } from '../results/task-record';
 
 /** A task to send later with extra arguments (Celery's signature), used by link / link_error. */
 export interface TaskSignature {
@@ -37,12 +38,24 @@ export interface ApplyOptions {
   parentId?: string;
 }
 
-/** What a queued message carries: everything the worker needs and nothing it can look up. */
+/**
+ * What a queued message carries: everything the worker needs. With BullMQ's own job fields
+ * (timestamps, worker, return value, failure) it is also the task's record: there is no second
+ * copy to keep in step.
+ */
 export interface TaskMessage {
   taskId: string;
   args: unknown[];
   kwargs: TaskKwargs;
+  /** 0-9, as sent. */
+  priority?: number;
+  /** When a countdown/ETA makes it wait, ms since epoch. */
+  eta?: number;
   retries: number;
+  /** Earlier attempts (STARTED and RETRY events), oldest first. */
+  history?: TaskEvent[];
+  /** The error of the last attempt, while waiting to retry. */
+  lastError?: TaskError;
   maxRetries?: number;
   expires?: number;
   timeLimit?: number;

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { TaskInputError } from '../errors/task-errors';
 import { bindArguments } from '../execution/bind-arguments';
-import { redactArguments } from '../execution/redaction';
 import { TaskContext } from '../execution/task-context';
 import { QueueRegistry } from '../queues/queue-registry';
 import { toBullPriority } from '../queues/task-priority';
@@ -42,33 +41,12 @@ export class TaskClient {
         throw new TaskInputError(`Unknown task "${sig.name}" in link`, 'link');
     }
     const taskId = options.taskId ?? randomUUID();
-    const shown = redactArguments(task.options, v.args, v.kwargs);
-    await this.results.create(
-      {
-        task_id: taskId,
-        task_name: name,
-        queue: v.queue,
-        state: 'PENDING',
-        args: shown.args,
-        kwargs: shown.kwargs,
-        priority: v.priority,
-        retries: 0,
-        worker: null,
-        date_received: new Date(now).toISOString(),
-        date_started: null,
-        date_done: null,
-        eta: v.eta?.toISOString() ?? null,
-        expires: v.expires?.toISOString() ?? null,
-        result: null,
-        error: null,
-        parent_id: options.parentId ?? null,
-      },
-      v.delayMs,
-    );
     const message: TaskMessage = {
       taskId,
       args: v.args,
       kwargs: v.kwargs,
+      priority: v.priority,
+      eta: v.eta?.getTime(),
       retries: 0,
       maxRetries: options.maxRetries,
       expires: v.expires?.getTime(),
@@ -78,25 +56,18 @@ export class TaskClient {
       linkError: v.linkError.length ? v.linkError : undefined,
       parentId: options.parentId,
     };
-    try {
-      await this.queues.get(v.queue).add(name, message, {
+    // The job is the record: kept, ended, RESULT_EXPIRES seconds (see ResultStore).
+    const keep = { age: this.results.expiresSeconds };
+    await Promise.all([
+      this.queues.get(v.queue).add(name, message, {
         jobId: taskId,
         delay: v.delayMs || undefined,
         priority: toBullPriority(v.priority),
-        removeOnComplete: true,
-        removeOnFail: true,
-      });
-    } catch (err) {
-      // The record must not promise a task that was never queued.
-      await this.results
-        .fail(
-          taskId,
-          { type: 'SendError', message: (err as Error).message, traceback: null },
-          new Date(),
-        )
-        .catch(() => undefined);
-      throw err;
-    }
+        removeOnComplete: keep,
+        removeOnFail: keep,
+      }),
+      this.results.index(taskId, now),
+    ]);
     this.logger.debug(`sent ${name}[${taskId}] to ${v.queue}`);
     return { task_id: taskId, task_name: name, status: 'PENDING', queue: v.queue };
   }

@@ -1,22 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { TaskMessage } from '../client/apply-options';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
-import { evalScript } from '../redis/eval-script';
+import { QUEUE_NAMES } from '../queues/queue-names';
+import { QueueRegistry } from '../queues/queue-registry';
 import { RedisConnection } from '../redis/redis-connection.service';
-import { REVOKE_SCRIPT, START_SCRIPT, WRITE_SCRIPT } from './result-store.lua';
-import type { TaskError, TaskEvent, TaskRecord } from './task-record';
-import type { TaskState } from './task-state';
+import { TaskRegistry } from '../registry/task-registry';
+import { recordFromJob, taskState, timelineFromJob } from './record-from-job';
+import type { TaskEvent, TaskRecord } from './task-record';
 
-const JSON_FIELDS = new Set(['args', 'kwargs', 'result', 'error']);
-const NUMBER_FIELDS = new Set(['priority', 'retries']);
+/** A task's record and timeline together, as read at one moment. */
+export interface TaskView {
+  record: TaskRecord;
+  events: TaskEvent[];
+  job?: Job<TaskMessage>;
+}
 
 /**
- * The result backend: one Redis hash per task id, expiring RESULT_EXPIRES seconds after its last
- * change (later for a task still waiting on a countdown), plus a time index for listings.
+ * The result backend. A task's record is its BullMQ job: the message, plus what BullMQ writes as
+ * it moves (worker, start and end times, return value, failure), kept RESULT_EXPIRES seconds after
+ * it ends. A task revoked before it ran leaves no job: its record is kept here instead. A time
+ * index of task ids serves listings.
  */
 @Injectable()
 export class ResultStore {
   constructor(
     private readonly redis: RedisConnection,
+    private readonly queues: QueueRegistry,
+    private readonly registry: TaskRegistry,
     @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
   ) {}
 
@@ -24,118 +35,64 @@ export class ResultStore {
     return this.options.resultExpires;
   }
 
-  key(taskId: string): string {
-    return `${this.options.prefix}:task:${taskId}`;
-  }
-
-  private eventsKey(taskId: string): string {
-    return `${this.options.prefix}:task:${taskId}:events`;
+  private revokedKey(taskId: string): string {
+    return `${this.options.prefix}:revoked-task:${taskId}`;
   }
 
   private get indexKey(): string {
     return `${this.options.prefix}:tasks`;
   }
 
-  /** Writes the whole record of a task just sent. `waitMs` keeps it alive through a countdown. */
-  async create(record: TaskRecord, waitMs = 0): Promise<void> {
-    const event: TaskEvent = { state: record.state, at: record.date_received };
-    if (record.worker) event.worker = record.worker;
-    await this.write(record.task_id, record, event, waitMs, true);
+  /** Adds a task to the time index (the client does it when sending; the worker for Beat's). */
+  async index(taskId: string, at: number): Promise<void> {
+    await this.redis.client.zadd(this.indexKey, at, taskId);
+  }
+
+  /** The task's job, whichever queue holds it. */
+  async findJob(taskId: string): Promise<Job<TaskMessage> | undefined> {
+    const found = await this.redis.client
+      .pipeline(QUEUE_NAMES.map((q) => ['exists', `${this.options.prefix}:${q}:${taskId}`]))
+      .exec();
+    const i = found?.findIndex(([, n]) => n === 1) ?? -1;
+    if (i < 0) return undefined;
+    return (await this.queues.get(QUEUE_NAMES[i]).getJob(taskId)) as Job<TaskMessage> | undefined;
+  }
+
+  async view(taskId: string): Promise<TaskView | null> {
+    const revoked = await this.redis.client.get(this.revokedKey(taskId));
+    if (revoked) return JSON.parse(revoked) as TaskView;
+    const job = await this.findJob(taskId);
+    if (!job) return null;
+    const state = taskState(await job.getState(), job);
+    if (!state) return null;
+    const declaration = this.registry.has(job.name)
+      ? this.registry.get(job.name).options
+      : undefined;
+    return {
+      record: recordFromJob(job, state, declaration),
+      events: timelineFromJob(job, state),
+      job,
+    };
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {
-    const raw = await this.redis.client.hgetall(this.key(taskId));
-    return Object.keys(raw).length ? decode(raw) : null;
+    return (await this.view(taskId))?.record ?? null;
   }
 
   /** The task's state changes, oldest first. */
   async events(taskId: string): Promise<TaskEvent[]> {
-    const raw = await this.redis.client.lrange(this.eventsKey(taskId), 0, -1);
-    return raw.map((e) => JSON.parse(e) as TaskEvent);
+    return (await this.view(taskId))?.events ?? [];
   }
 
-  /** Marks the task STARTED on `worker`; answers the previous state (REVOKED: skip it, '' : no record). */
-  async start(taskId: string, worker: string, at: Date): Promise<TaskState | ''> {
-    const event: TaskEvent = { state: 'STARTED', at: at.toISOString(), worker };
-    return (await evalScript(
-      this.redis.client,
-      START_SCRIPT,
-      [this.key(taskId), this.eventsKey(taskId)],
-      [worker, at.toISOString(), JSON.stringify(event)],
-    )) as TaskState | '';
-  }
-
-  /** Revokes a task that has not started; answers its state before (or '' when unknown). */
-  async revoke(taskId: string, at: Date): Promise<TaskState | ''> {
-    const event: TaskEvent = { state: 'REVOKED', at: at.toISOString() };
-    return (await evalScript(
-      this.redis.client,
-      REVOKE_SCRIPT,
-      [this.key(taskId), this.eventsKey(taskId)],
-      [at.toISOString(), this.options.resultExpires, JSON.stringify(event)],
-    )) as TaskState | '';
-  }
-
-  /** Sets some fields and refreshes the expiry; a change of state goes on the timeline. */
-  async update(taskId: string, fields: Partial<TaskRecord>, waitMs = 0): Promise<void> {
-    let event: TaskEvent | undefined;
-    if (fields.state) {
-      event = { state: fields.state, at: fields.date_done ?? new Date().toISOString() };
-      if (fields.retries !== undefined) event.retries = fields.retries;
-    }
-    await this.write(taskId, fields, event, waitMs, false);
-  }
-
-  /** One round trip, one command: this runs several times per task on the hot path. */
-  private async write(
-    taskId: string,
-    fields: Partial<TaskRecord>,
-    event: TaskEvent | undefined,
-    waitMs: number,
-    replace: boolean,
-  ): Promise<void> {
-    const indexScore =
-      replace && fields.date_received ? String(Date.parse(fields.date_received)) : '';
-    await evalScript(
-      this.redis.client,
-      WRITE_SCRIPT,
-      [this.key(taskId), this.eventsKey(taskId), this.indexKey],
-      [
-        this.ttl(waitMs),
-        event ? JSON.stringify(event) : '',
-        indexScore,
-        taskId,
-        replace ? '1' : '0',
-        ...Object.entries(encode(fields)).flat(),
-      ],
+  /** Keeps the record of a task revoked before it ran, whose job is gone. */
+  async saveRevoked(view: TaskView): Promise<void> {
+    const { record, events } = view;
+    await this.redis.client.set(
+      this.revokedKey(record.task_id),
+      JSON.stringify({ record, events }),
+      'EX',
+      this.options.resultExpires,
     );
-  }
-
-  async succeed(taskId: string, result: unknown, keepResult: boolean, at: Date): Promise<void> {
-    await this.update(taskId, {
-      state: 'SUCCESS',
-      date_done: at.toISOString(),
-      error: null,
-      ...(keepResult ? { result } : {}),
-    });
-  }
-
-  async fail(
-    taskId: string,
-    error: TaskError,
-    at: Date,
-    state: 'FAILURE' | 'REVOKED' = 'FAILURE',
-  ): Promise<void> {
-    await this.update(taskId, { state, error, date_done: at.toISOString() });
-  }
-
-  async retrying(
-    taskId: string,
-    retries: number,
-    error: TaskError,
-    delayMs: number,
-  ): Promise<void> {
-    await this.update(taskId, { state: 'RETRY', retries, error }, delayMs);
   }
 
   /** Ids of recent tasks, newest first. */
@@ -143,52 +100,20 @@ export class ResultStore {
     return this.redis.client.zrevrange(this.indexKey, offset, offset + limit - 1);
   }
 
-  /** Forgets index entries whose records have expired. */
+  /** Forgets index entries older than the result expiry whose tasks are gone. */
   async pruneIndex(now = Date.now()): Promise<number> {
     const horizon = now - this.options.resultExpires * 1000;
-    const stale = await this.redis.client.zrangebyscore(this.indexKey, 0, horizon);
-    if (!stale.length) return 0;
-    const exists = await this.redis.client
-      .pipeline(stale.map((id) => ['exists', this.key(id)]))
-      .exec();
-    const gone = stale.filter((_, i) => exists?.[i]?.[1] === 0);
+    const stale = await this.redis.client.zrangebyscore(
+      this.indexKey,
+      0,
+      horizon,
+      'LIMIT',
+      0,
+      1000,
+    );
+    const gone: string[] = [];
+    for (const id of stale) if (!(await this.view(id))) gone.push(id);
     if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
     return gone.length;
   }
-
-  private ttl(waitMs: number): number {
-    return this.options.resultExpires + Math.ceil(waitMs / 1000);
-  }
-}
-
-function encode(fields: Partial<TaskRecord>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) continue;
-    // Scalar fields are strings or numbers; the rest is JSON.
-    if (JSON_FIELDS.has(k)) out[k] = JSON.stringify(v);
-    else if (v === null) out[k] = '';
-    else out[k] = typeof v === 'number' ? String(v) : (v as string);
-  }
-  return out;
-}
-
-function decode(raw: Record<string, string>): TaskRecord {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (JSON_FIELDS.has(k)) out[k] = v === '' ? null : (JSON.parse(v) as unknown);
-    else if (NUMBER_FIELDS.has(k)) out[k] = Number(v);
-    else out[k] = v === '' ? null : v;
-  }
-  return {
-    result: null,
-    error: null,
-    worker: null,
-    date_started: null,
-    date_done: null,
-    eta: null,
-    expires: null,
-    parent_id: null,
-    ...out,
-  } as TaskRecord;
 }

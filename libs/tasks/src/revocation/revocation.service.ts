@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { TaskNotFoundError } from '../errors/task-errors';
-import { QueueRegistry } from '../queues/queue-registry';
+import { TaskRevokedError } from '../errors/task-revoked.error';
+import { toTaskError } from '../execution/to-task-error';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { ResultStore } from '../results/result-store.service';
 import type { TaskState } from '../results/task-state';
@@ -11,7 +12,11 @@ export interface RevokeOutcome {
   task_id: string;
   /** State before the call. */
   previous_state: TaskState;
-  /** State now. A running task revoked without terminate keeps running (Celery semantics). */
+  /**
+   * State now. A task a worker had already taken reads STARTED until that worker, told by the
+   * broadcast, skips it (REVOKED) or, if it had begun, lets it finish (Celery semantics) unless
+   * terminate was asked.
+   */
   state: TaskState;
   terminate: boolean;
 }
@@ -23,9 +28,10 @@ export interface RevocationMessage {
 }
 
 /**
- * Celery's revoke: a task that has not started never runs; with terminate, a running one is stopped
- * by whichever worker holds it. Revoked ids are kept (sorted by time) for RESULT_EXPIRES so that a
- * restarted worker still knows them, and broadcast so running workers learn at once.
+ * Celery's revoke. A task still queued (pending, countdown, retry wait) is taken off its queue and
+ * never runs. Every revocation is also broadcast and kept (sorted by time) for RESULT_EXPIRES, so
+ * that a worker that has just taken the task skips it, a worker started later still knows it, and
+ * with terminate the worker running it stops it.
  */
 @Injectable()
 export class RevocationService {
@@ -34,7 +40,6 @@ export class RevocationService {
   constructor(
     private readonly redis: RedisConnection,
     private readonly results: ResultStore,
-    private readonly queues: QueueRegistry,
     @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
   ) {}
 
@@ -47,35 +52,53 @@ export class RevocationService {
   }
 
   async revoke(taskId: string, terminate = false): Promise<RevokeOutcome> {
+    const view = await this.results.view(taskId);
+    if (!view) throw new TaskNotFoundError(taskId);
+    const previous = view.record.state;
+    let state = previous;
     const now = new Date();
-    const previous = await this.results.revoke(taskId, now);
-    if (previous === '') throw new TaskNotFoundError(taskId);
-    if (UNSTARTED_STATES.has(previous)) {
-      const record = await this.results.get(taskId);
-      // Best effort: a job a worker has already fetched is locked and stays; that worker then
-      // reads REVOKED from the record and skips it.
-      if (record)
-        await this.queues
-          .get(record.queue)
-          .remove(taskId)
-          .catch(() => 0);
+    if (UNSTARTED_STATES.has(previous) && view.job) {
+      // Fails if a worker has just locked it: then the broadcast below reaches that worker.
+      const removed = await view.job.remove().then(
+        () => true,
+        () => false,
+      );
+      if (removed) {
+        const at = now.toISOString();
+        await this.results.saveRevoked({
+          record: {
+            ...view.record,
+            state: 'REVOKED',
+            date_done: at,
+            error: toTaskError(new TaskRevokedError('revoked')),
+          },
+          events: [...view.events, { state: 'REVOKED', at }],
+        });
+        state = 'REVOKED';
+      }
     }
-    const ttlFloor = now.getTime() - this.options.resultExpires * 1000;
     const message: RevocationMessage = { taskId, terminate };
     await this.redis.client
       .multi()
       .zadd(this.revokedKey, now.getTime(), taskId)
-      .zremrangebyscore(this.revokedKey, 0, ttlFloor)
+      .zremrangebyscore(this.revokedKey, 0, now.getTime() - this.options.resultExpires * 1000)
       .publish(this.channel, JSON.stringify(message))
       .exec();
-    const state: TaskState = UNSTARTED_STATES.has(previous) ? 'REVOKED' : previous;
     this.logger.log(`revoked ${taskId} (was ${previous}${terminate ? ', terminate' : ''})`);
     return { task_id: taskId, previous_state: previous, state, terminate };
   }
 
-  /** Ids revoked within the result expiry window. */
-  async revokedIds(): Promise<string[]> {
+  /** Ids revoked within the result expiry window, with when. */
+  async revokedSince(): Promise<Map<string, number>> {
     const floor = Date.now() - this.options.resultExpires * 1000;
-    return this.redis.client.zrangebyscore(this.revokedKey, floor, '+inf');
+    const flat = await this.redis.client.zrangebyscore(
+      this.revokedKey,
+      floor,
+      '+inf',
+      'WITHSCORES',
+    );
+    const ids = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) ids.set(flat[i], Number(flat[i + 1]));
+    return ids;
   }
 }

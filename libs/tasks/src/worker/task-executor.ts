@@ -9,11 +9,11 @@ import { runWithLimits } from '../execution/run-with-limits';
 import { TaskContext } from '../execution/task-context';
 import { toTaskError } from '../execution/to-task-error';
 import { isQueueName, type QueueName } from '../queues/queue-names';
-import { DEFAULT_TASK_PRIORITY } from '../queues/task-priority';
 import type { TaskDefinition } from '../registry/task-definition';
 import { TaskRegistry } from '../registry/task-registry';
 import { decideRetry, DEFAULT_MAX_RETRIES } from '../retry/retry-policy';
 import { ResultStore } from '../results/result-store.service';
+import type { TaskError } from '../results/task-record';
 import type { TaskState } from '../results/task-state';
 
 export interface ExecutionOutcome {
@@ -25,21 +25,33 @@ export interface ExecutionOutcome {
 /** Ends the job in BullMQ; the dispatcher may fetch the next job in the same call. */
 export type JobFinisher = (end: (fetchNext: boolean) => Promise<unknown>) => Promise<void>;
 
-/** Without a dispatcher (tests, tools): end the job and fetch nothing. */
-const finishAlone: JobFinisher = async (end) => {
-  await end(false);
-};
-
 /** Worker-wide limits, used when neither the sender nor the declaration sets one. */
 export interface ExecutorDefaults {
   timeLimit?: number;
   softTimeLimit?: number;
 }
 
+/** What the worker around the executor provides for one run. */
+export interface ExecutionScope {
+  hostname: string;
+  /** Aborts on revoke with terminate. */
+  stop: AbortSignal;
+  defaults?: ExecutorDefaults;
+  /** Revoked ids this worker knows of (kept in memory, fed by the revocation broadcast). */
+  isRevoked?: (taskId: string) => boolean;
+  finish?: JobFinisher;
+}
+
+/** Without a dispatcher (tests, tools): end the job and fetch nothing. */
+const finishAlone: JobFinisher = async (end) => {
+  await end(false);
+};
+
 /**
- * Runs one fetched job to its end: guards against revocation and expiry, runs the handler under
- * its limits, then records SUCCESS, RETRY or FAILURE and moves the BullMQ job accordingly.
- * An error from a handler is never swallowed: it becomes a retry or a FAILURE.
+ * Runs one fetched job to its end: skips it if revoked or expired, runs the handler under its
+ * limits, then ends the BullMQ job as completed (the return value is the result), failed (the
+ * error, type included, is the record's), or delayed for a retry. An error from a handler is never
+ * swallowed. On the success path this is one Redis call per task.
  */
 @Injectable()
 export class TaskExecutor {
@@ -54,77 +66,72 @@ export class TaskExecutor {
   async execute(
     job: Job<TaskMessage>,
     token: string,
-    hostname: string,
-    stop: AbortSignal,
-    defaults: ExecutorDefaults = {},
-    finish: JobFinisher = finishAlone,
+    scope: ExecutionScope,
   ): Promise<ExecutionOutcome> {
     const began = Date.now();
+    const finish = scope.finish ?? finishAlone;
     const msg = normalizeMessage(job);
     const outcome = (state: TaskState): ExecutionOutcome => ({
       taskName: job.name,
       state,
       runtimeMs: Date.now() - began,
     });
-
-    if (msg.expires !== undefined && began > msg.expires) {
-      await this.results.fail(
-        msg.taskId,
-        toTaskError(new TaskRevokedError('expired')),
-        new Date(),
-        'REVOKED',
-      );
-      await finish((next) => job.moveToCompleted(undefined, token, next));
-      this.logger.warn(`${job.name}[${msg.taskId}] expired before it could run`);
-      return outcome('REVOKED');
+    if (msg.taskId === String(job.id) && !job.data?.taskId) {
+      // Fired by a Beat scheduler: listed like any sent task.
+      await this.results.index(msg.taskId, job.timestamp);
     }
-    const previous = await this.results.start(msg.taskId, hostname, new Date(began));
-    if (previous === 'REVOKED') {
-      await finish((next) => job.moveToCompleted(undefined, token, next));
-      this.logger.log(`${job.name}[${msg.taskId}] skipped: revoked`);
+
+    const expired = msg.expires !== undefined && began > msg.expires;
+    if (expired || scope.isRevoked?.(msg.taskId)) {
+      const err = new TaskRevokedError(expired ? 'expired' : 'revoked');
+      await finish((next) => job.moveToFailed(typedError(toTaskError(err)), token, next));
+      this.logger.warn(
+        `${job.name}[${msg.taskId}] ${expired ? 'expired before it could run' : 'skipped: revoked'}`,
+      );
       return outcome('REVOKED');
     }
     const task = this.registry.has(job.name) ? this.registry.get(job.name) : undefined;
-    if (previous === '') await this.createMissingRecord(job, msg, task, hostname, began);
     if (!task) {
-      const err = new Error(`Task "${job.name}" is not registered on worker ${hostname}`);
+      const err = new Error(`Task "${job.name}" is not registered on worker ${scope.hostname}`);
       err.name = 'NotRegistered';
       return outcome(await this.fail(job, token, msg, err, finish));
     }
 
     this.logger.log(`${job.name}[${msg.taskId}] received`);
-    const ctx = (signal: AbortSignal) =>
-      new TaskContext(
-        msg.taskId,
-        task.name,
-        queueOf(job),
-        msg.retries,
-        msg.maxRetries ?? task.options.maxRetries ?? DEFAULT_MAX_RETRIES,
-        signal,
-        hostname,
-        this.logger,
-        msg.parentId,
-      );
     let result: unknown;
     try {
       const kwargs = bindArguments(task.options, msg.args, msg.kwargs);
       result = await runWithLimits(
-        async (signal) => task.handler(kwargs, ctx(signal)),
+        async (signal) =>
+          task.handler(
+            kwargs,
+            new TaskContext(
+              msg.taskId,
+              task.name,
+              queueOf(job),
+              msg.retries,
+              msg.maxRetries ?? task.options.maxRetries ?? DEFAULT_MAX_RETRIES,
+              signal,
+              scope.hostname,
+              this.logger,
+              msg.parentId,
+            ),
+          ),
         {
-          timeLimit: msg.timeLimit ?? task.options.timeLimit ?? defaults.timeLimit,
-          softTimeLimit: msg.softTimeLimit ?? task.options.softTimeLimit ?? defaults.softTimeLimit,
+          timeLimit: msg.timeLimit ?? task.options.timeLimit ?? scope.defaults?.timeLimit,
+          softTimeLimit:
+            msg.softTimeLimit ?? task.options.softTimeLimit ?? scope.defaults?.softTimeLimit,
         },
-        stop,
+        scope.stop,
       );
       // A result that cannot be stored is the task's failure, not the worker's.
       result = result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
     } catch (err) {
       return outcome(await this.handleError(job, token, msg, task, err, finish));
     }
-    await Promise.all([
-      this.results.succeed(msg.taskId, result, !task.options.ignoreResult, new Date()),
-      finish((next) => job.moveToCompleted(undefined, token, next)),
-    ]);
+    await finish((next) =>
+      job.moveToCompleted(task.options.ignoreResult ? null : result, token, next),
+    );
     this.logger.log(`${task.name}[${msg.taskId}] succeeded in ${Date.now() - began}ms`);
     await this.sendAll(msg.link, (sig) => [result, ...(sig.args ?? [])], msg.taskId);
     return outcome('SUCCESS');
@@ -139,8 +146,7 @@ export class TaskExecutor {
     finish: JobFinisher,
   ): Promise<TaskState> {
     if (err instanceof TaskRevokedError) {
-      await this.results.fail(msg.taskId, toTaskError(err), new Date(), 'REVOKED');
-      await finish((next) => job.moveToCompleted(undefined, token, next));
+      await finish((next) => job.moveToFailed(typedError(toTaskError(err)), token, next));
       this.logger.warn(`${task.name}[${msg.taskId}] terminated`);
       return 'REVOKED';
     }
@@ -148,9 +154,23 @@ export class TaskExecutor {
     if (!decision.retry) return this.fail(job, token, msg, decision.error, finish);
     const retries = msg.retries + 1;
     const cause = toTaskError(err);
-    await this.results.retrying(msg.taskId, retries, cause, decision.delayMs);
-    await job.updateData({ ...msg, retries, maxRetries: decision.maxRetries });
-    await job.moveToDelayed(Date.now() + decision.delayMs, token);
+    const now = new Date();
+    await job.updateData({
+      ...msg,
+      retries,
+      maxRetries: decision.maxRetries,
+      lastError: cause,
+      history: [
+        ...(msg.history ?? []),
+        {
+          state: 'STARTED',
+          at: new Date(job.processedOn ?? now.getTime()).toISOString(),
+          worker: job.processedBy,
+        },
+        { state: 'RETRY', at: now.toISOString(), retries },
+      ],
+    });
+    await job.moveToDelayed(now.getTime() + decision.delayMs, token);
     this.logger.warn(
       `${task.name}[${msg.taskId}] retry ${retries}/${decision.maxRetries} in ${(decision.delayMs / 1000).toFixed(2)}s: ${cause.message}`,
     );
@@ -165,10 +185,7 @@ export class TaskExecutor {
     finish: JobFinisher,
   ): Promise<TaskState> {
     const error = toTaskError(err);
-    await this.results.fail(msg.taskId, error, new Date());
-    await finish((next) =>
-      job.moveToFailed(err instanceof Error ? err : new Error(error.message), token, next),
-    );
+    await finish((next) => job.moveToFailed(typedError(error), token, next));
     this.logger.error(`${job.name}[${msg.taskId}] failed: ${error.type}: ${error.message}`);
     const request = {
       id: msg.taskId,
@@ -213,36 +230,18 @@ export class TaskExecutor {
     }
     return sent;
   }
+}
 
-  /** Jobs from Beat's schedulers (or a record that expired while queued) get their record here. */
-  private async createMissingRecord(
-    job: Job<TaskMessage>,
-    msg: TaskMessage,
-    task: TaskDefinition | undefined,
-    hostname: string,
-    began: number,
-  ): Promise<void> {
-    const shown = redactArguments(task?.options, msg.args, msg.kwargs);
-    await this.results.create({
-      task_id: msg.taskId,
-      task_name: job.name,
-      queue: queueOf(job),
-      state: 'STARTED',
-      args: shown.args,
-      kwargs: shown.kwargs,
-      priority: task?.options.priority ?? DEFAULT_TASK_PRIORITY,
-      retries: msg.retries,
-      worker: hostname,
-      date_received: new Date(job.timestamp).toISOString(),
-      date_started: new Date(began).toISOString(),
-      date_done: null,
-      eta: null,
-      expires: null,
-      result: null,
-      error: null,
-      parent_id: msg.parentId ?? null,
-    });
-  }
+/**
+ * BullMQ keeps a failure's message and stack only: the stack's first line carries the type, so
+ * that the record can tell a TimeLimitExceeded from a TypeError (see record-from-job).
+ */
+function typedError(error: TaskError): Error {
+  const err = new Error(error.message);
+  err.name = error.type;
+  const frames = error.traceback?.split('\n').filter((l) => /^\s+at /.test(l)) ?? [];
+  err.stack = [`${error.type}: ${error.message}`, ...frames].join('\n');
+  return err;
 }
 
 function queueOf(job: Job): QueueName {

@@ -9,7 +9,11 @@ import type { WorkerHeartbeat } from '../inspect/worker-heartbeat';
 import { byPriority, type QueueName } from '../queues/queue-names';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
+import { QueueRegistry } from '../queues/queue-registry';
+import { ResultStore } from '../results/result-store.service';
 import { Dispatcher } from './dispatcher';
+
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
 import type { JobFinisher } from './task-executor';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
 import { WORKER_CONTROL_CHANNEL, type WorkerControlMessage } from './worker-control';
@@ -32,10 +36,13 @@ export class TaskWorker implements OnApplicationShutdown {
   private dispatcher?: Dispatcher;
   private options?: WorkerStartOptions;
   private readonly stops = new Map<string, AbortController>();
+  /** Revoked task ids and when: loaded at start, then fed by the broadcast. */
+  private revoked = new Map<string, number>();
   private readonly totals: Record<string, number> = {};
   private processed = 0;
   private startedAt = new Date();
   private heartbeatTimer?: NodeJS.Timeout;
+  private housekeepingTimer?: NodeJS.Timeout;
   private stopping?: Promise<void>;
   private shutdownRequested?: () => void;
   /** Resolves when a remote `worker stop` asks this worker to shut down. */
@@ -46,6 +53,8 @@ export class TaskWorker implements OnApplicationShutdown {
     private readonly executor: TaskExecutor,
     private readonly revocations: RevocationService,
     private readonly directory: WorkerDirectory,
+    private readonly queues: QueueRegistry,
+    private readonly results: ResultStore,
     @Inject(TASKS_OPTIONS) private readonly tasksOptions: ResolvedTasksOptions,
   ) {}
 
@@ -58,6 +67,7 @@ export class TaskWorker implements OnApplicationShutdown {
     this.options = { ...options, queues };
     this.startedAt = new Date();
     await this.listen();
+    this.revoked = await this.revocations.revokedSince();
     this.dispatcher = new Dispatcher(
       {
         queues,
@@ -74,6 +84,7 @@ export class TaskWorker implements OnApplicationShutdown {
     await this.dispatcher.start();
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_S * 1000);
+    this.housekeepingTimer = setInterval(() => void this.housekeeping(), HOUSEKEEPING_INTERVAL_MS);
     this.logger.log(
       `worker ${options.hostname} ready: queues ${queues.join(', ')}, concurrency ${options.concurrency}`,
     );
@@ -103,6 +114,7 @@ export class TaskWorker implements OnApplicationShutdown {
       );
     }
     clearInterval(this.heartbeatTimer);
+    clearInterval(this.housekeepingTimer);
     await dispatcher.close();
     if (this.options) await this.directory.remove(this.options.hostname).catch(() => undefined);
     this.logger.log(`worker ${this.options?.hostname} stopped`);
@@ -113,14 +125,13 @@ export class TaskWorker implements OnApplicationShutdown {
     const id = String(job.id);
     this.stops.set(id, stop);
     try {
-      const outcome = await this.executor.execute(
-        job,
-        token,
-        this.options!.hostname,
-        stop.signal,
-        this.options,
+      const outcome = await this.executor.execute(job, token, {
+        hostname: this.options!.hostname,
+        stop: stop.signal,
+        defaults: this.options,
+        isRevoked: (taskId) => this.revoked.has(taskId),
         finish,
-      );
+      });
       this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
       this.processed++;
     } finally {
@@ -144,6 +155,7 @@ export class TaskWorker implements OnApplicationShutdown {
   }
 
   private onRevoke(msg: RevocationMessage): void {
+    this.revoked.set(msg.taskId, Date.now());
     const stop = msg.terminate ? this.stops.get(msg.taskId) : undefined;
     if (!stop) return;
     this.logger.warn(`terminating ${msg.taskId}`);
@@ -157,8 +169,27 @@ export class TaskWorker implements OnApplicationShutdown {
     this.shutdownRequested?.();
   }
 
+  /**
+   * BullMQ prunes ended jobs by age only when a later job ends; an idle queue would keep expired
+   * records. Cleaning is idempotent, so every worker may do it.
+   */
+  private async housekeeping(): Promise<void> {
+    const grace = this.tasksOptions.resultExpires * 1000;
+    try {
+      for (const queue of this.options?.queues ?? []) {
+        await this.queues.get(queue).clean(grace, 1000, 'completed');
+        await this.queues.get(queue).clean(grace, 1000, 'failed');
+      }
+      await this.results.pruneIndex();
+    } catch (err) {
+      this.logger.warn(`housekeeping failed: ${(err as Error).message}`);
+    }
+  }
+
   private async heartbeat(): Promise<void> {
     if (!this.options || !this.dispatcher) return;
+    const forgetBefore = Date.now() - this.tasksOptions.resultExpires * 1000;
+    for (const [id, at] of this.revoked) if (at < forgetBefore) this.revoked.delete(id);
     const usage = process.cpuUsage();
     const beat: WorkerHeartbeat = {
       hostname: this.options.hostname,
