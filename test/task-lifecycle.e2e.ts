@@ -172,4 +172,45 @@ describe('task lifecycle through a real worker process', () => {
       result: { cleaned_up: true, reason: 'SoftTimeLimitExceeded' },
     });
   });
+
+  it('revokes instead of running a task whose expires passed while it waited', async () => {
+    const { client, results } = tasks(app);
+    const sent = await client.applyAsync('tests.add', {
+      args: [1, 1],
+      countdown: 1.2,
+      expires: 0.5,
+    });
+    const record = await waitForState(results, sent.task_id, ['REVOKED', 'SUCCESS']);
+    expect(record).toMatchObject({ state: 'REVOKED', date_started: null, result: null });
+    expect(record.error).toMatchObject({
+      type: 'TaskRevokedError',
+      message: expect.stringMatching(/expired/),
+    });
+  });
+
+  it('abandons an inline task past its hard time limit and reports TimeLimitExceeded', async () => {
+    const { client, results } = tasks(app);
+    const sent = await client.applyAsync('tests.stubborn', {
+      kwargs: { seconds: 5 },
+      timeLimit: 0.3,
+    });
+    const record = await waitForState(results, sent.task_id, ['FAILURE', 'SUCCESS'], 4000);
+    expect(record).toMatchObject({ state: 'FAILURE', error: { type: 'TimeLimitExceeded' } });
+  });
+
+  it('stops a running task revoked with terminate, and reads REVOKED', async () => {
+    const { client, results } = tasks(app);
+    const sent = await client.applyAsync('tests.sleep', { kwargs: { seconds: 30 } });
+    await waitForState(results, sent.task_id, ['STARTED']);
+    const outcome = await app.get(RevocationService).revoke(sent.task_id, true);
+    expect(outcome).toMatchObject({ previous_state: 'STARTED', terminate: true });
+    const record = await waitForState(
+      results,
+      sent.task_id,
+      ['REVOKED', 'SUCCESS', 'FAILURE'],
+      5000,
+    );
+    expect(record).toMatchObject({ state: 'REVOKED', error: { type: 'TaskRevokedError' } });
+    expect(record.date_started).not.toBeNull();
+  });
 });
