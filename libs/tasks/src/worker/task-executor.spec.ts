@@ -57,7 +57,7 @@ describe('TaskExecutor (real Redis, a job fetched by hand)', () => {
   async function fetch(taskId: string) {
     const job = await worker.getNextJob('token-' + taskId, { block: false });
     expect(job?.id).toBe(taskId);
-    return job!;
+    return job;
   }
 
   it('skips a task revoked after a worker fetched it: it never runs and reads REVOKED', async () => {
