@@ -12,6 +12,8 @@ const lib = (p) => require(join(DIST, p));
 const N = Number(process.env.BENCH_JOBS ?? 20000);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Raw and engine alternate this many times; medians are reported, as this machine is noisy. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
@@ -55,7 +57,7 @@ async function rawBullmq(connection) {
   return { enqueueRate, drainRate, ...stats(rtt) };
 }
 
-async function engine(redisUrl) {
+async function engine(redisUrl, taskName = 'bench.noop') {
   const { NestFactory } = require('@nestjs/core');
   const { Module } = require('@nestjs/common');
   const tasks = lib('libs/tasks/src');
@@ -74,16 +76,18 @@ async function engine(redisUrl) {
 
   const t0 = performance.now();
   for (let i = 0; i < N; i += 500) {
-    await Promise.all(Array.from({ length: Math.min(500, N - i) }, () => client.applyAsync('bench.noop')));
+    await Promise.all(Array.from({ length: Math.min(500, N - i) }, () => client.applyAsync(taskName)));
   }
   const enqueueRate = N / ((performance.now() - t0) / 1000);
 
   const workerApp = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
   const worker = workerApp.get(tasks.TaskWorker);
+  const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
   const t1 = performance.now();
   await worker.start({ queues: ['system', 'missions', 'agents', 'default', 'maintenance'], concurrency: CONCURRENCY, hostname: 'bench' });
   await waitDrained(queue);
   const drainRate = N / ((performance.now() - t1) / 1000);
+  if (profiler) await profiler.stop(process.env.BENCH_PROFILE);
 
   const events = new QueueEvents('default', { connection: sender.get(tasks.RedisConnection).connectionOptions, prefix });
   await events.waitUntilReady();
@@ -99,7 +103,7 @@ async function engine(redisUrl) {
       };
       events.on('completed', on);
     });
-    const id = (await client.applyAsync('bench.noop')).task_id;
+    const id = (await client.applyAsync(taskName)).task_id;
     await done;
     rtt.push(performance.now() - s);
   }
@@ -111,6 +115,22 @@ async function engine(redisUrl) {
   return { enqueueRate, drainRate, ...stats(rtt) };
 }
 
+/** BENCH_PROFILE=file.cpuprofile: a CPU profile of the engine's drain phase only. */
+async function startProfile() {
+  const { Session } = require('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop');
+      require('node:fs').writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 async function main() {
   const { startEmbeddedRedis } = lib('libs/tasks/src/redis/embedded-redis');
   const redis = process.env.BENCH_REDIS_URL
@@ -119,16 +139,37 @@ async function main() {
   const u = new URL(redis.url);
   const connection = { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null };
   try {
-    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY}, ${ROUND_TRIPS} round trips, ${availableParallelism()} cores, one redis-server`);
+    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY}, ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
     const skip = { enqueueRate: NaN, drainRate: NaN, median: NaN, p99: NaN };
-    const raw = process.env.BENCH_ONLY === 'engine' ? skip : await rawBullmq(connection);
-    const ours = process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url);
+    const raws = [];
+    const ourss = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      raws.push(process.env.BENCH_ONLY === 'engine' ? skip : await rawBullmq(connection));
+      ourss.push(process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url));
+    }
+    const mid = (runs) => {
+      const pick = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+      return { enqueueRate: pick('enqueueRate'), drainRate: pick('drainRate'), median: pick('median'), p99: pick('p99') };
+    };
+    const raw = mid(raws);
+    const ours = mid(ourss);
+    console.log(`drain/s per round: raw ${raws.map((r) => r.drainRate.toFixed(0)).join(', ')}; BRAiN ${ourss.map((r) => r.drainRate.toFixed(0)).join(', ')}`);
     const f = (n) => n.toFixed(0).padStart(8);
     const ms = (n) => n.toFixed(2).padStart(8);
     console.log('                 enqueue/s  drain/s  rtt median ms  rtt p99 ms');
     console.log(`raw BullMQ        ${f(raw.enqueueRate)} ${f(raw.drainRate)}      ${ms(raw.median)}    ${ms(raw.p99)}`);
     console.log(`BRAiN (inline)    ${f(ours.enqueueRate)} ${f(ours.drainRate)}      ${ms(ours.median)}    ${ms(ours.p99)}`);
-    console.log(`drain ratio (BRAiN / raw): ${(ours.drainRate / raw.drainRate).toFixed(2)}x`);
+    // Rounds alternate raw and engine, so a pair shares the machine's mood: the median of the
+    // per-round ratios is steadier than a ratio of medians.
+    const ratios = raws.map((r, i) => ourss[i].drainRate / r.drainRate).sort((a, b) => a - b);
+    console.log(
+      `drain ratio (BRAiN / raw), median of rounds: ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}x ` +
+        `(rounds: ${raws.map((r, i) => (ourss[i].drainRate / r.drainRate).toFixed(2)).join(', ')})`,
+    );
+    if (process.env.BENCH_ONLY !== 'raw') {
+      const kept = await engine(redis.url, 'bench.noop_kept');
+      console.log(`BRAiN, results kept ${f(kept.enqueueRate)} ${f(kept.drainRate)}      ${ms(kept.median)}    ${ms(kept.p99)}  (one round)`);
+    }
   } finally {
     await redis.stop();
   }

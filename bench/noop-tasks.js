@@ -6,9 +6,17 @@ function register({ Task }) {
     noop() {
       return null;
     }
+
+    noopKept() {
+      return null;
+    }
   }
-  const d = Object.getOwnPropertyDescriptor(NoopTasks.prototype, 'noop');
-  Task({ name: 'bench.noop', queue: 'default', ignoreResult: true })(NoopTasks.prototype, 'noop', d);
+  const declare = (method, options) =>
+    Task(options)(NoopTasks.prototype, method, Object.getOwnPropertyDescriptor(NoopTasks.prototype, method));
+  // Like raw BullMQ's removeOnComplete: nothing kept once done (Celery's ignore_result).
+  declare('noop', { name: 'bench.noop', queue: 'default', ignoreResult: true });
+  // Every record kept for RESULT_EXPIRES: state, result, timeline.
+  declare('noopKept', { name: 'bench.noop_kept', queue: 'default' });
   Injectable()(NoopTasks);
   class NoopTasksModule {}
   Module({ providers: [NoopTasks] })(NoopTasksModule);

@@ -19,7 +19,7 @@ describe('worker shutdown (real processes)', () => {
   it('on SIGTERM finishes the running task, takes no new one, and exits 0', async () => {
     const { client, results } = tasks(app);
     const worker = await BrainProcess.worker(prefix, ['--concurrency', '1']);
-    const running = await client.applyAsync('tests.sleep', { kwargs: { seconds: 1 } });
+    const running = await client.applyAsync('tests.sleep', { kwargs: { seconds: 3 } });
     await waitForState(results, running.task_id, ['STARTED']);
     const queued = await client.applyAsync('tests.add', { args: [1, 2] });
     expect(await worker.stop('SIGTERM')).toBe(0);

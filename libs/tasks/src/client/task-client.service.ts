@@ -56,17 +56,19 @@ export class TaskClient {
       linkError: v.linkError.length ? v.linkError : undefined,
       parentId: options.parentId,
     };
-    // The job is the record: kept, ended, RESULT_EXPIRES seconds (see ResultStore).
+    // The job is the record: kept, ended, RESULT_EXPIRES seconds (see ResultStore). As in Celery,
+    // an ignore_result task keeps no state once it succeeds; its failures are still kept.
     const keep = { age: this.results.expiresSeconds };
+    const ignoreResult = task.options.ignoreResult === true;
     await Promise.all([
       this.queues.get(v.queue).add(name, message, {
         jobId: taskId,
         delay: v.delayMs || undefined,
         priority: toBullPriority(v.priority),
-        removeOnComplete: keep,
+        removeOnComplete: ignoreResult ? true : keep,
         removeOnFail: keep,
       }),
-      this.results.index(taskId, now),
+      ignoreResult ? undefined : this.results.index(taskId, now),
     ]);
     this.logger.debug(`sent ${name}[${taskId}] to ${v.queue}`);
     return { task_id: taskId, task_name: name, status: 'PENDING', queue: v.queue };

@@ -16,6 +16,7 @@ export async function runWithLimits<T>(
   limits: Limits,
   stop: AbortSignal,
 ): Promise<T> {
+  if (!limits.softTimeLimit && !limits.timeLimit) return runUntilStopped(work, stop);
   const controller = new AbortController();
   const timers: NodeJS.Timeout[] = [];
   let onStop: (() => void) | undefined;
@@ -45,4 +46,30 @@ export async function runWithLimits<T>(
     timers.forEach(clearTimeout);
     stop.removeEventListener('abort', onStop!);
   }
+}
+
+/** Without limits the task's signal is `stop` itself: no controller or timer per task. */
+function runUntilStopped<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  stop: AbortSignal,
+): Promise<T> {
+  if (stop.aborted) return Promise.reject(toError(stop.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => reject(toError(stop.reason));
+    stop.addEventListener('abort', onStop, { once: true });
+    work(stop).then(
+      (value) => {
+        stop.removeEventListener('abort', onStop);
+        resolve(value);
+      },
+      (err: unknown) => {
+        stop.removeEventListener('abort', onStop);
+        reject(err instanceof Error ? err : toError(err));
+      },
+    );
+  });
+}
+
+function toError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }

@@ -203,7 +203,7 @@ export class Dispatcher {
   private launch(job: Job<TaskMessage>, token: string, queue: QueueName): void {
     const id = job.id!;
     this.held.set(id, { job, token, queue });
-    void this.runJob(job, token, (end) => this.finish(queue, token, end))
+    void this.runJob(job, token, (end) => this.finish(id, queue, token, end))
       .catch((err: Error) => this.logger.error(`job ${id} on ${queue}: ${err.message}`, err.stack))
       .finally(() => {
         this.held.delete(id);
@@ -216,13 +216,15 @@ export class Dispatcher {
    * same call (BullMQ's fetchNext): one round trip instead of three per task under load. Any sign
    * of work in a higher queue turns this off until the next select.
    */
-  private async finish(queue: QueueName, token: string, end: JobFinish): Promise<void> {
-    const fetchNext =
-      this.running && this.fastQueue === queue && this.held.size <= this.options.concurrency;
+  private async finish(id: string, queue: QueueName, token: string, end: JobFinish): Promise<void> {
+    const fetchNext = this.running && this.fastQueue === queue;
     const raw = await end(fetchNext);
     if (!fetchNext || !Array.isArray(raw) || !raw[0]) return;
     const next = await this.workers.get(queue)!.fromRaw(raw, token);
-    if (next?.id && this.running) this.launch(next, token, queue);
+    if (!next?.id) return;
+    // The ended job hands its slot to the next one; a job taken is run, even during shutdown.
+    this.held.delete(id);
+    this.launch(next, token, queue);
   }
 
   /**
