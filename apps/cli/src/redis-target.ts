@@ -1,10 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAppConfig } from '@brain/config';
 import { CliError } from './cli-error';
 
 export const VAR_DIR = join(process.cwd(), 'var');
 export const EMBEDDED_REDIS_DIR = join(VAR_DIR, 'redis');
 export const EMBEDDED_REDIS_URL_FILE = join(EMBEDDED_REDIS_DIR, 'url');
+
+/**
+ * Checks the environment before any process boots, so that a bad variable is one clear line
+ * (naming it, never its value) instead of a stack trace from deep inside the framework.
+ */
+export function checkEnvironment(): void {
+  ensureRedisUrl();
+  try {
+    loadAppConfig(process.env);
+  } catch (err) {
+    throw new CliError((err as Error).message.replace(/\n\s*/g, ' '), 1);
+  }
+}
 
 /**
  * Every process needs REDIS_URL. Without it, use the private redis-server that `brain up` started

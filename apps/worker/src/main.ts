@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
+import { loadAppConfig } from '@brain/config';
 import { runWorker } from './run-worker';
 import { expandHostname, parseConcurrency, parseQueues } from './worker-args';
 
 /** Container entry point: a worker configured by WORKER_QUEUES, WORKER_CONCURRENCY, WORKER_HOSTNAME, BRAIN_INCLUDE. */
 async function main(): Promise<number> {
+  loadAppConfig(process.env);
   return runWorker(
     {
       queues: parseQueues(process.env.WORKER_QUEUES),

@@ -6,7 +6,7 @@ import { waitForStop } from './wait-for-stop';
 
 /** Runs a beat process until SIGTERM/SIGINT or `brain beat stop`. Answers the exit code. */
 export async function runBeat(): Promise<number> {
-  const app = await NestFactory.createApplicationContext(BeatAppModule, {
+  const app = await NestFactory.createApplicationContext(BeatAppModule.register(), {
     logger: ['log', 'warn', 'error'],
   });
   const beat = app.get(BeatRunner);

@@ -2,7 +2,7 @@ import { Command, CommandRunner, SubCommand } from 'nest-commander';
 import { BeatRunner } from '@brain/tasks';
 import { runBeat } from '../../../worker/src/run-beat';
 import { runCommand } from '../cli-error';
-import { ensureRedisUrl } from '../redis-target';
+import { checkEnvironment } from '../redis-target';
 import { withControlApp } from '../with-control-app';
 
 @SubCommand({
@@ -12,7 +12,7 @@ import { withControlApp } from '../with-control-app';
 export class BeatStartCommand extends CommandRunner {
   async run(): Promise<void> {
     await runCommand(async () => {
-      ensureRedisUrl();
+      checkEnvironment();
       return runBeat();
     });
   }

@@ -10,7 +10,7 @@ import {
 import { runWorker } from '../../../worker/src/run-worker';
 import { expandHostname, parseConcurrency, parseQueues } from '../../../worker/src/worker-args';
 import { runCommand, usage } from '../cli-error';
-import { ensureRedisUrl } from '../redis-target';
+import { checkEnvironment } from '../redis-target';
 import { withControlApp } from '../with-control-app';
 
 interface StartOptions {
@@ -33,7 +33,7 @@ export class WorkerStartCommand extends CommandRunner {
         parseConcurrency(options.concurrency, availableParallelism()),
       );
       const grace = usage(() => parseGrace(options.grace));
-      ensureRedisUrl();
+      checkEnvironment();
       return runWorker(
         { queues, concurrency, hostname: expandHostname(options.hostname), gracePeriodMs: grace },
         options.include ?? process.env.BRAIN_INCLUDE,
