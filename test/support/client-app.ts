@@ -15,10 +15,11 @@ const fixtures = require('../fixtures/fixture-tasks.js') as {
 export async function clientApp(
   prefix: string,
   resultExpires = 3600,
+  redisUrl = testRedisUrl(),
 ): Promise<INestApplicationContext> {
   @Module({
     imports: [
-      TasksModule.forRoot({ redisUrl: testRedisUrl(), prefix, resultExpires }),
+      TasksModule.forRoot({ redisUrl, prefix, resultExpires }),
       BeatModule,
       SystemModule,
       fixtures.register(engine) as unknown as never,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { loadAppConfig } from '@brain/config';
 import { CliError } from './cli-error';
 
-export const VAR_DIR = join(process.cwd(), 'var');
+/** Where `brain up` keeps its private redis (BRAIN_VAR_DIR, default ./var). */
+export const VAR_DIR = process.env.BRAIN_VAR_DIR ?? join(process.cwd(), 'var');
 export const EMBEDDED_REDIS_DIR = join(VAR_DIR, 'redis');
 export const EMBEDDED_REDIS_URL_FILE = join(EMBEDDED_REDIS_DIR, 'url');
 
