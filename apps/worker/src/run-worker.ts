@@ -22,7 +22,12 @@ export async function runWorker(options: WorkerStartOptions, include?: string): 
   new Logger('Worker').log(
     `${reason === 'SIGUSR2' ? 'remote stop' : reason} received: warm shutdown`,
   );
-  await worker.stop();
+  const finished = await worker.stop();
   await app.close();
+  if (!finished) {
+    // Tasks past the grace period would keep this process alive: their jobs go back to the queue
+    // through stalled-job recovery, so leave now, once the logs are out.
+    setTimeout(() => process.exit(0), 100);
+  }
   return 0;
 }

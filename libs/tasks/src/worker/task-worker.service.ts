@@ -43,7 +43,7 @@ export class TaskWorker implements OnApplicationShutdown {
   private startedAt = new Date();
   private heartbeatTimer?: NodeJS.Timeout;
   private housekeepingTimer?: NodeJS.Timeout;
-  private stopping?: Promise<void>;
+  private stopping?: Promise<boolean>;
   private shutdownRequested?: () => void;
   /** Resolves when a remote `worker stop` asks this worker to shut down. */
   readonly shutdownRequest = new Promise<void>((resolve) => (this.shutdownRequested = resolve));
@@ -91,7 +91,8 @@ export class TaskWorker implements OnApplicationShutdown {
   }
 
   /** Graceful stop: no new tasks; running ones get the grace period; then connections close. */
-  stop(): Promise<void> {
+  /** Answers whether every running task finished within the grace period. */
+  stop(): Promise<boolean> {
     this.stopping ??= this.doStop();
     return this.stopping;
   }
@@ -100,9 +101,9 @@ export class TaskWorker implements OnApplicationShutdown {
     await this.stop();
   }
 
-  private async doStop(): Promise<void> {
+  private async doStop(): Promise<boolean> {
     const dispatcher = this.dispatcher;
-    if (!dispatcher) return;
+    if (!dispatcher) return true;
     this.logger.log(
       `worker ${this.options?.hostname} stopping: ${dispatcher.activeCount} task(s) running`,
     );
@@ -118,6 +119,7 @@ export class TaskWorker implements OnApplicationShutdown {
     await dispatcher.close();
     if (this.options) await this.directory.remove(this.options.hostname).catch(() => undefined);
     this.logger.log(`worker ${this.options?.hostname} stopped`);
+    return finished;
   }
 
   private async run(job: Job<TaskMessage>, token: string, finish: JobFinisher): Promise<void> {
