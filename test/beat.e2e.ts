@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { BeatService, QueueRegistry, ResultStore } from '@brain/tasks';
-import { BrainProcess } from './support/brain-process';
+import { BrainProcess, FIXTURE_TASKS } from './support/brain-process';
 import { clientApp } from './support/client-app';
 import { uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
@@ -99,6 +99,43 @@ describe('beat (real processes)', () => {
       await Promise.all(beats.map((b) => b.stop()));
     } finally {
       await fast.close();
+    }
+  });
+
+  it('registers crontab schedules in the beat timezone (TZ), with their next run', async () => {
+    const p = uniquePrefix('beat-tz');
+    const beat = new BrainProcess(['beat', 'start', '--include', FIXTURE_TASKS], p, {
+      TZ: 'Europe/Berlin',
+    });
+    const view = await clientApp(p);
+    try {
+      await beat.waitForOutput(/schedule\(s\) registered/);
+      const monthly = (await view.get(BeatService).list()).find(
+        (s) => s.key === 'beat:tests-monthly',
+      );
+      expect(monthly).toMatchObject({
+        task: 'tests.add',
+        queue: 'default',
+        cron: '0 4 1 * *',
+        timezone: 'Europe/Berlin',
+      });
+      const next = new Date(monthly!.next_run!);
+      const berlin = Object.fromEntries(
+        new Intl.DateTimeFormat('en-GB', {
+          timeZone: 'Europe/Berlin',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          hourCycle: 'h23',
+        })
+          .formatToParts(next)
+          .map((part) => [part.type, part.value]),
+      );
+      expect(berlin).toMatchObject({ day: '1', hour: '04', minute: '00' });
+      expect(next.getTime()).toBeGreaterThan(Date.now());
+      expect(await beat.stop()).toBe(0);
+    } finally {
+      await view.close();
     }
   });
 });

@@ -96,4 +96,16 @@ describe('a worker serving several queues (real worker process)', () => {
     });
     expect(record.result).toMatchObject({ waited_seconds: 0, task_id: sent.task_id });
   });
+
+  it('spaces runs of a rate-limited task (5/s) by at least 200 ms on one worker', async () => {
+    const { client, results } = tasks(app);
+    const ids: string[] = [];
+    for (let n = 0; n < 4; n++)
+      ids.push((await client.applyAsync('tests.limited', { args: [n] })).task_id);
+    const records = await Promise.all(ids.map((id) => waitForState(results, id, ['SUCCESS'])));
+    const starts = records.map((r) => Date.parse(r.date_started!)).sort((a, b) => a - b);
+    // The record's start is when the worker took the task; the run itself waits its turn.
+    const done = records.map((r) => Date.parse(r.date_done!)).sort((a, b) => a - b);
+    expect(done[3] - Math.min(...starts)).toBeGreaterThanOrEqual(600);
+  });
 });

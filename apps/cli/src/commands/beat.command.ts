@@ -1,4 +1,4 @@
-import { Command, CommandRunner, SubCommand } from 'nest-commander';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { BeatRunner } from '@brain/tasks';
 import { runBeat } from '../../../worker/src/run-beat';
 import { runCommand } from '../cli-error';
@@ -10,11 +10,19 @@ import { withControlApp } from '../with-control-app';
   description: 'Register the declared schedules and run beat until SIGTERM or `beat stop`',
 })
 export class BeatStartCommand extends CommandRunner {
-  async run(): Promise<void> {
+  async run(_params: string[], options: { include?: string } = {}): Promise<void> {
     await runCommand(async () => {
       checkEnvironment();
-      return runBeat();
+      return runBeat(options.include ?? process.env.BRAIN_INCLUDE);
     });
+  }
+
+  @Option({
+    flags: '-I, --include <paths>',
+    description: 'comma-separated files of extra task modules',
+  })
+  parseInclude(value: string): string {
+    return value;
   }
 }
 

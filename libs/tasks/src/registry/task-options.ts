@@ -16,6 +16,8 @@ export interface TaskOptions {
   queue?: QueueName;
   /** Default priority 0-9 (9 highest) when the caller gives none. */
   priority?: number;
+  /** Celery's rate_limit, per worker: `"10/s"`, `"100/m"`, `"1000/h"`. */
+  rateLimit?: string;
   maxRetries?: number;
   /** Seconds before a retry when no backoff applies. Celery's default is 180. */
   defaultRetryDelay?: number;

@@ -2,6 +2,7 @@ import { isQueueName } from '../queues/queue-names';
 import { isTaskPriority } from '../queues/task-priority';
 import type { ScheduleOptions, TaskOptions } from './task-options';
 import { parseCron } from '../beat/cron';
+import { parseRate } from '../execution/rate-limiter';
 
 /** Fails boot on a declaration that could only fail later, at send or run time. */
 export function validateDeclaration(
@@ -27,6 +28,13 @@ export function validateDeclaration(
     const value = options[key];
     if (value !== undefined && !(typeof value === 'number' && value >= 0))
       bad(`${key} must be >= 0`);
+  }
+  if (options.rateLimit !== undefined) {
+    try {
+      parseRate(options.rateLimit);
+    } catch (err) {
+      bad((err as Error).message);
+    }
   }
   if (options.timeLimit && options.softTimeLimit && options.softTimeLimit > options.timeLimit) {
     bad('softTimeLimit must not exceed timeLimit');

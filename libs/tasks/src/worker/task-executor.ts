@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SentTask, TaskMessage, TaskSignature } from '../client/apply-options';
 import { TaskClient } from '../client/task-client.service';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { bindArguments } from '../execution/bind-arguments';
+import { parseRate, RateLimiter } from '../execution/rate-limiter';
 import { redactArguments } from '../execution/redaction';
 import { runWithLimits } from '../execution/run-with-limits';
 import { TaskContext } from '../execution/task-context';
@@ -56,6 +58,7 @@ const finishAlone: JobFinisher = async (end) => {
 @Injectable()
 export class TaskExecutor {
   private readonly logger = new Logger('Task');
+  private readonly rateLimiter = new RateLimiter();
 
   constructor(
     private readonly registry: TaskRegistry,
@@ -100,6 +103,10 @@ export class TaskExecutor {
     this.logger.log(`${job.name}[${msg.taskId}] received`);
     let result: unknown;
     try {
+      if (task.options.rateLimit) {
+        const waitMs = this.rateLimiter.reserve(task.name, parseRate(task.options.rateLimit));
+        if (waitMs > 0) await sleep(waitMs, undefined, { signal: scope.stop });
+      }
       const kwargs = bindArguments(task.options, msg.args, msg.kwargs);
       result = await runWithLimits(
         async (signal) =>
