@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { join } from 'node:path';
 import { TaskWorker, type WorkerStartOptions } from '@brain/tasks';
 import { loadIncludes } from './task-includes';
 import { waitForStop } from './wait-for-stop';
@@ -17,7 +18,15 @@ export async function runWorker(options: WorkerStartOptions, include?: string): 
     },
   );
   const worker = app.get(TaskWorker);
-  await worker.start(options);
+  await worker.start({
+    ...options,
+    pool: options.pool && {
+      ...options.pool,
+      childEntry: join(__dirname, 'pool-child.js'),
+      // Children load the same extra task modules as this worker.
+      childEnv: { ...process.env, BRAIN_INCLUDE: include ?? '' },
+    },
+  });
   const reason = await waitForStop(worker.shutdownRequest);
   new Logger('Worker').log(
     `${reason === 'SIGUSR2' ? 'remote stop' : reason} received: warm shutdown`,

@@ -1,5 +1,5 @@
 import { hostname as osHostname } from 'node:os';
-import { isQueueName, QUEUE_NAMES, type QueueName } from '@brain/tasks';
+import { isQueueName, type PoolImplementation, QUEUE_NAMES, type QueueName } from '@brain/tasks';
 
 /** Parses `--queue=system,missions`; answers the queues or throws naming the bad one. */
 export function parseQueues(raw: string | undefined): QueueName[] {
@@ -29,4 +29,24 @@ export function parseConcurrency(raw: string | number | undefined, fallback: num
 export function expandHostname(raw: string | undefined): string {
   const template = raw ?? 'worker-%p@%h';
   return template.replace(/%h/g, osHostname()).replace(/%p/g, String(process.pid));
+}
+
+const POOLS: readonly PoolImplementation[] = ['prefork', 'threads', 'inline'];
+
+export function parsePool(
+  raw: string | undefined,
+  fallback: PoolImplementation,
+): PoolImplementation {
+  if (raw === undefined) return fallback;
+  if (!(POOLS as readonly string[]).includes(raw))
+    throw new Error(`--pool must be one of ${POOLS.join(', ')}`);
+  return raw as PoolImplementation;
+}
+
+/** A whole number >= 1, or undefined when not given. */
+export function parsePositive(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number >= 1`);
+  return n;
 }

@@ -8,7 +8,15 @@ import {
   type WorkerControlMessage,
 } from '@brain/tasks';
 import { runWorker } from '../../../worker/src/run-worker';
-import { expandHostname, parseConcurrency, parseQueues } from '../../../worker/src/worker-args';
+import {
+  expandHostname,
+  parseConcurrency,
+  parsePool,
+  parsePositive,
+  parseQueues,
+} from '../../../worker/src/worker-args';
+
+const DEFAULT_POOL = 'inline';
 import { runCommand, usage } from '../cli-error';
 import { checkEnvironment } from '../redis-target';
 import { withControlApp } from '../with-control-app';
@@ -19,6 +27,9 @@ interface StartOptions {
   hostname?: string;
   grace?: string;
   include?: string;
+  pool?: string;
+  maxTasksPerChild?: string;
+  maxMemoryPerChild?: string;
 }
 
 @SubCommand({
@@ -33,9 +44,24 @@ export class WorkerStartCommand extends CommandRunner {
         parseConcurrency(options.concurrency, availableParallelism()),
       );
       const grace = usage(() => parseGrace(options.grace));
+      const pool = {
+        implementation: usage(() => parsePool(options.pool, DEFAULT_POOL)),
+        maxTasksPerChild: usage(() =>
+          parsePositive(options.maxTasksPerChild, '--max-tasks-per-child'),
+        ),
+        maxMemoryPerChildMb: usage(() =>
+          parsePositive(options.maxMemoryPerChild, '--max-memory-per-child'),
+        ),
+      };
       checkEnvironment();
       return runWorker(
-        { queues, concurrency, hostname: expandHostname(options.hostname), gracePeriodMs: grace },
+        {
+          queues,
+          concurrency,
+          hostname: expandHostname(options.hostname),
+          gracePeriodMs: grace,
+          pool,
+        },
         options.include ?? process.env.BRAIN_INCLUDE,
       );
     });
@@ -59,6 +85,27 @@ export class WorkerStartCommand extends CommandRunner {
     description: 'node name; %h = host, %p = pid (default worker-%p@%h)',
   })
   parseHostname(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '-P, --pool <pool>',
+    description: `prefork, threads or inline (default ${DEFAULT_POOL})`,
+  })
+  parsePool(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--max-tasks-per-child <n>', description: 'replace a pool child after n tasks' })
+  parseMaxTasks(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--max-memory-per-child <mb>',
+    description: 'replace a pool child past this resident memory',
+  })
+  parseMaxMemory(value: string): string {
     return value;
   }
 

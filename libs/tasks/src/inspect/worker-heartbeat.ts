@@ -5,7 +5,8 @@ export interface WorkerHeartbeat {
   hostname: string;
   pid: number;
   queues: QueueName[];
-  pool: { implementation: string; 'max-concurrency': number };
+  /** processes: pids of the pool's children (prefork), or thread ids (threads). */
+  pool: { implementation: string; 'max-concurrency': number; processes: number[] };
   /** Tasks run, per task name, since the worker started. */
   total: Record<string, number>;
   processed: number;

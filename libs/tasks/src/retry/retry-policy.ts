@@ -1,4 +1,5 @@
 import type { ErrorMatcher, TaskOptions } from '../registry/task-options';
+import { RemoteError } from '../pool/serialize-error';
 import { RetryRequest } from './retry-request';
 
 /** Celery's defaults. */
@@ -54,9 +55,11 @@ export function backoffSeconds(
 
 function matchesAny(matchers: readonly ErrorMatcher[], error: unknown): boolean {
   if (!(error instanceof Error)) return matchers.length > 0 && matchers.includes('Error');
-  return matchers.some((m) =>
-    typeof m === 'string' ? hasNameInChain(error, m) : error instanceof m,
-  );
+  return matchers.some((m) => {
+    // An error from a pool child lost its class on the way: match by the class names it had.
+    if (error instanceof RemoteError) return error.isA(typeof m === 'string' ? m : m.name);
+    return typeof m === 'string' ? hasNameInChain(error, m) : error instanceof m;
+  });
 }
 
 /** Matches by name through the prototype chain, so 'Error' covers every error. */

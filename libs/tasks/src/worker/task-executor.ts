@@ -7,9 +7,9 @@ import { TaskRevokedError } from '../errors/task-revoked.error';
 import { bindArguments } from '../execution/bind-arguments';
 import { parseRate, RateLimiter } from '../execution/rate-limiter';
 import { redactArguments } from '../execution/redaction';
-import { runWithLimits } from '../execution/run-with-limits';
-import { TaskContext } from '../execution/task-context';
 import { toTaskError } from '../execution/to-task-error';
+import { type ExecutionPool } from '../pool/execution-pool';
+import { InlinePool } from '../pool/inline-pool';
 import { isQueueName, type QueueName } from '../queues/queue-names';
 import type { TaskDefinition } from '../registry/task-definition';
 import { TaskRegistry } from '../registry/task-registry';
@@ -42,6 +42,8 @@ export interface ExecutionScope {
   /** Revoked ids this worker knows of (kept in memory, fed by the revocation broadcast). */
   isRevoked?: (taskId: string) => boolean;
   finish?: JobFinisher;
+  /** Where the handler runs; inline (this event loop) by default. */
+  pool?: ExecutionPool;
 }
 
 /** Without a dispatcher (tests, tools): end the job and fetch nothing. */
@@ -59,12 +61,15 @@ const finishAlone: JobFinisher = async (end) => {
 export class TaskExecutor {
   private readonly logger = new Logger('Task');
   private readonly rateLimiter = new RateLimiter();
+  private readonly inline: InlinePool;
 
   constructor(
     private readonly registry: TaskRegistry,
     private readonly results: ResultStore,
     private readonly client: TaskClient,
-  ) {}
+  ) {
+    this.inline = new InlinePool(registry);
+  }
 
   async execute(
     job: Job<TaskMessage>,
@@ -108,23 +113,16 @@ export class TaskExecutor {
         if (waitMs > 0) await sleep(waitMs, undefined, { signal: scope.stop });
       }
       const kwargs = bindArguments(task.options, msg.args, msg.kwargs);
-      result = await runWithLimits(
-        async (signal) =>
-          task.handler(
-            kwargs,
-            new TaskContext(
-              msg.taskId,
-              task.name,
-              queueOf(job),
-              msg.retries,
-              msg.maxRetries ?? task.options.maxRetries ?? DEFAULT_MAX_RETRIES,
-              signal,
-              scope.hostname,
-              this.logger,
-              msg.parentId,
-            ),
-          ),
+      result = await (scope.pool ?? this.inline).run(
         {
+          taskId: msg.taskId,
+          taskName: task.name,
+          kwargs,
+          queue: queueOf(job),
+          retries: msg.retries,
+          maxRetries: msg.maxRetries ?? task.options.maxRetries ?? DEFAULT_MAX_RETRIES,
+          hostname: scope.hostname,
+          parentId: msg.parentId,
           timeLimit: msg.timeLimit ?? task.options.timeLimit ?? scope.defaults?.timeLimit,
           softTimeLimit:
             msg.softTimeLimit ?? task.options.softTimeLimit ?? scope.defaults?.softTimeLimit,

@@ -11,6 +11,10 @@ import { RedisConnection } from '../redis/redis-connection.service';
 import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
 import { QueueRegistry } from '../queues/queue-registry';
 import { ResultStore } from '../results/result-store.service';
+import { ChildPool } from '../pool/child-pool';
+import type { ExecutionPool, PoolImplementation } from '../pool/execution-pool';
+import { InlinePool } from '../pool/inline-pool';
+import { TaskRegistry } from '../registry/task-registry';
 import { Dispatcher } from './dispatcher';
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
@@ -18,10 +22,22 @@ import type { JobFinisher } from './task-executor';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
 import { WORKER_CONTROL_CHANNEL, type WorkerControlMessage } from './worker-control';
 
+export interface WorkerPoolOptions {
+  implementation: PoolImplementation;
+  /** The pool child's script, for prefork and threads. */
+  childEntry?: string;
+  /** The children's environment (the worker's by default). */
+  childEnv?: NodeJS.ProcessEnv;
+  maxTasksPerChild?: number;
+  maxMemoryPerChildMb?: number;
+}
+
 export interface WorkerStartOptions extends ExecutorDefaults {
   queues: readonly QueueName[];
   concurrency: number;
   hostname: string;
+  /** Inline when absent. */
+  pool?: WorkerPoolOptions;
   /** How long SIGTERM waits for running tasks before leaving them to stalled-job recovery. */
   gracePeriodMs?: number;
 }
@@ -34,6 +50,7 @@ export interface WorkerStartOptions extends ExecutorDefaults {
 export class TaskWorker implements OnApplicationShutdown {
   private readonly logger = new Logger(TaskWorker.name);
   private dispatcher?: Dispatcher;
+  private pool?: ExecutionPool;
   private options?: WorkerStartOptions;
   private readonly stops = new Map<string, AbortController>();
   /** Revoked task ids and when: loaded at start, then fed by the broadcast. */
@@ -55,6 +72,7 @@ export class TaskWorker implements OnApplicationShutdown {
     private readonly directory: WorkerDirectory,
     private readonly queues: QueueRegistry,
     private readonly results: ResultStore,
+    private readonly registry: TaskRegistry,
     @Inject(TASKS_OPTIONS) private readonly tasksOptions: ResolvedTasksOptions,
   ) {}
 
@@ -66,6 +84,8 @@ export class TaskWorker implements OnApplicationShutdown {
     const queues = byPriority(options.queues);
     this.options = { ...options, queues };
     this.startedAt = new Date();
+    this.pool = this.createPool(options);
+    await this.pool.start();
     await this.listen();
     this.revoked = await this.revocations.revokedSince();
     this.dispatcher = new Dispatcher(
@@ -86,8 +106,23 @@ export class TaskWorker implements OnApplicationShutdown {
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_S * 1000);
     this.housekeepingTimer = setInterval(() => void this.housekeeping(), HOUSEKEEPING_INTERVAL_MS);
     this.logger.log(
-      `worker ${options.hostname} ready: queues ${queues.join(', ')}, concurrency ${options.concurrency}`,
+      `worker ${options.hostname} ready: queues ${queues.join(', ')}, concurrency ${options.concurrency}, pool ${this.pool.implementation}`,
     );
+  }
+
+  private createPool(options: WorkerStartOptions): ExecutionPool {
+    const pool = options.pool ?? { implementation: 'inline' };
+    if (pool.implementation === 'inline') return new InlinePool(this.registry);
+    if (!pool.childEntry)
+      throw new Error(`the ${pool.implementation} pool needs a child entry script`);
+    return new ChildPool({
+      kind: pool.implementation,
+      size: options.concurrency,
+      entry: pool.childEntry,
+      env: pool.childEnv,
+      maxTasksPerChild: pool.maxTasksPerChild,
+      maxMemoryPerChildMb: pool.maxMemoryPerChildMb,
+    });
   }
 
   /** Graceful stop: no new tasks; running ones get the grace period; then connections close. */
@@ -117,6 +152,7 @@ export class TaskWorker implements OnApplicationShutdown {
     clearInterval(this.heartbeatTimer);
     clearInterval(this.housekeepingTimer);
     await dispatcher.close();
+    await this.pool?.close();
     if (this.options) await this.directory.remove(this.options.hostname).catch(() => undefined);
     this.logger.log(`worker ${this.options?.hostname} stopped`);
     return finished;
@@ -133,6 +169,7 @@ export class TaskWorker implements OnApplicationShutdown {
         defaults: this.options,
         isRevoked: (taskId) => this.revoked.has(taskId),
         finish,
+        pool: this.pool,
       });
       this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
       this.processed++;
@@ -197,7 +234,11 @@ export class TaskWorker implements OnApplicationShutdown {
       hostname: this.options.hostname,
       pid: process.pid,
       queues: [...this.options.queues],
-      pool: { implementation: 'inline', 'max-concurrency': this.options.concurrency },
+      pool: {
+        implementation: this.pool?.implementation ?? 'inline',
+        'max-concurrency': this.options.concurrency,
+        processes: this.pool?.processes() ?? [],
+      },
       total: { ...this.totals },
       processed: this.processed,
       active: this.dispatcher.activeJobs().map(({ job, queue }) => ({

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { isMainThread, parentPort } from 'node:worker_threads';
+import { loadAppConfig } from '@brain/config';
+import {
+  type ChildChannel,
+  type ChildMessage,
+  type ParentMessage,
+  serializeError,
+  serveChild,
+  TaskRegistry,
+} from '@brain/tasks';
+import { ChildAppModule } from './child-app.module';
+import { loadIncludes } from './task-includes';
+
+/**
+ * A pool child (a forked process, or a worker thread): builds the same task modules as the worker,
+ * once, then runs tasks as the worker hands them over.
+ */
+function channel(): ChildChannel {
+  if (!isMainThread && parentPort) {
+    const port = parentPort;
+    return {
+      send: (m: ChildMessage) => port.postMessage(m),
+      onMessage: (l: (m: ParentMessage) => void) => port.on('message', l),
+    };
+  }
+  // The worker is gone (killed with its process group, say): a child must not outlive it.
+  process.on('disconnect', () => process.exit(1));
+  return {
+    send: (m: ChildMessage) => process.send?.(m),
+    onMessage: (l: (m: ParentMessage) => void) => process.on('message', l),
+  };
+}
+
+async function main(): Promise<void> {
+  const ch = channel();
+  try {
+    loadAppConfig(process.env);
+    const app = await NestFactory.createApplicationContext(
+      ChildAppModule.register(loadIncludes(process.env.BRAIN_INCLUDE)),
+      { logger: ['warn', 'error'] },
+    );
+    serveChild(app.get(TaskRegistry), ch, () => {
+      void app.close().then(() => (isMainThread ? process.exit(0) : parentPort?.close()));
+    });
+  } catch (err) {
+    ch.send({ type: 'boot-failed', error: serializeError(err) });
+    if (isMainThread) process.exit(1);
+  }
+}
+
+void main();
