@@ -28,7 +28,8 @@ function channel(): ChildChannel {
   // The worker is gone (killed with its process group, say): a child must not outlive it.
   process.on('disconnect', () => process.exit(1));
   return {
-    send: (m: ChildMessage) => process.send?.(m),
+    // The worker may be gone already: then 'disconnect' ends this process.
+    send: (m: ChildMessage) => process.send?.(m, (err: Error | null) => void err),
     onMessage: (l: (m: ParentMessage) => void) => process.on('message', l),
   };
 }

@@ -16,7 +16,8 @@ import {
   parseQueues,
 } from '../../../worker/src/worker-args';
 
-const DEFAULT_POOL = 'inline';
+// Celery's default: tasks run in child processes, so a crash or a kill takes only its task.
+const DEFAULT_POOL = 'prefork';
 import { runCommand, usage } from '../cli-error';
 import { checkEnvironment } from '../redis-target';
 import { withControlApp } from '../with-control-app';

@@ -22,9 +22,11 @@ function forkProcess(entry: string, env: NodeJS.ProcessEnv): ChildHandle {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
+  // A send to a child that just died fails asynchronously: its exit handler settles what it ran.
+  proc.on('error', () => undefined);
   return {
     id: proc.pid ?? -1,
-    send: (m) => proc.send(m),
+    send: (m) => proc.send(m, (err) => void err),
     kill: () => proc.kill('SIGKILL'),
     onMessage: (l) => proc.on('message', l),
     onExit: (l) => proc.on('exit', (code, signal) => l(signal ?? `code ${code}`)),
@@ -110,10 +112,10 @@ export class ChildPool implements ExecutionPool {
       const id = ++this.seq;
       let hard: NodeJS.Timeout | undefined;
       const onStop = () => {
+        this.kill(child, 'terminated');
         settle({
           error: stop.reason instanceof Error ? stop.reason : new Error(String(stop.reason)),
         });
-        this.kill(child, 'terminated');
       };
       const settle = (outcome: { value: unknown } | { error: Error }) => {
         if (child.running?.id !== id) return;
@@ -128,8 +130,9 @@ export class ChildPool implements ExecutionPool {
       if (request.timeLimit) {
         const seconds = request.timeLimit;
         hard = setTimeout(() => {
-          settle({ error: new TimeLimitExceeded(seconds) });
+          // Killed first, so that settling never hands the dying child another task.
           this.kill(child, 'hard time limit');
+          settle({ error: new TimeLimitExceeded(seconds) });
         }, seconds * 1000);
       }
       stop.addEventListener('abort', onStop, { once: true });
@@ -149,6 +152,15 @@ export class ChildPool implements ExecutionPool {
         }),
     );
     await Promise.all(exits);
+  }
+
+  /** An answer belongs to the run the child has now, or to none (a run already settled). */
+  private isCurrent(child: Child, id: number): boolean {
+    if (child.running?.id === id) return true;
+    this.logger.warn(
+      `child ${child.pid}: ignoring an answer to run ${id} (now ${child.running?.id ?? 'idle'})`,
+    );
+    return false;
   }
 
   private acquire(): Promise<Child> {
@@ -233,20 +245,22 @@ export class ChildPool implements ExecutionPool {
             break;
           case 'done':
             child.rss = message.rss;
-            child.running?.settle({ value: message.value });
+            if (this.isCurrent(child, message.id)) child.running?.settle({ value: message.value });
             break;
           case 'failed':
             child.rss = message.rss;
-            child.running?.settle({
-              error: message.retry
-                ? deserializeRetry(message.retry)
-                : new RemoteError(message.error),
-            });
+            if (this.isCurrent(child, message.id))
+              child.running?.settle({
+                error: message.retry
+                  ? deserializeRetry(message.retry)
+                  : new RemoteError(message.error),
+              });
             break;
         }
       });
       handle.onExit((detail) => {
         this.exited.add(child);
+        child.leaving = true;
         clearTimeout(bootTimer);
         this.children.delete(child);
         const at = this.idle.indexOf(child);

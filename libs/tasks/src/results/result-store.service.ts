@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import type { Job, JobState } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { QUEUE_NAMES } from '../queues/queue-names';
@@ -48,22 +48,31 @@ export class ResultStore {
     await this.redis.client.zadd(this.indexKey, at, taskId);
   }
 
-  /** The task's job, whichever queue holds it. */
-  async findJob(taskId: string): Promise<Job<TaskMessage> | undefined> {
+  /** The task's job, whichever queue holds it, and that job's BullMQ state. */
+  async findJob(
+    taskId: string,
+  ): Promise<{ job: Job<TaskMessage>; state: JobState | 'unknown' } | undefined> {
     const found = await this.redis.client
       .pipeline(QUEUE_NAMES.map((q) => ['exists', `${this.options.prefix}:${q}:${taskId}`]))
       .exec();
     const i = found?.findIndex(([, n]) => n === 1) ?? -1;
     if (i < 0) return undefined;
-    return (await this.queues.get(QUEUE_NAMES[i]).getJob(taskId)) as Job<TaskMessage> | undefined;
+    const queue = this.queues.get(QUEUE_NAMES[i]);
+    // State first, then the job: a job only moves forward, so its fields are then at least as new
+    // as its state (read the other way round, a task finishing in between would read SUCCESS
+    // without its result).
+    const state = await queue.getJobState(taskId);
+    const job = (await queue.getJob(taskId)) as Job<TaskMessage> | undefined;
+    return job ? { job, state } : undefined;
   }
 
   async view(taskId: string): Promise<TaskView | null> {
     const revoked = await this.redis.client.get(this.revokedKey(taskId));
     if (revoked) return JSON.parse(revoked) as TaskView;
-    const job = await this.findJob(taskId);
-    if (!job) return null;
-    const state = taskState(await job.getState(), job);
+    const found = await this.findJob(taskId);
+    if (!found) return null;
+    const { job } = found;
+    const state = taskState(found.state, job);
     if (!state) return null;
     const declaration = this.registry.has(job.name)
       ? this.registry.get(job.name).options

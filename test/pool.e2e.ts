@@ -1,0 +1,107 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { RevocationService, WorkerDirectory } from '@brain/tasks';
+import { BrainProcess } from './support/brain-process';
+import { clientApp, tasks, waitForState } from './support/client-app';
+import { uniquePrefix } from './support/redis';
+import { waitFor } from './support/wait';
+
+interface WhoAmI {
+  pid: number;
+  thread: number;
+  ping: string;
+}
+
+describe.each(['prefork', 'threads'])('the %s pool (real worker process)', (pool) => {
+  let app: INestApplicationContext;
+  let prefix: string;
+  let worker: BrainProcess;
+
+  beforeAll(async () => {
+    prefix = uniquePrefix(`pool-${pool}`);
+    app = await clientApp(prefix);
+    worker = await BrainProcess.worker(prefix, [
+      '--pool',
+      pool,
+      '--concurrency',
+      '1',
+      '--max-tasks-per-child',
+      '3',
+    ]);
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await app?.close();
+  });
+
+  async function whoami(): Promise<WhoAmI> {
+    const { client, results } = tasks(app);
+    const sent = await client.applyAsync('tests.whoami');
+    return (await waitForState(results, sent.task_id, ['SUCCESS'])).result as WhoAmI;
+  }
+
+  it('runs tasks in a child with its own Nest context and injected services', async () => {
+    const me = await whoami();
+    expect(me.ping).toBe('PONG');
+    if (pool === 'prefork') expect(me.pid).not.toBe(worker.child.pid);
+    else expect(me).toMatchObject({ pid: worker.child.pid, thread: expect.any(Number) });
+    if (pool === 'threads') expect(me.thread).toBeGreaterThan(0);
+    const [beat] = await app.get(WorkerDirectory).online();
+    expect(beat.pool).toMatchObject({ implementation: pool, 'max-concurrency': 1 });
+    expect(beat.pool.processes).toHaveLength(1);
+  });
+
+  it('replaces a child after --max-tasks-per-child tasks', async () => {
+    const ids = [];
+    for (let i = 0; i < 7; i++) {
+      const me = await whoami();
+      ids.push(pool === 'prefork' ? me.pid : me.thread);
+    }
+    // Three tasks per child: at least three different children served seven tasks.
+    expect(new Set(ids).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fails only the task whose child crashed (WorkerLostError), then goes on', async () => {
+    const { client, results } = tasks(app);
+    const crash = await client.applyAsync('tests.crash');
+    const record = await waitForState(results, crash.task_id, ['FAILURE', 'SUCCESS']);
+    expect(record.error).toMatchObject({
+      type: 'WorkerLostError',
+      message: expect.stringMatching(/exited/),
+    });
+    expect((await whoami()).ping).toBe('PONG');
+    expect(worker.child.exitCode).toBeNull();
+  });
+
+  it('kills a task past its hard time limit and serves the next one', async () => {
+    const { client, results } = tasks(app);
+    const stuck = await client.applyAsync('tests.stubborn', {
+      kwargs: { seconds: 60 },
+      timeLimit: 0.5,
+    });
+    const next = await client.applyAsync('tests.add', { args: [40, 2] });
+    expect(await waitForState(results, stuck.task_id, ['FAILURE'])).toMatchObject({
+      error: { type: 'TimeLimitExceeded' },
+    });
+    expect((await waitForState(results, next.task_id, ['SUCCESS'])).result).toBe(42);
+  });
+
+  it('terminates a task running in another worker process when revoked with terminate', async () => {
+    const { client, results } = tasks(app);
+    const long = await client.applyAsync('tests.stubborn', { kwargs: { seconds: 60 } });
+    await waitForState(results, long.task_id, ['STARTED']);
+    // The revocation travels from this process to the worker, which kills the child running it.
+    await app.get(RevocationService).revoke(long.task_id, true);
+    const record = await waitForState(
+      results,
+      long.task_id,
+      ['REVOKED', 'SUCCESS', 'FAILURE'],
+      10_000,
+    );
+    expect(record).toMatchObject({ state: 'REVOKED', error: { type: 'TaskRevokedError' } });
+    await waitFor(
+      async () => ((await whoami()).ping === 'PONG' ? true : undefined),
+      'the pool to serve again',
+    );
+  });
+});
