@@ -12,6 +12,8 @@ const lib = (p) => require(join(DIST, p));
 const N = Number(process.env.BENCH_JOBS ?? 20000);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Child processes of the prefork run: one per core or so, as Celery advises for CPU-bound work. */
+const PREFORK_CONCURRENCY = Number(process.env.BENCH_PREFORK_CONCURRENCY ?? 4);
 /** Raw and engine alternate this many times; medians are reported, as this machine is noisy. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -57,7 +59,7 @@ async function rawBullmq(connection) {
   return { enqueueRate, drainRate, ...stats(rtt) };
 }
 
-async function engine(redisUrl, taskName = 'bench.noop') {
+async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline') {
   const { NestFactory } = require('@nestjs/core');
   const { Module } = require('@nestjs/common');
   const tasks = lib('libs/tasks/src');
@@ -83,10 +85,25 @@ async function engine(redisUrl, taskName = 'bench.noop') {
   const workerApp = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
   const worker = workerApp.get(tasks.TaskWorker);
   const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
+  await worker.start({
+    queues: ['system', 'missions', 'agents', 'default', 'maintenance'],
+    concurrency: pool === 'inline' ? CONCURRENCY : PREFORK_CONCURRENCY,
+    hostname: 'bench',
+    pool:
+      pool === 'inline'
+        ? undefined
+        : {
+            implementation: pool,
+            childEntry: join(DIST, 'apps', 'worker', 'src', 'pool-child.js'),
+            childEnv: { ...process.env, REDIS_URL: redisUrl, BRAIN_PREFIX: prefix, BRAIN_INCLUDE: join(__dirname, 'noop-tasks.js') },
+          },
+  });
+  // Pool children boot inside start(): count from its end, only what was left by then.
   const t1 = performance.now();
-  await worker.start({ queues: ['system', 'missions', 'agents', 'default', 'maintenance'], concurrency: CONCURRENCY, hostname: 'bench' });
+  const c = await queue.getJobCounts('waiting', 'prioritized', 'active');
+  const left = c.waiting + c.prioritized + c.active;
   await waitDrained(queue);
-  const drainRate = N / ((performance.now() - t1) / 1000);
+  const drainRate = left / ((performance.now() - t1) / 1000);
   if (profiler) await profiler.stop(process.env.BENCH_PROFILE);
 
   const events = new QueueEvents('default', { connection: sender.get(tasks.RedisConnection).connectionOptions, prefix });
@@ -139,13 +156,15 @@ async function main() {
   const u = new URL(redis.url);
   const connection = { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null };
   try {
-    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY}, ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
+    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY} (prefork: ${PREFORK_CONCURRENCY} children), ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
     const skip = { enqueueRate: NaN, drainRate: NaN, median: NaN, p99: NaN };
     const raws = [];
     const ourss = [];
+    const preforks = [];
     for (let round = 0; round < ROUNDS; round++) {
       raws.push(process.env.BENCH_ONLY === 'engine' ? skip : await rawBullmq(connection));
       ourss.push(process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url));
+      preforks.push(process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url, 'bench.noop', 'prefork'));
     }
     const mid = (runs) => {
       const pick = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
@@ -153,18 +172,24 @@ async function main() {
     };
     const raw = mid(raws);
     const ours = mid(ourss);
-    console.log(`drain/s per round: raw ${raws.map((r) => r.drainRate.toFixed(0)).join(', ')}; BRAiN ${ourss.map((r) => r.drainRate.toFixed(0)).join(', ')}`);
+    const prefork = mid(preforks);
+    console.log(`drain/s per round: raw ${raws.map((r) => r.drainRate.toFixed(0)).join(', ')}; inline ${ourss.map((r) => r.drainRate.toFixed(0)).join(', ')}; prefork ${preforks.map((r) => r.drainRate.toFixed(0)).join(', ')}`);
     const f = (n) => n.toFixed(0).padStart(8);
     const ms = (n) => n.toFixed(2).padStart(8);
     console.log('                 enqueue/s  drain/s  rtt median ms  rtt p99 ms');
     console.log(`raw BullMQ        ${f(raw.enqueueRate)} ${f(raw.drainRate)}      ${ms(raw.median)}    ${ms(raw.p99)}`);
     console.log(`BRAiN (inline)    ${f(ours.enqueueRate)} ${f(ours.drainRate)}      ${ms(ours.median)}    ${ms(ours.p99)}`);
+    console.log(`BRAiN (prefork)   ${f(prefork.enqueueRate)} ${f(prefork.drainRate)}      ${ms(prefork.median)}    ${ms(prefork.p99)}`);
     // Rounds alternate raw and engine, so a pair shares the machine's mood: the median of the
     // per-round ratios is steadier than a ratio of medians.
     const ratios = raws.map((r, i) => ourss[i].drainRate / r.drainRate).sort((a, b) => a - b);
+    const preforkRatios = raws.map((r, i) => preforks[i].drainRate / r.drainRate).sort((a, b) => a - b);
     console.log(
       `drain ratio (BRAiN / raw), median of rounds: ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}x ` +
         `(rounds: ${raws.map((r, i) => (ourss[i].drainRate / r.drainRate).toFixed(2)).join(', ')})`,
+    );
+    console.log(
+      `prefork drain ratio (BRAiN prefork / raw), median of rounds: ${preforkRatios[Math.floor(preforkRatios.length / 2)].toFixed(2)}x`,
     );
     if (process.env.BENCH_ONLY !== 'raw') {
       const kept = await engine(redis.url, 'bench.noop_kept');

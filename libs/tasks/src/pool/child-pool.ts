@@ -20,7 +20,7 @@ function forkProcess(entry: string, env: NodeJS.ProcessEnv): ChildHandle {
   const proc = fork(entry, [], {
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
+    serialization: 'json',
   });
   // A send to a child that just died fails asynchronously: its exit handler settles what it ran.
   proc.on('error', () => undefined);

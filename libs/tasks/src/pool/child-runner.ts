@@ -32,13 +32,13 @@ export function serveChild(
         try {
           // JSON is what the result store keeps: a value it cannot hold fails here, in the task.
           const plain: unknown = value === undefined ? null : JSON.parse(JSON.stringify(value));
-          channel.send({ type: 'done', id, value: plain, rss: process.memoryUsage().rss });
+          channel.send({ type: 'done', id, value: plain, rss: process.memoryUsage.rss() });
         } catch (err) {
           channel.send({
             type: 'failed',
             id,
             error: serializeError(err),
-            rss: process.memoryUsage().rss,
+            rss: process.memoryUsage.rss(),
           });
         }
       },
@@ -48,7 +48,7 @@ export function serveChild(
           id,
           error: serializeError(err),
           retry: err instanceof RetryRequest ? serializeRetry(err) : undefined,
-          rss: process.memoryUsage().rss,
+          rss: process.memoryUsage.rss(),
         }),
     );
   });
