@@ -12,9 +12,16 @@ export class BrainProcess {
   private output = '';
   private readonly exited: Promise<number | null>;
 
-  constructor(args: string[], prefix: string, env: Record<string, string> = {}) {
+  constructor(
+    args: string[],
+    prefix: string,
+    env: Record<string, string> = {},
+    /** In a process group of its own, so that a test can kill the whole group as a crash would. */
+    detached = false,
+  ) {
     this.child = spawn(process.execPath, [BRAIN_BIN, ...args], {
       cwd: ROOT,
+      detached,
       env: {
         ...process.env,
         REDIS_URL: testRedisUrl(),
@@ -31,8 +38,17 @@ export class BrainProcess {
   }
 
   /** Starts a worker on the fixture tasks too, and waits until it is ready. */
-  static async worker(prefix: string, args: string[] = []): Promise<BrainProcess> {
-    const p = new BrainProcess(['worker', 'start', '--include', FIXTURE_TASKS, ...args], prefix);
+  static async worker(
+    prefix: string,
+    args: string[] = [],
+    detached = false,
+  ): Promise<BrainProcess> {
+    const p = new BrainProcess(
+      ['worker', 'start', '--include', FIXTURE_TASKS, ...args],
+      prefix,
+      {},
+      detached,
+    );
     await p.waitForOutput(/ready: queues/);
     return p;
   }

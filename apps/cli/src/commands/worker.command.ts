@@ -31,6 +31,7 @@ interface StartOptions {
   pool?: string;
   maxTasksPerChild?: string;
   maxMemoryPerChild?: string;
+  lockTimeout?: string;
 }
 
 @SubCommand({
@@ -45,6 +46,7 @@ export class WorkerStartCommand extends CommandRunner {
         parseConcurrency(options.concurrency, availableParallelism()),
       );
       const grace = usage(() => parseGrace(options.grace));
+      const lockTimeout = usage(() => parsePositive(options.lockTimeout, '--lock-timeout'));
       const pool = {
         implementation: usage(() => parsePool(options.pool, DEFAULT_POOL)),
         maxTasksPerChild: usage(() =>
@@ -62,6 +64,7 @@ export class WorkerStartCommand extends CommandRunner {
           hostname: expandHostname(options.hostname),
           gracePeriodMs: grace,
           pool,
+          lockTimeout,
         },
         options.include ?? process.env.BRAIN_INCLUDE,
       );
@@ -86,6 +89,15 @@ export class WorkerStartCommand extends CommandRunner {
     description: 'node name; %h = host, %p = pid (default worker-%p@%h)',
   })
   parseHostname(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--lock-timeout <seconds>',
+    description:
+      "lock of a running task; a dead worker's tasks rerun after one to two of these (default 30)",
+  })
+  parseLockTimeout(value: string): string {
     return value;
   }
 

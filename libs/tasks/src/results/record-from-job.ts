@@ -66,6 +66,7 @@ export function recordFromJob(
     kwargs: shown.kwargs,
     priority: data.priority ?? DEFAULT_TASK_PRIORITY,
     retries: data.retries ?? 0,
+    attempts: job.attemptsStarted ?? 0,
     worker: job.processedBy ?? null,
     date_received: new Date(job.timestamp).toISOString(),
     date_started: neverRan(job, state) ? null : iso(job.processedOn),

@@ -28,6 +28,8 @@ export interface TaskRecord {
   kwargs: TaskKwargs;
   priority: number;
   retries: number;
+  /** Times a worker took it: more than retries + 1 when a worker died running it (redelivered). */
+  attempts: number;
   /** Hostname of the worker that ran (or runs) it. */
   worker: string | null;
   date_received: string;

@@ -38,6 +38,12 @@ export interface WorkerStartOptions extends ExecutorDefaults {
   hostname: string;
   /** Inline when absent. */
   pool?: WorkerPoolOptions;
+  /**
+   * Seconds a task's lock lasts without renewal (renewed every third of it while it runs). After a
+   * worker dies, its tasks go back to the queue once their lock lapses and a stalled check runs
+   * (every half of this): recovery takes one to two of these. Default 30.
+   */
+  lockTimeout?: number;
   /** How long SIGTERM waits for running tasks before leaving them to stalled-job recovery. */
   gracePeriodMs?: number;
 }
@@ -96,6 +102,8 @@ export class TaskWorker implements OnApplicationShutdown {
         prefix: this.tasksOptions.prefix,
         connection: this.redis.connectionOptions,
         client: this.redis.client,
+        lockDurationMs: (options.lockTimeout ?? 30) * 1000,
+        stalledIntervalMs: (options.lockTimeout ?? 30) * 500,
         blockingClient: this.redis.create('dispatcher-wait'),
         watchClient: this.redis.create('dispatcher-watch'),
       },
