@@ -9,6 +9,7 @@ export * from './errors/task-errors';
 export * from './errors/task-revoked.error';
 export * from './execution/redaction';
 export * from './execution/task-context';
+export * from './inspect/inspector.service';
 export * from './inspect/queue-inspector.service';
 export * from './inspect/worker-directory.service';
 export * from './inspect/worker-heartbeat';

@@ -8,6 +8,7 @@ import {
   TASKS_OPTIONS,
   type TasksModuleOptions,
 } from './config/tasks-module-options';
+import { Inspector } from './inspect/inspector.service';
 import { QueueInspector } from './inspect/queue-inspector.service';
 import { WorkerDirectory } from './inspect/worker-directory.service';
 import { QUEUE_NAMES } from './queues/queue-names';
@@ -34,6 +35,7 @@ const SERVICES = [
   RevocationService,
   WorkerDirectory,
   QueueInspector,
+  Inspector,
 ];
 
 @Global()

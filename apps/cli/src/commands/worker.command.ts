@@ -32,6 +32,8 @@ interface StartOptions {
   maxTasksPerChild?: string;
   maxMemoryPerChild?: string;
   lockTimeout?: string;
+  timeLimit?: string;
+  softTimeLimit?: string;
 }
 
 @SubCommand({
@@ -47,6 +49,8 @@ export class WorkerStartCommand extends CommandRunner {
       );
       const grace = usage(() => parseGrace(options.grace));
       const lockTimeout = usage(() => parsePositive(options.lockTimeout, '--lock-timeout'));
+      const timeLimit = usage(() => parseSeconds(options.timeLimit, '--time-limit'));
+      const softTimeLimit = usage(() => parseSeconds(options.softTimeLimit, '--soft-time-limit'));
       const pool = {
         implementation: usage(() => parsePool(options.pool, DEFAULT_POOL)),
         maxTasksPerChild: usage(() =>
@@ -65,6 +69,8 @@ export class WorkerStartCommand extends CommandRunner {
           gracePeriodMs: grace,
           pool,
           lockTimeout,
+          timeLimit,
+          softTimeLimit,
         },
         options.include ?? process.env.BRAIN_INCLUDE,
       );
@@ -89,6 +95,19 @@ export class WorkerStartCommand extends CommandRunner {
     description: 'node name; %h = host, %p = pid (default worker-%p@%h)',
   })
   parseHostname(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--time-limit <seconds>', description: 'hard limit for tasks that set none' })
+  parseTimeLimit(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--soft-time-limit <seconds>',
+    description: 'soft limit for tasks that set none',
+  })
+  parseSoftTimeLimit(value: string): string {
     return value;
   }
 
@@ -177,6 +196,13 @@ export class WorkerCommand extends CommandRunner {
   async run(): Promise<void> {
     this.command.help();
   }
+}
+
+function parseSeconds(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s <= 0) throw new Error(`${flag} must be a number of seconds > 0`);
+  return s;
 }
 
 function parseGrace(raw: string | undefined): number {

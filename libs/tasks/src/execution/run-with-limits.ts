@@ -39,7 +39,9 @@ export async function runWithLimits<T>(
     timers.push(setTimeout(() => controller.abort(new SoftTimeLimitExceeded(soft)), soft * 1000));
   }
   try {
-    const running = work(controller.signal);
+    const running = work(controller.signal).catch((err: unknown) => {
+      throw abortReason(err, controller.signal);
+    });
     running.catch(() => undefined);
     return await Promise.race([running, stopped]);
   } finally {
@@ -72,4 +74,13 @@ function runUntilStopped<T>(
 
 function toError(reason: unknown): Error {
   return reason instanceof Error ? reason : new Error(String(reason));
+}
+
+/**
+ * A task that lets its signal's abort end it (an AbortError from fetch, timers...) failed because
+ * of why the signal aborted: report that (SoftTimeLimitExceeded, say), as Celery raises it.
+ */
+function abortReason(err: unknown, signal: AbortSignal): unknown {
+  const aborted = err instanceof Error && err.name === 'AbortError';
+  return aborted && signal.aborted && signal.reason instanceof Error ? signal.reason : err;
 }

@@ -20,7 +20,11 @@ import { Dispatcher } from './dispatcher';
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 import type { JobFinisher } from './task-executor';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
-import { WORKER_CONTROL_CHANNEL, type WorkerControlMessage } from './worker-control';
+import {
+  type PingReply,
+  WORKER_CONTROL_CHANNEL,
+  type WorkerControlMessage,
+} from './worker-control';
 
 export interface WorkerPoolOptions {
   implementation: PoolImplementation;
@@ -210,8 +214,15 @@ export class TaskWorker implements OnApplicationShutdown {
   }
 
   private onControl(msg: WorkerControlMessage): void {
-    if (msg.command !== 'shutdown') return;
-    if (msg.hostname && msg.hostname !== this.options?.hostname) return;
+    const hostname = this.options?.hostname;
+    if (!hostname || (msg.hostname && msg.hostname !== hostname)) return;
+    if (msg.command === 'ping') {
+      const reply: PingReply = { hostname, pid: process.pid, ok: 'pong' };
+      void this.redis.client
+        .publish(`${this.tasksOptions.prefix}:${msg.replyTo}`, JSON.stringify(reply))
+        .catch(() => undefined);
+      return;
+    }
     this.logger.log('shutdown requested remotely');
     this.shutdownRequested?.();
   }

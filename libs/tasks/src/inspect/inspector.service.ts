@@ -1,0 +1,162 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { TaskMessage } from '../client/apply-options';
+import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
+import { TaskInputError } from '../errors/task-errors';
+import { redactArguments } from '../execution/redaction';
+import { isQueueName, QUEUE_NAMES, type QueueName } from '../queues/queue-names';
+import { QueueRegistry } from '../queues/queue-registry';
+import { RedisConnection } from '../redis/redis-connection.service';
+import { TaskRegistry } from '../registry/task-registry';
+import { RevocationService } from '../revocation/revocation.service';
+import {
+  type PingReply,
+  WORKER_CONTROL_CHANNEL,
+  type WorkerControlMessage,
+} from '../worker/worker-control';
+import { WorkerDirectory } from './worker-directory.service';
+
+export interface ActiveTask {
+  worker: string;
+  task_id: string;
+  task_name: string;
+  queue: QueueName;
+  time_start: string;
+}
+
+export interface ScheduledTask {
+  task_id: string;
+  task_name: string;
+  queue: QueueName;
+  eta: string;
+  /** Waiting for a retry rather than a countdown/ETA. */
+  retry: boolean;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+}
+
+export interface CancelAllOutcome {
+  revoked: number;
+  terminated: number;
+}
+
+/**
+ * Celery's `inspect` and `control`, for the API and the CLI: what runs where, what waits,
+ * who answers; purge and cancel. Reads come from worker heartbeats and the queues in Redis;
+ * commands go out on the workers' control channel.
+ */
+@Injectable()
+export class Inspector {
+  constructor(
+    private readonly directory: WorkerDirectory,
+    private readonly queues: QueueRegistry,
+    private readonly registry: TaskRegistry,
+    private readonly revocations: RevocationService,
+    private readonly redis: RedisConnection,
+    @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
+  ) {}
+
+  /** Tasks running now, on every live worker. */
+  async active(): Promise<ActiveTask[]> {
+    const workers = await this.directory.online();
+    return workers.flatMap((w) => w.active.map((t) => ({ worker: w.hostname, ...t })));
+  }
+
+  /** Tasks waiting for a countdown, an ETA or a retry, soonest first. */
+  async scheduled(limit = 1000): Promise<ScheduledTask[]> {
+    const all: ScheduledTask[] = [];
+    for (const queue of QUEUE_NAMES) {
+      const jobs = await this.queues.get(queue).getDelayed(0, limit - 1);
+      for (const job of jobs) {
+        const data = (job.data ?? {}) as Partial<TaskMessage>;
+        const declared = this.registry.has(job.name)
+          ? this.registry.get(job.name).options
+          : undefined;
+        all.push({
+          task_id: data.taskId ?? String(job.id),
+          task_name: job.name,
+          queue,
+          eta: new Date(job.timestamp + (job.delay ?? 0)).toISOString(),
+          retry: (data.retries ?? 0) > 0,
+          ...redactArguments(declared, data.args ?? [], data.kwargs ?? {}),
+        });
+      }
+    }
+    return all.sort((a, b) => a.eta.localeCompare(b.eta)).slice(0, limit);
+  }
+
+  registered(): string[] {
+    return this.registry.names();
+  }
+
+  /** Asks every worker (or one) to answer; answers who did within `timeoutMs`. */
+  async ping(timeoutMs = 1000, hostname?: string): Promise<PingReply[]> {
+    const replyTo = `control-reply:${randomUUID()}`;
+    const sub = this.redis.create('inspect-ping');
+    const replies: PingReply[] = [];
+    try {
+      await sub.subscribe(`${this.options.prefix}:${replyTo}`);
+      sub.on('message', (_channel: string, raw: string) =>
+        replies.push(JSON.parse(raw) as PingReply),
+      );
+      const message: WorkerControlMessage = { command: 'ping', replyTo, hostname };
+      await this.redis.client.publish(
+        `${this.options.prefix}:${WORKER_CONTROL_CHANNEL}`,
+        JSON.stringify(message),
+      );
+      await new Promise((r) => setTimeout(r, timeoutMs));
+      return replies.sort((a, b) => a.hostname.localeCompare(b.hostname));
+    } finally {
+      sub.disconnect();
+    }
+  }
+
+  /** Removes every task waiting in a queue (pending, countdown, retry); answers how many. */
+  async purgeQueue(name: string): Promise<number> {
+    if (!isQueueName(name)) throw new TaskInputError(`Unknown queue "${name}"`, 'queue_name');
+    const queue = this.queues.get(name);
+    const key = (suffix: string) => `${this.options.prefix}:${name}:${suffix}`;
+    const [waiting, prioritized, delayed] = await Promise.all([
+      this.redis.client.lrange(key('wait'), 0, -1),
+      this.redis.client.zrange(key('prioritized'), '0', '-1'),
+      this.redis.client.zrange(key('delayed'), '0', '-1'),
+    ]);
+    const tasks = [...waiting, ...prioritized, ...delayed].filter(
+      (id) => !id.startsWith('repeat:'),
+    );
+    // A schedule's next firing is a delayed job: draining it would end the schedule, so each
+    // schedule of this queue is registered again, as it was, afterwards.
+    const schedulers = await queue.getJobSchedulers(0, -1);
+    await queue.drain(true);
+    for (const s of schedulers) {
+      await queue.upsertJobScheduler(
+        s.key,
+        s.every ? { every: s.every } : { pattern: s.pattern, tz: s.tz },
+        { name: s.name, data: s.template?.data as unknown, opts: s.template?.opts },
+      );
+    }
+    return tasks.length;
+  }
+
+  /**
+   * Revokes every task not yet started, in every queue; with terminate, the running ones too.
+   * Periodic schedules stay (see beat stop).
+   */
+  async cancelAll(terminate = false): Promise<CancelAllOutcome> {
+    let revoked = 0;
+    let terminated = 0;
+    for (const queue of QUEUE_NAMES) {
+      const q = this.queues.get(queue);
+      for (const job of await q.getJobs(['waiting', 'prioritized', 'delayed'])) {
+        const outcome = await this.revocations.revoke(String(job.id)).catch(() => undefined);
+        if (outcome) revoked++;
+      }
+      if (!terminate) continue;
+      for (const job of await q.getActive()) {
+        const outcome = await this.revocations.revoke(String(job.id), true).catch(() => undefined);
+        if (outcome) terminated++;
+      }
+    }
+    return { revoked, terminated };
+  }
+}
