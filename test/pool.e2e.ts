@@ -105,3 +105,30 @@ describe.each(['prefork', 'threads'])('the %s pool (real worker process)', (pool
     );
   });
 });
+
+describe('the prefork pool with --max-memory-per-child (real worker process)', () => {
+  it('replaces a child whose resident memory passes the cap, between tasks', async () => {
+    const prefix = uniquePrefix('pool-memory');
+    const app = await clientApp(prefix);
+    // 1 MB: every child is past it after its first task.
+    const worker = await BrainProcess.worker(prefix, [
+      '--concurrency',
+      '1',
+      '--max-memory-per-child',
+      '1',
+    ]);
+    try {
+      const { client, results } = tasks(app);
+      const pids = [];
+      for (let i = 0; i < 3; i++) {
+        const sent = await client.applyAsync('tests.whoami');
+        pids.push(((await waitForState(results, sent.task_id, ['SUCCESS'])).result as WhoAmI).pid);
+      }
+      expect(new Set(pids).size).toBe(3);
+      expect(worker.log).toMatch(/replaced after \d+ MB resident/);
+    } finally {
+      await worker.stop();
+      await app.close();
+    }
+  });
+});

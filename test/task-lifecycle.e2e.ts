@@ -225,5 +225,14 @@ describe.each(['inline', 'prefork', 'threads'])(
       expect(record).toMatchObject({ state: 'REVOKED', error: { type: 'TaskRevokedError' } });
       expect(record.date_started).not.toBeNull();
     });
+
+    it('fails, not crashes, a task whose result cannot be stored', async () => {
+      const { client, results } = tasks(app);
+      const sent = await client.applyAsync('tests.circular');
+      const record = await waitForState(results, sent.task_id, ['FAILURE', 'SUCCESS']);
+      expect(record).toMatchObject({ state: 'FAILURE', result: null });
+      expect(record.error?.message).toMatch(/circular/i);
+      expect(worker.child.exitCode).toBeNull();
+    });
   },
 );

@@ -30,9 +30,9 @@ export function serveChild(
     runHandler(registry, { ...request, timeLimit: undefined }, never).then(
       (value) => {
         try {
-          // JSON is what the result store keeps: a value it cannot hold fails here, in the task.
-          const plain: unknown = value === undefined ? null : JSON.parse(JSON.stringify(value));
-          channel.send({ type: 'done', id, value: plain, rss: process.memoryUsage.rss() });
+          // A value the channel cannot carry (circular, a function...) fails here, in the task; the
+          // worker then checks it fits the result store (JSON).
+          channel.send({ type: 'done', id, value: value ?? null, rss: process.memoryUsage.rss() });
         } catch (err) {
           channel.send({
             type: 'failed',
