@@ -1,53 +1,38 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { Inspector, QueueRegistry, TaskInputError } from '@brain/tasks';
-import { BrainProcess } from './support/brain-process';
-import { clientApp, tasks, waitForState } from './support/client-app';
-import { uniquePrefix } from './support/redis';
+import { tasks, waitForState } from './support/client-app';
+import { workerSuite } from './support/worker-suite';
 import { waitFor } from './support/wait';
 
 describe('inspect and control (real worker process)', () => {
-  let app: INestApplicationContext;
-  let worker: BrainProcess;
-  let inspector: Inspector;
-
-  beforeAll(async () => {
-    const prefix = uniquePrefix('inspect');
-    app = await clientApp(prefix);
-    inspector = app.get(Inspector);
-    // Serves `system` only: what is sent elsewhere stays queued for the control commands.
-    worker = await BrainProcess.worker(prefix, [
-      '--queue',
-      'system',
-      '--hostname',
-      'insp@%h',
-      '--pool',
-      'inline',
-    ]);
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await app?.close();
-  });
+  // Serves `system` only: what is sent elsewhere stays queued for the control commands.
+  const suite = workerSuite('inspect', [
+    '--queue',
+    'system',
+    '--hostname',
+    'insp@%h',
+    '--pool',
+    'inline',
+  ]);
+  const inspector = () => suite.app.get(Inspector);
 
   it('pings live workers and lists registered tasks', async () => {
-    expect(await inspector.ping(500)).toEqual([
-      { hostname: expect.stringMatching(/^insp@/), pid: worker.child.pid, ok: 'pong' },
+    expect(await inspector().ping(500)).toEqual([
+      { hostname: expect.stringMatching(/^insp@/), pid: suite.worker.child.pid, ok: 'pong' },
     ]);
-    expect(inspector.registered()).toEqual(
+    expect(inspector().registered()).toEqual(
       expect.arrayContaining(['backend.app.tasks.system_tasks.health_check', 'tests.add']),
     );
   });
 
   it('lists running tasks with their worker, and countdown tasks with their eta', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const running = await client.applyAsync('tests.sleep', {
       kwargs: { seconds: 3 },
       queue: 'system',
     });
     await waitForState(results, running.task_id, ['STARTED']);
     const active = await waitFor(async () => {
-      const list = await inspector.active();
+      const list = await inspector().active();
       return list.some((t) => t.task_id === running.task_id) ? list : undefined;
     }, 'a heartbeat listing the task');
     expect(active).toContainEqual(
@@ -63,7 +48,7 @@ describe('inspect and control (real worker process)', () => {
       countdown: 600,
       queue: 'agents',
     });
-    const scheduled = await inspector.scheduled();
+    const scheduled = await inspector().scheduled();
     expect(scheduled).toContainEqual(
       expect.objectContaining({
         task_id: later.task_id,
@@ -79,8 +64,8 @@ describe('inspect and control (real worker process)', () => {
   });
 
   it('purges a queue, keeping its periodic schedules, and refuses an unknown queue', async () => {
-    const { client, results } = tasks(app);
-    const queue = app.get(QueueRegistry).get('default');
+    const { client, results } = tasks(suite.app);
+    const queue = suite.app.get(QueueRegistry).get('default');
     await queue.upsertJobScheduler(
       'beat:keep-me',
       { every: 60_000 },
@@ -93,16 +78,16 @@ describe('inspect and control (real worker process)', () => {
       (await client.applyAsync('tests.add', { args: [9, 9], queue: 'default', countdown: 300 }))
         .task_id,
     );
-    expect(await inspector.purgeQueue('default')).toBe(4);
+    expect(await inspector().purgeQueue('default')).toBe(4);
     for (const id of ids) expect(await results.get(id)).toBeNull();
     expect(await queue.getJobSchedulersCount()).toBe(1);
     const pending = await queue.getJobs(['delayed', 'prioritized', 'waiting']);
     expect(pending.map((j) => j.id)).toEqual([expect.stringMatching(/^repeat:beat:keep-me:/)]);
-    await expect(inspector.purgeQueue('nope')).rejects.toThrow(TaskInputError);
+    await expect(inspector().purgeQueue('nope')).rejects.toThrow(TaskInputError);
   });
 
   it('cancels everything not started, and with terminate the running tasks too', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const waiting = [];
     for (let i = 0; i < 3; i++)
       waiting.push(
@@ -113,7 +98,7 @@ describe('inspect and control (real worker process)', () => {
       queue: 'system',
     });
     await waitForState(results, running.task_id, ['STARTED']);
-    const outcome = await inspector.cancelAll(true);
+    const outcome = await inspector().cancelAll(true);
     expect(outcome.revoked).toBeGreaterThanOrEqual(3);
     expect(outcome.terminated).toBe(1);
     for (const id of waiting) expect((await results.get(id))?.state).toBe('REVOKED');

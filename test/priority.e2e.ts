@@ -1,35 +1,21 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { BrainProcess } from './support/brain-process';
-import { clientApp, tasks, waitForState } from './support/client-app';
-import { uniquePrefix } from './support/redis';
+import { tasks, waitForState } from './support/client-app';
+import { workerSuite } from './support/worker-suite';
 
 const SLEEP = 'tests.sleep';
 
 describe('a worker serving several queues (real worker process)', () => {
-  let app: INestApplicationContext;
-  let worker: BrainProcess;
-
-  beforeAll(async () => {
-    const prefix = uniquePrefix('priority');
-    app = await clientApp(prefix);
-    worker = await BrainProcess.worker(prefix, ['--concurrency', '1']);
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await app?.close();
-  });
+  const suite = workerSuite('priority', ['--concurrency', '1']);
 
   /** Fills the single slot, so that what is sent next queues up behind it. */
   async function occupySlot(seconds = 1.5): Promise<string> {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const { task_id } = await client.applyAsync(SLEEP, { kwargs: { seconds } });
     await waitForState(results, task_id, ['STARTED']);
     return task_id;
   }
 
   async function startOrder(ids: Record<string, string>): Promise<string[]> {
-    const { results } = tasks(app);
+    const { results } = tasks(suite.app);
     const done = await Promise.all(
       Object.entries(ids).map(async ([label, id]) => ({
         label,
@@ -42,7 +28,7 @@ describe('a worker serving several queues (real worker process)', () => {
   }
 
   it('takes the next task from the highest-priority non-empty queue, whatever the send order', async () => {
-    const { client } = tasks(app);
+    const { client } = tasks(suite.app);
     const blocker = await occupySlot();
     const ids: Record<string, string> = {};
     for (const queue of ['maintenance', 'default', 'agents', 'system', 'missions']) {
@@ -59,7 +45,7 @@ describe('a worker serving several queues (real worker process)', () => {
   });
 
   it('within a queue runs higher task priority first, FIFO among equals', async () => {
-    const { client } = tasks(app);
+    const { client } = tasks(suite.app);
     const blocker = await occupySlot();
     const send = async (priority: number) =>
       (await client.applyAsync(SLEEP, { kwargs: { seconds: 0.05 }, queue: 'default', priority }))
@@ -84,7 +70,7 @@ describe('a worker serving several queues (real worker process)', () => {
   });
 
   it('routes a task by its module when no queue is given, and records where it went', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const sent = await client.applyAsync('backend.app.tasks.system_tasks.test_task', {
       kwargs: { wait_seconds: 0 },
     });
@@ -98,7 +84,7 @@ describe('a worker serving several queues (real worker process)', () => {
   });
 
   it('spaces runs of a rate-limited task (5/s) by at least 200 ms on one worker', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const ids: string[] = [];
     for (let n = 0; n < 4; n++)
       ids.push((await client.applyAsync('tests.limited', { args: [n] })).task_id);

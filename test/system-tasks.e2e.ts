@@ -1,31 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { HealthCheckResult, MonitorTaskQueueResult } from '@brain/system';
-import { BrainProcess } from './support/brain-process';
-import { clientApp, tasks, waitForState } from './support/client-app';
-import { uniquePrefix } from './support/redis';
+import { tasks, waitForState } from './support/client-app';
+import { workerSuite } from './support/worker-suite';
 
 describe('system tasks on a real worker', () => {
-  let app: INestApplicationContext;
-  let worker: BrainProcess;
-
-  beforeAll(async () => {
-    const prefix = uniquePrefix('system');
-    app = await clientApp(prefix);
-    worker = await BrainProcess.worker(prefix, [
-      '--hostname',
-      'sys@%h',
-      '--queue',
-      'system,maintenance',
-    ]);
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await app?.close();
-  });
+  const suite = workerSuite('system', ['--hostname', 'sys@%h', '--queue', 'system,maintenance']);
 
   it('health_check reports redis, disk and memory of the host, in the spec shape', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const sent = await client.delay('backend.app.tasks.system_tasks.health_check');
     const result = (await waitForState(results, sent.task_id, ['SUCCESS']))
       .result as HealthCheckResult;
@@ -40,7 +21,7 @@ describe('system tasks on a real worker', () => {
   });
 
   it('monitor_task_queue sees this worker, queue depths, and raises no false alarm', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     // Work this worker does not serve: it stays queued and must be counted.
     for (let i = 0; i < 3; i++)
       await client.applyAsync('tests.add', { args: [i, i], queue: 'agents' });
@@ -59,8 +40,8 @@ describe('system tasks on a real worker', () => {
   });
 
   it('monitor_task_queue alerts when no worker is alive', async () => {
-    const { client } = tasks(app);
-    await worker.stop();
+    const { client } = tasks(suite.app);
+    await suite.worker.stop();
     const sent = await client.delay('backend.app.tasks.system_tasks.monitor_task_queue');
     // Run it in-process, as a plain function call: no worker serves the queue any more.
     const result = await client.call<MonitorTaskQueueResult>(

@@ -1,36 +1,22 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { QueueRegistry, RevocationService, type TaskRecord, type TaskState } from '@brain/tasks';
-import { BrainProcess } from './support/brain-process';
-import { clientApp, tasks, waitForState } from './support/client-app';
-import { uniquePrefix } from './support/redis';
+import { tasks, waitForState } from './support/client-app';
+import { workerSuite } from './support/worker-suite';
 import { waitFor } from './support/wait';
 
 describe.each(['inline', 'prefork', 'threads'])(
   'task lifecycle on a real worker process, %s pool',
   (pool) => {
-    let app: INestApplicationContext;
-    let worker: BrainProcess;
-
-    beforeAll(async () => {
-      const prefix = uniquePrefix(`lifecycle-${pool}`);
-      app = await clientApp(prefix);
-      worker = await BrainProcess.worker(prefix, ['--concurrency', '2', '--pool', pool]);
-    });
-
-    afterAll(async () => {
-      await worker?.stop();
-      await app?.close();
-    });
+    const suite = workerSuite(`lifecycle-${pool}`, ['--concurrency', '2', '--pool', pool]);
 
     /** Waits for the task to finish; answers its record and the states of its timeline. */
     async function watchStates(taskId: string): Promise<{ seen: TaskState[]; record: TaskRecord }> {
-      const { results } = tasks(app);
+      const { results } = tasks(suite.app);
       const record = await waitForState(results, taskId, ['SUCCESS', 'FAILURE', 'REVOKED'], 30_000);
       return { seen: (await results.events(taskId)).map((e) => e.state), record };
     }
 
     it('goes PENDING -> STARTED -> SUCCESS with the record a client reads', async () => {
-      const { client } = tasks(app);
+      const { client } = tasks(suite.app);
       const sent = await client.applyAsync('tests.sleep', { kwargs: { seconds: 0.3 } });
       expect(sent).toEqual({
         task_id: sent.task_id,
@@ -53,9 +39,9 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('keeps a countdown task in Redis as scheduled, and runs it no earlier than its eta', async () => {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const sent = await client.applyAsync('tests.add', { args: [2, 3], countdown: 1.5 });
-      const queue = app.get(QueueRegistry).get('default');
+      const queue = suite.app.get(QueueRegistry).get('default');
       expect(await queue.getJobState(sent.task_id)).toBe('delayed');
       const pending = await results.get(sent.task_id);
       expect(pending?.state).toBe('PENDING');
@@ -65,7 +51,7 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('retries test_retry_task with 1 s, 2 s backoff, RETRY in between, then FAILURE', async () => {
-      const { client } = tasks(app);
+      const { client } = tasks(suite.app);
       const sent = await client.applyAsync('backend.app.tasks.system_tasks.test_retry_task', {
         kwargs: { max_retries: 2 },
         queue: 'default',
@@ -93,7 +79,7 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('autoretries only the declared error types, with capped exponential backoff', async () => {
-      const { client } = tasks(app);
+      const { client } = tasks(suite.app);
       const flaky = await client.applyAsync('tests.flaky', { kwargs: { fail_times: 3 } });
       const typeError = await client.applyAsync('tests.type_error');
       const flakyDone = await watchStates(flaky.task_id);
@@ -117,7 +103,7 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('gives up after max_retries with default_retry_delay, and a sender can raise max_retries', async () => {
-      const { client } = tasks(app);
+      const { client } = tasks(suite.app);
       const declared = await client.applyAsync('tests.always_fails');
       const raised = await client.applyAsync('tests.always_fails', { maxRetries: 4 });
       expect((await watchStates(declared.task_id)).record).toMatchObject({
@@ -131,9 +117,9 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('never runs a task revoked while it waits, and reads REVOKED', async () => {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const delayed = await client.applyAsync('tests.add', { args: [1, 1], countdown: 2 });
-      const revoker = app.get(RevocationService);
+      const revoker = suite.app.get(RevocationService);
       expect(await revoker.revoke(delayed.task_id)).toMatchObject({
         previous_state: 'PENDING',
         state: 'REVOKED',
@@ -142,11 +128,13 @@ describe.each(['inline', 'prefork', 'threads'])(
       await new Promise((r) => setTimeout(r, 3000));
       const record = await results.get(delayed.task_id);
       expect(record).toMatchObject({ state: 'REVOKED', date_started: null, result: null });
-      expect(await app.get(QueueRegistry).get('default').getJob(delayed.task_id)).toBeUndefined();
+      expect(
+        await suite.app.get(QueueRegistry).get('default').getJob(delayed.task_id),
+      ).toBeUndefined();
     });
 
     it('sends link with the result, and link_error with the request and error', async () => {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const ok = await client.applyAsync('tests.add', {
         args: [20, 1],
         link: { name: 'tests.add', args: [21] },
@@ -176,7 +164,7 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('lets a task catch its soft time limit and clean up', async () => {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const sent = await client.applyAsync('tests.soft_limited', { kwargs: { seconds: 10 } });
       const record = await waitForState(results, sent.task_id, ['SUCCESS', 'FAILURE']);
       expect(record).toMatchObject({
@@ -186,7 +174,7 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('revokes instead of running a task whose expires passed while it waited', async () => {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const sent = await client.applyAsync('tests.add', {
         args: [1, 1],
         countdown: 1.2,
@@ -201,7 +189,7 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('stops a task past its hard time limit and reports TimeLimitExceeded', async () => {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const sent = await client.applyAsync('tests.stubborn', {
         kwargs: { seconds: 5 },
         timeLimit: 0.3,
@@ -211,10 +199,10 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('stops a running task revoked with terminate, and reads REVOKED', async () => {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const sent = await client.applyAsync('tests.sleep', { kwargs: { seconds: 30 } });
       await waitForState(results, sent.task_id, ['STARTED']);
-      const outcome = await app.get(RevocationService).revoke(sent.task_id, true);
+      const outcome = await suite.app.get(RevocationService).revoke(sent.task_id, true);
       expect(outcome).toMatchObject({ previous_state: 'STARTED', terminate: true });
       const record = await waitForState(
         results,
@@ -227,12 +215,12 @@ describe.each(['inline', 'prefork', 'threads'])(
     });
 
     it('fails, not crashes, a task whose result cannot be stored', async () => {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const sent = await client.applyAsync('tests.circular');
       const record = await waitForState(results, sent.task_id, ['FAILURE', 'SUCCESS']);
       expect(record).toMatchObject({ state: 'FAILURE', result: null });
       expect(record.error?.message).toMatch(/circular/i);
-      expect(worker.child.exitCode).toBeNull();
+      expect(suite.worker.child.exitCode).toBeNull();
     });
   },
 );

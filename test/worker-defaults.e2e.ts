@@ -1,32 +1,18 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { BrainProcess } from './support/brain-process';
-import { clientApp, tasks, waitForState } from './support/client-app';
-import { uniquePrefix } from './support/redis';
+import { tasks, waitForState } from './support/client-app';
+import { workerSuite } from './support/worker-suite';
 
 describe('worker-wide time limits (real worker process)', () => {
-  let app: INestApplicationContext;
-  let worker: BrainProcess;
-
-  beforeAll(async () => {
-    const prefix = uniquePrefix('defaults');
-    app = await clientApp(prefix);
-    worker = await BrainProcess.worker(prefix, [
-      '--concurrency',
-      '2',
-      '--time-limit',
-      '1',
-      '--soft-time-limit',
-      '0.5',
-    ]);
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await app?.close();
-  });
+  const suite = workerSuite('defaults', [
+    '--concurrency',
+    '2',
+    '--time-limit',
+    '1',
+    '--soft-time-limit',
+    '0.5',
+  ]);
 
   it('applies --time-limit to a task that sets none, and the sender can lift it', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const limited = await client.applyAsync('tests.stubborn', { kwargs: { seconds: 60 } });
     const lifted = await client.applyAsync('tests.stubborn', {
       kwargs: { seconds: 1.5 },
@@ -43,7 +29,7 @@ describe('worker-wide time limits (real worker process)', () => {
   });
 
   it('applies --soft-time-limit, which a task may catch', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const sent = await client.applyAsync('tests.sleep', { kwargs: { seconds: 60 } });
     const record = await waitForState(results, sent.task_id, ['FAILURE', 'SUCCESS']);
     // tests.sleep does not catch it: the abort ends the task as a failure.
