@@ -164,7 +164,7 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       raws.push(process.env.BENCH_ONLY === 'engine' ? skip : await rawBullmq(connection));
       ourss.push(process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url));
-      preforks.push(process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url, 'bench.noop', 'prefork'));
+      preforks.push(process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url, 'bench.noop', process.env.BENCH_POOL ?? 'prefork'));
     }
     const mid = (runs) => {
       const pick = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
