@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { bindArguments } from '../execution/bind-arguments';
 import { runWithLimits } from '../execution/run-with-limits';
 import { TaskContext } from '../execution/task-context';
 import type { TaskRegistry } from '../registry/task-registry';
@@ -33,14 +32,4 @@ export async function runHandler(
     { timeLimit: req.timeLimit, softTimeLimit: req.softTimeLimit },
     stop,
   );
-}
-
-/** Checks arguments against the declaration before a run is handed to a pool. */
-export function bindFor(
-  registry: TaskRegistry,
-  name: string,
-  args: unknown[],
-  kwargs: Record<string, unknown>,
-) {
-  return bindArguments(registry.get(name).options, args, kwargs);
 }

@@ -9,6 +9,5 @@ export const TASK_STATES = [
 ] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
-export const READY_STATES: ReadonlySet<TaskState> = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);
 /** States in which a task can still be revoked without terminating anything. */
 export const UNSTARTED_STATES: ReadonlySet<TaskState> = new Set(['PENDING', 'RETRY']);

@@ -48,6 +48,14 @@ describe('decideRetry', () => {
     });
   });
 
+  it('fails with MaxRetriesExceededError when retry() without exc runs out', () => {
+    const decision = decideRetry(task({ maxRetries: 1 }), new RetryRequest({}), 1, undefined);
+    expect(decision).toMatchObject({
+      retry: false,
+      error: { name: 'MaxRetriesExceededError', maxRetries: 1 },
+    });
+  });
+
   it("uses retry()'s countdown and eta before the policy", () => {
     expect(decideRetry(task(), new RetryRequest({ countdown: 7 }), 0, undefined)).toMatchObject({
       delayMs: 7000,

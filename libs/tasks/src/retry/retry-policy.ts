@@ -1,4 +1,5 @@
 import type { ErrorMatcher, TaskOptions } from '../registry/task-options';
+import { MaxRetriesExceededError } from '../errors/task-errors';
 import { RemoteError } from '../pool/serialize-error';
 import { RetryRequest } from './retry-request';
 
@@ -30,7 +31,7 @@ export function decideRetry(
   const maxRetries =
     requested?.maxRetries ?? maxRetriesOverride ?? options.maxRetries ?? DEFAULT_MAX_RETRIES;
   if (retries >= maxRetries) {
-    return { retry: false, error: cause ?? new Error(`Max retries (${maxRetries}) exceeded`) };
+    return { retry: false, error: cause ?? new MaxRetriesExceededError(maxRetries) };
   }
   let delayMs: number;
   if (requested?.eta) delayMs = Math.max(0, requested.eta.getTime() - now);
