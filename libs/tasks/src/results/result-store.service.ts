@@ -120,8 +120,17 @@ export class ResultStore {
       0,
       1000,
     );
-    const gone: string[] = [];
-    for (const id of stale) if (!(await this.view(id))) gone.push(id);
+    if (!stale.length) return 0;
+    // One round trip: is there still a job (in any queue) or a revoked record for each id?
+    const keys = stale.flatMap((id) => [
+      this.revokedKey(id),
+      ...QUEUE_NAMES.map((q) => `${this.options.prefix}:${q}:${id}`),
+    ]);
+    const exists = await this.redis.client.pipeline(keys.map((k) => ['exists', k])).exec();
+    const per = QUEUE_NAMES.length + 1;
+    const gone = stale.filter((_, i) =>
+      exists?.slice(i * per, (i + 1) * per).every(([, n]) => n === 0),
+    );
     if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
     return gone.length;
   }
