@@ -1,28 +1,18 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { BeatService, QueueRegistry, ResultStore } from '@brain/tasks';
 import { BrainProcess, FIXTURE_TASKS } from './support/brain-process';
 import { clientApp } from './support/client-app';
+import { clientSuite } from './support/worker-suite';
 import { uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
 
 const HEALTH_CHECK = 'backend.app.tasks.system_tasks.health_check';
 
 describe('beat (real processes)', () => {
-  let app: INestApplicationContext;
-  let prefix: string;
-
-  beforeAll(async () => {
-    prefix = uniquePrefix('beat');
-    app = await clientApp(prefix);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const suite = clientSuite('beat');
 
   it('registers health_check every 5 minutes on system, once however many beats run, and removes it on beat stop', async () => {
     // A leftover schedule from an older deployment: beat must remove it.
-    const system = app.get(QueueRegistry).get('system');
+    const system = suite.app.get(QueueRegistry).get('system');
     await system.upsertJobScheduler(
       'beat:retired',
       { every: 60_000 },
@@ -30,12 +20,12 @@ describe('beat (real processes)', () => {
     );
 
     const beats = [
-      new BrainProcess(['beat', 'start'], prefix),
-      new BrainProcess(['beat', 'start'], prefix),
+      new BrainProcess(['beat', 'start'], suite.prefix),
+      new BrainProcess(['beat', 'start'], suite.prefix),
     ];
     await Promise.all(beats.map((b) => b.waitForOutput(/schedule\(s\) registered/)));
 
-    const schedules = await app.get(BeatService).list();
+    const schedules = await suite.app.get(BeatService).list();
     expect(schedules.filter((s) => s.task === HEALTH_CHECK)).toEqual([
       expect.objectContaining({
         key: 'beat:health-check',
@@ -49,10 +39,10 @@ describe('beat (real processes)', () => {
     const pending = await system.getJobs(['delayed', 'prioritized', 'waiting']);
     expect(pending.filter((j) => j.id?.startsWith('repeat:beat:health-check:'))).toHaveLength(1);
 
-    const stop = new BrainProcess(['beat', 'stop'], prefix);
+    const stop = new BrainProcess(['beat', 'stop'], suite.prefix);
     expect(await stop.exit()).toBe(0);
     expect(await Promise.all(beats.map((b) => b.exit()))).toEqual([0, 0]);
-    expect(await app.get(BeatService).list()).toEqual([]);
+    expect(await suite.app.get(BeatService).list()).toEqual([]);
   });
 
   it('fires each tick exactly once with two beats and a worker running', async () => {

@@ -1,25 +1,14 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { RevocationService, WorkerDirectory } from '@brain/tasks';
 import { BrainProcess } from './support/brain-process';
-import { clientApp, tasks, waitForState } from './support/client-app';
-import { uniquePrefix } from './support/redis';
+import { tasks, waitForState } from './support/client-app';
+import { clientSuite } from './support/worker-suite';
 import { waitFor } from './support/wait';
 
 describe('a worker killed mid-task (real processes, SIGKILL of the process group)', () => {
-  let app: INestApplicationContext;
-  let prefix: string;
-
-  beforeAll(async () => {
-    prefix = uniquePrefix('crash');
-    app = await clientApp(prefix);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const suite = clientSuite('crash');
 
   it('loses nothing: the task runs again on a restarted worker, and its record shows the extra attempt', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     // A short lock so that recovery takes seconds, not the default 30-60.
     const args = [
       '--pool',
@@ -31,7 +20,7 @@ describe('a worker killed mid-task (real processes, SIGKILL of the process group
       '--hostname',
       'doomed@%h',
     ];
-    const doomed = await BrainProcess.worker(prefix, args, true);
+    const doomed = await BrainProcess.worker(suite.prefix, args, true);
     const sent = await client.applyAsync('tests.sleep', { kwargs: { seconds: 2 } });
     expect((await waitForState(results, sent.task_id, ['STARTED'])).worker).toMatch(/^doomed@/);
 
@@ -39,12 +28,14 @@ describe('a worker killed mid-task (real processes, SIGKILL of the process group
     await doomed.exit();
     // Its heartbeat stops: within a few heartbeats it is no longer listed as online.
     await waitFor(
-      async () => ((await app.get(WorkerDirectory).online()).length === 0 ? true : undefined),
+      async () => ((await suite.app.get(WorkerDirectory).online()).length === 0 ? true : undefined),
       'the dead worker to drop out',
     );
-    expect(await app.get(WorkerDirectory).offline()).toEqual([expect.stringMatching(/^doomed@/)]);
+    expect(await suite.app.get(WorkerDirectory).offline()).toEqual([
+      expect.stringMatching(/^doomed@/),
+    ]);
 
-    const again = await BrainProcess.worker(prefix, [
+    const again = await BrainProcess.worker(suite.prefix, [
       '--lock-timeout',
       '2',
       '--hostname',
@@ -63,19 +54,19 @@ describe('a worker killed mid-task (real processes, SIGKILL of the process group
   });
 
   it('remembers a revocation across a worker restart: the redelivered task is skipped, REVOKED', async () => {
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     const args = ['--pool', 'prefork', '--concurrency', '1', '--lock-timeout', '2'];
-    const doomed = await BrainProcess.worker(prefix, args, true);
+    const doomed = await BrainProcess.worker(suite.prefix, args, true);
     const sent = await client.applyAsync('tests.sleep', { kwargs: { seconds: 30 } });
     await waitForState(results, sent.task_id, ['STARTED']);
     process.kill(-doomed.child.pid!, 'SIGKILL');
     await doomed.exit();
     // Revoked while no worker is alive to hear the broadcast: only Redis remembers it.
-    expect(await app.get(RevocationService).revoke(sent.task_id)).toMatchObject({
+    expect(await suite.app.get(RevocationService).revoke(sent.task_id)).toMatchObject({
       previous_state: 'STARTED',
     });
 
-    const again = await BrainProcess.worker(prefix, ['--lock-timeout', '2']);
+    const again = await BrainProcess.worker(suite.prefix, ['--lock-timeout', '2']);
     try {
       const record = await waitForState(results, sent.task_id, ['REVOKED', 'SUCCESS'], 30_000);
       expect(record).toMatchObject({ state: 'REVOKED', error: { type: 'TaskRevokedError' } });

@@ -1,26 +1,15 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { BrainProcess } from './support/brain-process';
-import { clientApp, tasks, waitForState } from './support/client-app';
-import { uniquePrefix } from './support/redis';
+import { tasks, waitForState } from './support/client-app';
+import { clientSuite } from './support/worker-suite';
 import { waitFor } from './support/wait';
 
 describe('results expire after RESULT_EXPIRES; a busy worker leaves work to its peers', () => {
-  let app: INestApplicationContext;
-  let prefix: string;
-
-  beforeAll(async () => {
-    prefix = uniquePrefix('expiry');
-    app = await clientApp(prefix, 1);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const suite = clientSuite('expiry', 1);
 
   it('forgets a finished task once RESULT_EXPIRES has passed', async () => {
-    const worker = await BrainProcess.worker(prefix, ['--concurrency', '1']);
+    const worker = await BrainProcess.worker(suite.prefix, ['--concurrency', '1']);
     try {
-      const { client, results } = tasks(app);
+      const { client, results } = tasks(suite.app);
       const first = await client.applyAsync('tests.add', { args: [1, 1] });
       expect((await waitForState(results, first.task_id, ['SUCCESS'])).result).toBe(2);
       await new Promise((r) => setTimeout(r, 1500));
@@ -45,7 +34,7 @@ describe('results expire after RESULT_EXPIRES; a busy worker leaves work to its 
 
   it('runs a task on an idle worker while the busy one keeps its single slot', async () => {
     // The long task outlives the test: the busy worker gets a short grace period when stopped.
-    const busy = await BrainProcess.worker(prefix, [
+    const busy = await BrainProcess.worker(suite.prefix, [
       '--concurrency',
       '1',
       '--hostname',
@@ -53,11 +42,11 @@ describe('results expire after RESULT_EXPIRES; a busy worker leaves work to its 
       '--grace',
       '1',
     ]);
-    const { client, results } = tasks(app);
+    const { client, results } = tasks(suite.app);
     try {
       const long = await client.applyAsync('tests.sleep', { kwargs: { seconds: 60 } });
       expect((await waitForState(results, long.task_id, ['STARTED'])).worker).toMatch(/^busy@/);
-      const idle = await BrainProcess.worker(prefix, [
+      const idle = await BrainProcess.worker(suite.prefix, [
         '--concurrency',
         '1',
         '--hostname',

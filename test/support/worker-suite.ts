@@ -3,27 +3,28 @@ import { BrainProcess } from './brain-process';
 import { clientApp } from './client-app';
 import { uniquePrefix } from './redis';
 
-export interface WorkerSuite {
+export interface ClientSuite {
   readonly prefix: string;
   /** The sending side (engine, beat service, system and fixture tasks). */
   readonly app: INestApplicationContext;
+}
+
+export interface WorkerSuite extends ClientSuite {
   /** A real `brain worker start` process on the same prefix. */
   readonly worker: BrainProcess;
 }
 
 /**
- * The usual cross-process suite: a fresh prefix, a client app and one worker process started
- * before the suite's tests and stopped after them. Read its fields inside tests, not at load.
+ * A fresh prefix and a client app, made before the suite's tests and closed after them. Read its
+ * fields inside tests, not at load.
  */
-export function workerSuite(name: string, workerArgs: string[] = []): WorkerSuite {
-  const state: Partial<{ prefix: string; app: INestApplicationContext; worker: BrainProcess }> = {};
+export function clientSuite(name: string, resultExpires?: number): ClientSuite {
+  const state: { prefix?: string; app?: INestApplicationContext } = {};
   beforeAll(async () => {
     state.prefix = uniquePrefix(name);
-    state.app = await clientApp(state.prefix);
-    state.worker = await BrainProcess.worker(state.prefix, workerArgs);
+    state.app = await clientApp(state.prefix, resultExpires);
   });
   afterAll(async () => {
-    await state.worker?.stop();
     await state.app?.close();
   });
   return {
@@ -33,8 +34,29 @@ export function workerSuite(name: string, workerArgs: string[] = []): WorkerSuit
     get app() {
       return state.app!;
     },
+  };
+}
+
+/** The usual cross-process suite: a client suite plus one worker process on its prefix. */
+export function workerSuite(name: string, workerArgs: string[] = []): WorkerSuite {
+  const client = clientSuite(name);
+  let worker: BrainProcess | undefined;
+  // Registered after the client's: Jest runs afterAll hooks in reverse, so the worker stops first.
+  beforeAll(async () => {
+    worker = await BrainProcess.worker(client.prefix, workerArgs);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+  });
+  return {
+    get prefix() {
+      return client.prefix;
+    },
+    get app() {
+      return client.app;
+    },
     get worker() {
-      return state.worker!;
+      return worker!;
     },
   };
 }

@@ -1,22 +1,11 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { BrainConfigModule } from '@brain/config';
 import { BeatModule } from '@brain/tasks';
-import { DOMAIN_MODULES } from './domain-modules';
-import { EngineModule } from './engine.module';
+import { appImports } from './app-imports';
 
 @Module({})
 export class BeatAppModule {
-  /** Built on demand: the configuration is validated when a beat boots, not when this file loads. */
+  /** Beat with every declared schedule, plus those of any `--include`d task modules. */
   static register(includes: Type[] = []): DynamicModule {
-    return {
-      module: BeatAppModule,
-      imports: [
-        BrainConfigModule.forRoot(),
-        EngineModule,
-        BeatModule,
-        ...DOMAIN_MODULES,
-        ...includes,
-      ],
-    };
+    return { module: BeatAppModule, imports: appImports([BeatModule], includes) };
   }
 }

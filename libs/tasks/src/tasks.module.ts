@@ -14,6 +14,7 @@ import { WorkerDirectory } from './inspect/worker-directory.service';
 import { QUEUE_NAMES } from './queues/queue-names';
 import { QueueRegistry } from './queues/queue-registry';
 import { RedisConnection } from './redis/redis-connection.service';
+import { redisEndpoint } from './redis/redis-endpoint';
 import { TaskRegistry } from './registry/task-registry';
 import { ResultStore } from './results/result-store.service';
 import { RevocationService } from './revocation/revocation.service';
@@ -79,7 +80,7 @@ export class TasksModule {
           imports: [optionsModule],
           inject: [TASKS_OPTIONS],
           useFactory: (o: ResolvedTasksOptions) => ({
-            connection: new RedisConnection(o).connectionOptions,
+            connection: redisEndpoint(o.redisUrl),
             prefix: o.prefix,
           }),
         }),

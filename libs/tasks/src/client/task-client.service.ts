@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { TaskInputError } from '../errors/task-errors';
 import { bindArguments } from '../execution/bind-arguments';
-import { TaskContext } from '../execution/task-context';
+import type { PoolRequest } from '../pool/pool-protocol';
+import { runHandler } from '../pool/run-handler';
 import { QueueRegistry } from '../queues/queue-registry';
 import { toBullPriority } from '../queues/task-priority';
 import type { TaskKwargs } from '../registry/task-definition';
@@ -80,17 +81,15 @@ export class TaskClient {
    */
   async call<R = unknown>(name: string, kwargs: TaskKwargs = {}, args: unknown[] = []): Promise<R> {
     const task = this.registry.get(name);
-    const bound = bindArguments(task.options, args, kwargs);
-    const ctx = new TaskContext(
-      randomUUID(),
-      name,
-      task.queue,
-      0,
-      0,
-      new AbortController().signal,
-      'local',
-      new Logger(name),
-    );
-    return (await task.handler(bound, ctx)) as R;
+    const request: PoolRequest = {
+      taskId: randomUUID(),
+      taskName: name,
+      kwargs: bindArguments(task.options, args, kwargs),
+      queue: task.queue,
+      retries: 0,
+      maxRetries: 0,
+      hostname: 'local',
+    };
+    return (await runHandler(this.registry, request, new AbortController().signal)) as R;
   }
 }

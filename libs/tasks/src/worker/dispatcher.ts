@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RedisEndpoint } from '../redis/redis-connection.service';
+import type { RedisEndpoint } from '../redis/redis-endpoint';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
 import { evalScript } from '../redis/eval-script';
@@ -296,7 +296,11 @@ export class Dispatcher {
 
   private async extendLocks(lockDuration: number): Promise<void> {
     const byQueue = new Map<QueueName, Held[]>();
-    for (const h of this.held.values()) byQueue.set(h.queue, [...(byQueue.get(h.queue) ?? []), h]);
+    for (const h of this.held.values()) {
+      const list = byQueue.get(h.queue);
+      if (list) list.push(h);
+      else byQueue.set(h.queue, [h]);
+    }
     for (const [queue, held] of byQueue) {
       try {
         const failed = await this.workers.get(queue)!.extendJobLocks(

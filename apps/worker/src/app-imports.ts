@@ -1,0 +1,16 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { BrainConfigModule } from '@brain/config';
+import { DOMAIN_MODULES } from './domain-modules';
+import { EngineModule } from './engine.module';
+
+/**
+ * What every BRAiN process imports: validated configuration, the engine and every task module,
+ * plus its own role (`roles`) and any `--include`d task modules. Called when a process boots, so
+ * that a bad environment is reported then, not when a file loads.
+ */
+export function appImports(
+  roles: Array<Type | DynamicModule>,
+  includes: Type[] = [],
+): Array<Type | DynamicModule> {
+  return [BrainConfigModule.forRoot(), EngineModule, ...roles, ...DOMAIN_MODULES, ...includes];
+}
