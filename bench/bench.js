@@ -94,6 +94,7 @@ async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline') {
         ? undefined
         : {
             implementation: pool,
+            prefetchMultiplier: process.env.BENCH_PREFETCH ? Number(process.env.BENCH_PREFETCH) : undefined,
             childEntry: join(DIST, 'apps', 'worker', 'src', 'pool-child.js'),
             childEnv: { ...process.env, REDIS_URL: redisUrl, BRAIN_PREFIX: prefix, BRAIN_INCLUDE: join(__dirname, 'noop-tasks.js') },
           },
@@ -104,7 +105,7 @@ async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline') {
   const left = c.waiting + c.prioritized + c.active;
   await waitDrained(queue);
   const drainRate = left / ((performance.now() - t1) / 1000);
-  if (profiler) await profiler.stop(process.env.BENCH_PROFILE);
+  if (profiler) await profiler.stop(`${process.env.BENCH_PROFILE}.${pool}.${taskName}`);
 
   const events = new QueueEvents('default', { connection: sender.get(tasks.RedisConnection).connectionOptions, prefix });
   await events.waitUntilReady();

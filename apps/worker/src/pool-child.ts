@@ -21,7 +21,7 @@ function channel(): ChildChannel {
   if (!isMainThread && parentPort) {
     const port = parentPort;
     return {
-      send: (m: ChildMessage) => port.postMessage(m),
+      send: (m: ChildMessage) => Promise.resolve(port.postMessage(m)),
       onMessage: (l: (m: ParentMessage) => void) => port.on('message', l),
     };
   }
@@ -29,7 +29,10 @@ function channel(): ChildChannel {
   process.on('disconnect', () => process.exit(1));
   return {
     // The worker may be gone already: then 'disconnect' ends this process.
-    send: (m: ChildMessage) => process.send?.(m, (err: Error | null) => void err),
+    send: (m: ChildMessage) =>
+      new Promise<void>((resolve) =>
+        process.send ? process.send(m, undefined, {}, () => resolve()) : resolve(),
+      ),
     onMessage: (l: (m: ParentMessage) => void) => process.on('message', l),
   };
 }
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
       void app.close().then(() => (isMainThread ? process.exit(0) : parentPort?.close()));
     });
   } catch (err) {
-    ch.send({ type: 'boot-failed', error: serializeError(err) });
+    await ch.send({ type: 'boot-failed', error: serializeError(err) });
     if (isMainThread) process.exit(1);
   }
 }

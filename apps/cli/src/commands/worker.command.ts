@@ -31,6 +31,7 @@ interface StartOptions {
   pool?: string;
   maxTasksPerChild?: string;
   maxMemoryPerChild?: string;
+  prefetchMultiplier?: string;
   lockTimeout?: string;
   timeLimit?: string;
   softTimeLimit?: string;
@@ -58,6 +59,9 @@ export class WorkerStartCommand extends CommandRunner {
         ),
         maxMemoryPerChildMb: usage(() =>
           parsePositive(options.maxMemoryPerChild, '--max-memory-per-child'),
+        ),
+        prefetchMultiplier: usage(() =>
+          parsePositive(options.prefetchMultiplier, '--prefetch-multiplier'),
         ),
       };
       checkEnvironment();
@@ -130,6 +134,15 @@ export class WorkerStartCommand extends CommandRunner {
 
   @Option({ flags: '--max-tasks-per-child <n>', description: 'replace a pool child after n tasks' })
   parseMaxTasks(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--prefetch-multiplier <n>',
+    description:
+      'tasks each pool child holds, the running one included (default 4; 1 reserves none)',
+  })
+  parsePrefetch(value: string): string {
     return value;
   }
 

@@ -14,14 +14,11 @@ import {
   WORKER_CONTROL_CHANNEL,
   type WorkerControlMessage,
 } from '../worker/worker-control';
+import type { HeldTask } from './worker-heartbeat';
 import { WorkerDirectory } from './worker-directory.service';
 
-export interface ActiveTask {
+export interface ActiveTask extends HeldTask {
   worker: string;
-  task_id: string;
-  task_name: string;
-  queue: QueueName;
-  time_start: string;
 }
 
 export interface ScheduledTask {
@@ -60,6 +57,12 @@ export class Inspector {
   async active(): Promise<ActiveTask[]> {
     const workers = await this.directory.online();
     return workers.flatMap((w) => w.active.map((t) => ({ worker: w.hostname, ...t })));
+  }
+
+  /** Tasks taken by a worker and waiting there for a free child (Celery's `inspect reserved`). */
+  async reserved(): Promise<ActiveTask[]> {
+    const workers = await this.directory.online();
+    return workers.flatMap((w) => (w.reserved ?? []).map((t) => ({ worker: w.hostname, ...t })));
   }
 
   /** Tasks waiting for a countdown, an ETA or a retry, soonest first. */

@@ -1,5 +1,16 @@
 import type { QueueName } from '../queues/queue-names';
 
+/** A task a worker holds; args and kwargs as records show them (sensitive values masked). */
+export interface HeldTask {
+  task_id: string;
+  task_name: string;
+  queue: QueueName;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  /** When the worker took it from the queue. */
+  time_start: string;
+}
+
 /** What a worker publishes about itself every few seconds. */
 export interface WorkerHeartbeat {
   hostname: string;
@@ -10,7 +21,10 @@ export interface WorkerHeartbeat {
   /** Tasks run, per task name, since the worker started. */
   total: Record<string, number>;
   processed: number;
-  active: Array<{ task_id: string; task_name: string; queue: QueueName; time_start: string }>;
+  /** Tasks running now. */
+  active: HeldTask[];
+  /** Tasks taken from the queue and waiting in the pool for a free child (prefetched). */
+  reserved: HeldTask[];
   started_at: string;
   sent_at: string;
   /** Seconds of CPU time used (user + system). */

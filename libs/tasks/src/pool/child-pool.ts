@@ -1,48 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { fork } from 'node:child_process';
-import { Worker as Thread } from 'node:worker_threads';
 import { TimeLimitExceeded } from '../errors/task-errors';
+import { TaskReleased } from '../errors/task-released.error';
 import { WorkerLostError } from '../errors/worker-lost.error';
+import { type ChildHandle, forkProcess, startThread } from './child-handle';
 import type { ExecutionPool } from './execution-pool';
-import type { ChildMessage, ParentMessage, PoolRequest } from './pool-protocol';
+import type { ChildMessage, PoolRequest } from './pool-protocol';
 import { deserializeRetry, RemoteError } from './serialize-error';
-
-/** One child, process or thread, as the pool drives it. */
-interface ChildHandle {
-  readonly id: number;
-  send(message: ParentMessage): void;
-  kill(): void;
-  onMessage(listener: (message: ChildMessage) => void): void;
-  onExit(listener: (detail: string) => void): void;
-}
-
-function forkProcess(entry: string, env: NodeJS.ProcessEnv): ChildHandle {
-  const proc = fork(entry, [], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'json',
-  });
-  // A send to a child that just died fails asynchronously: its exit handler settles what it ran.
-  proc.on('error', () => undefined);
-  return {
-    id: proc.pid ?? -1,
-    send: (m) => proc.send(m, (err) => void err),
-    kill: () => proc.kill('SIGKILL'),
-    onMessage: (l) => proc.on('message', l),
-    onExit: (l) => proc.on('exit', (code, signal) => l(signal ?? `code ${code}`)),
-  };
-}
-
-function startThread(entry: string, env: NodeJS.ProcessEnv): ChildHandle {
-  const thread = new Thread(entry, { env, stdout: false, stderr: false });
-  return {
-    id: thread.threadId,
-    send: (m) => thread.postMessage(m),
-    kill: () => void thread.terminate(),
-    onMessage: (l) => thread.on('message', l),
-    onExit: (l) => thread.on('exit', (code) => l(`code ${code}`)),
-  };
-}
 
 export interface ChildPoolOptions {
   /** prefork: child processes; threads: worker threads. */
@@ -57,158 +20,370 @@ export interface ChildPoolOptions {
   maxMemoryPerChildMb?: number;
   /** How long a child may take to boot. */
   bootTimeoutMs?: number;
+  /**
+   * Runs a child holds at once, the running one included (Celery's prefetch multiplier): the next
+   * task is already in the child when one ends. 1 turns prefetching off.
+   */
+  prefetch?: number;
+  /**
+   * A reserved run not started within this is given back (TaskReleased), and a child whose task
+   * has run longer is given no more: prefetching never parks work behind a long task.
+   */
+  reserveTimeoutMs?: number;
 }
 
-interface Running {
-  id: number;
-  settle: (outcome: { value: unknown } | { error: Error }) => void;
+interface Run {
+  readonly id: number;
+  readonly request: PoolRequest;
+  readonly reservedAt: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly onStop: () => void;
+  readonly stop: AbortSignal;
+  child?: Child;
+  settled?: boolean;
+  /** A cancel was sent to the child: what the run ends with if the child gives it back. */
+  cancelling?: Error;
 }
 
 interface Child {
-  handle: ChildHandle;
-  /** A pid for prefork, a thread id for threads. */
-  pid: number;
-  tasks: number;
+  readonly handle: ChildHandle;
+  readonly pid: number;
+  /** Runs sent, in order: the child runs them one at a time, so the first one is running. */
+  runs: Run[];
+  headSince: number;
+  hardTimer?: NodeJS.Timeout;
+  /** Runs assigned this turn, sent together at its end. */
+  outbox: Run[];
+  assigned: number;
   rss: number;
-  running?: Running;
-  /** Killed or retiring: never handed a task again. */
+  booted: boolean;
+  /** Killed, retiring or gone: never handed a run again. */
   leaving: boolean;
+  shutdownSent: boolean;
 }
+
+const DEFAULT_RESERVE_TIMEOUT_MS = 100;
 
 /**
  * Celery's prefork pool (and its threads variant): tasks run in child processes or worker
- * threads, one at a time each, every child with its own Nest context built once. The parent
- * enforces hard time limits and terminate by killing the child; a child that dies mid-task fails
- * only that task (WorkerLostError); a dead, retired or recycled child is replaced, and work waits
- * for the replacement only.
+ * threads, one at a time each, every child with its own Nest context built once. Each child also
+ * holds the next few tasks (prefetch), so that no round trip separates two short tasks; those are
+ * given back unstarted when the child is busy for long. The parent enforces hard time limits and
+ * terminate by killing the child; a child that dies mid-task fails only that task
+ * (WorkerLostError), and the tasks it held unstarted go to another child.
  */
 export class ChildPool implements ExecutionPool {
   readonly implementation: 'prefork' | 'threads';
   private readonly logger = new Logger('Pool');
   private readonly children = new Set<Child>();
-  private readonly idle: Child[] = [];
-  private readonly waiters: Array<(child: Child) => void> = [];
+  /** Runs no child has room for yet, oldest first. */
+  private backlog: Run[] = [];
+  private readonly byTask = new Map<string, Run>();
+  private readonly capacityListeners: Array<() => void> = [];
+  private readonly prefetch: number;
+  private readonly reserveTimeoutMs: number;
+  private sweepTimer?: NodeJS.Timeout;
   private closing = false;
   private seq = 0;
 
-  private readonly exited = new WeakSet<Child>();
-
   constructor(private readonly options: ChildPoolOptions) {
     this.implementation = options.kind;
+    this.prefetch = Math.max(1, options.prefetch ?? 1);
+    this.reserveTimeoutMs = options.reserveTimeoutMs ?? DEFAULT_RESERVE_TIMEOUT_MS;
   }
 
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.options.size }, () => this.spawn()));
+    if (this.prefetch > 1) {
+      this.sweepTimer = setInterval(() => this.releaseStale(), this.reserveTimeoutMs / 2);
+      this.sweepTimer.unref();
+    }
   }
 
   processes(): number[] {
     return [...this.children].map((c) => c.pid);
   }
 
-  async run(request: PoolRequest, stop: AbortSignal): Promise<unknown> {
+  capacity(): number {
+    const now = Date.now();
+    let free = 0;
+    for (const c of this.children) {
+      if (!c.booted || c.leaving) continue;
+      if (c.runs.length === 0) free += this.prefetch;
+      else if (now - c.headSince <= this.reserveTimeoutMs) free += this.prefetch - c.runs.length;
+    }
+    return Math.max(0, free - this.backlog.length);
+  }
+
+  onCapacity(listener: () => void): void {
+    this.capacityListeners.push(listener);
+  }
+
+  isReserved(taskId: string): boolean {
+    const run = this.byTask.get(taskId);
+    return !!run && run.child?.runs[0] !== run;
+  }
+
+  run(request: PoolRequest, stop: AbortSignal): Promise<unknown> {
     stop.throwIfAborted();
-    const child = await this.acquire();
     return new Promise<unknown>((resolve, reject) => {
-      const id = ++this.seq;
-      let hard: NodeJS.Timeout | undefined;
-      const onStop = () => {
-        this.kill(child, 'terminated');
-        settle({
-          error: stop.reason instanceof Error ? stop.reason : new Error(String(stop.reason)),
-        });
+      const run: Run = {
+        id: ++this.seq,
+        request,
+        reservedAt: Date.now(),
+        resolve,
+        reject,
+        stop,
+        onStop: () => this.terminate(run),
       };
-      const settle = (outcome: { value: unknown } | { error: Error }) => {
-        if (child.running?.id !== id) return;
-        child.running = undefined;
-        clearTimeout(hard);
-        stop.removeEventListener('abort', onStop);
-        if ('error' in outcome) reject(outcome.error);
-        else resolve(outcome.value);
-        this.afterTask(child);
-      };
-      child.running = { id, settle };
-      if (request.timeLimit) {
-        const seconds = request.timeLimit;
-        hard = setTimeout(() => {
-          // Killed first, so that settling never hands the dying child another task.
-          this.kill(child, 'hard time limit');
-          settle({ error: new TimeLimitExceeded(seconds) });
-        }, seconds * 1000);
-      }
-      stop.addEventListener('abort', onStop, { once: true });
-      this.send(child, { type: 'run', id, request });
+      stop.addEventListener('abort', run.onStop, { once: true });
+      this.byTask.set(request.taskId, run);
+      this.backlog.push(run);
+      this.pump();
     });
+  }
+
+  /** Gives back every run not started yet: the worker is stopping and takes no more. */
+  release(): void {
+    const released = new TaskReleased();
+    for (const run of this.backlog.splice(0)) this.settle(run, { error: released });
+    for (const child of this.children) {
+      for (const run of child.runs.slice(1)) this.cancel(run, released);
+    }
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    const exits = [...this.children].map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (this.exited.has(c)) return resolve();
-          c.handle.onExit(() => resolve());
-          this.send(c, { type: 'shutdown' });
-          setTimeout(() => c.handle.kill(), 5000).unref();
-        }),
+    clearInterval(this.sweepTimer);
+    this.release();
+    await Promise.all(
+      [...this.children].map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            c.handle.onExit(() => resolve());
+            this.shutdown(c);
+          }),
+      ),
     );
-    await Promise.all(exits);
   }
 
-  /** An answer belongs to the run the child has now, or to none (a run already settled). */
-  private isCurrent(child: Child, id: number): boolean {
-    if (child.running?.id === id) return true;
-    this.logger.warn(
-      `child ${child.pid}: ignoring an answer to run ${id} (now ${child.running?.id ?? 'idle'})`,
-    );
-    return false;
-  }
-
-  private acquire(): Promise<Child> {
-    const child = this.idle.pop();
-    if (child) return Promise.resolve(child);
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private release(child: Child): void {
-    if (child.leaving || this.closing) return;
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(child);
-    else this.idle.push(child);
-  }
-
-  private afterTask(child: Child): void {
-    if (child.leaving) return;
-    child.tasks++;
-    const { maxTasksPerChild, maxMemoryPerChildMb } = this.options;
-    if (maxTasksPerChild && child.tasks >= maxTasksPerChild)
-      return this.retire(child, `${child.tasks} tasks`);
-    if (maxMemoryPerChildMb && child.rss > maxMemoryPerChildMb * 1024 * 1024) {
-      return this.retire(child, `${Math.round(child.rss / 1048576)} MB resident`);
+  /** Hands waiting runs to the least busy children that can start them soon. */
+  private pump(): void {
+    while (this.backlog.length && !this.closing) {
+      const child = this.pick();
+      if (!child) return;
+      this.assign(child, this.backlog.shift()!);
     }
-    this.release(child);
   }
 
-  /** Replaces a child between tasks: the replacement starts booting at once. */
-  private retire(child: Child, why: string): void {
+  private pick(): Child | undefined {
+    const now = Date.now();
+    let best: Child | undefined;
+    for (const c of this.children) {
+      if (!c.booted || c.leaving || c.runs.length >= this.prefetch) continue;
+      if (c.runs.length > 0 && now - c.headSince > this.reserveTimeoutMs) continue;
+      if (!best || c.runs.length < best.runs.length) best = c;
+    }
+    return best;
+  }
+
+  private assign(child: Child, run: Run): void {
+    run.child = child;
+    child.runs.push(run);
+    child.assigned++;
+    const max = this.options.maxTasksPerChild;
+    if (max && child.assigned >= max) {
+      // Given exactly its share: it leaves once it has run them.
+      child.leaving = true;
+      this.logger.log(`child ${child.pid} replaced after ${child.assigned} tasks`);
+    }
+    if (child.outbox.push(run) === 1) setImmediate(() => this.flush(child));
+    if (child.runs.length === 1) this.startHead(child);
+  }
+
+  private flush(child: Child): void {
+    // Runs taken back meanwhile (killed child, terminate) are no longer this child's.
+    const runs = child.outbox.filter((r) => r.child === child && !r.settled);
+    child.outbox = [];
+    if (!runs.length) return;
+    try {
+      child.handle.send({
+        type: 'run',
+        runs: runs.map((r) => ({ id: r.id, request: r.request })),
+        measure: !!this.options.maxMemoryPerChildMb,
+      });
+    } catch {
+      // The child is gone: its exit hands these runs on.
+    }
+  }
+
+  /** The first run of a child is the one running: time it. */
+  private startHead(child: Child): void {
+    clearTimeout(child.hardTimer);
+    child.headSince = Date.now();
+    const head = child.runs[0];
+    const seconds = head?.request.timeLimit;
+    if (!head || !seconds) return;
+    child.hardTimer = setTimeout(() => {
+      if (child.runs[0] === head)
+        this.kill(child, 'hard time limit', head, new TimeLimitExceeded(seconds));
+    }, seconds * 1000);
+  }
+
+  private terminate(run: Run): void {
+    const reason =
+      run.stop.reason instanceof Error ? run.stop.reason : new Error(String(run.stop.reason));
+    const child = run.child;
+    if (!child) {
+      this.backlog = this.backlog.filter((r) => r !== run);
+      this.settle(run, { error: reason });
+    } else if (child.runs[0] === run) {
+      this.kill(child, 'terminated', run, reason);
+    } else {
+      this.cancel(run, reason);
+    }
+  }
+
+  /** Asks the child to give back a run it has not started; its answer decides (onCancelled). */
+  private cancel(run: Run, why: Error): void {
+    const child = run.child;
+    if (!child || run.cancelling) return;
+    const unsent = child.outbox.indexOf(run);
+    if (unsent >= 0) {
+      child.outbox.splice(unsent, 1);
+      return this.takeBack(child, run, why);
+    }
+    run.cancelling = why;
+    try {
+      child.handle.send({ type: 'cancel', id: run.id });
+    } catch {
+      // The child is gone: its exit hands this run on.
+    }
+  }
+
+  /** Gives back reserved runs that have waited too long behind a long task. */
+  private releaseStale(): void {
+    const before = Date.now() - this.reserveTimeoutMs;
+    const released = new TaskReleased();
+    const stale = this.backlog.filter((r) => r.reservedAt < before);
+    if (stale.length) {
+      this.backlog = this.backlog.filter((r) => r.reservedAt >= before);
+      for (const run of stale) this.settle(run, { error: released });
+    }
+    for (const child of this.children) {
+      for (const run of child.runs.slice(1))
+        if (run.reservedAt < before) this.cancel(run, released);
+    }
+  }
+
+  /** Kills a child for one of its runs; the runs it held unstarted go to other children. */
+  private kill(child: Child, why: string, run: Run, error: Error): void {
+    this.logger.warn(`killing child ${child.pid}: ${why}`);
     child.leaving = true;
-    this.logger.log(`child ${child.pid} replaced after ${why}`);
-    this.send(child, { type: 'shutdown' });
+    child.handle.kill();
+    const others = this.detach(child).filter((r) => r !== run);
+    this.settle(run, { error });
+    this.requeue(others);
+  }
+
+  /** Takes a child's runs off it (it is dying): they are no longer its business. */
+  private detach(child: Child): Run[] {
+    clearTimeout(child.hardTimer);
+    const runs = child.runs;
+    child.runs = [];
+    for (const r of runs) r.child = undefined;
+    return runs;
+  }
+
+  /** Unstarted runs of a lost child go first in line, unless they were being taken back anyway. */
+  private requeue(runs: Run[]): void {
+    const again = runs.filter((run) => {
+      const end = run.cancelling ?? (this.closing ? new TaskReleased() : undefined);
+      if (end) this.settle(run, { error: end });
+      return !end;
+    });
+    this.backlog.unshift(...again);
+    this.pump();
+    this.notify();
+  }
+
+  private settle(run: Run, outcome: { value: unknown } | { error: Error }): void {
+    if (run.settled) return;
+    run.settled = true;
+    if (this.byTask.get(run.request.taskId) === run) this.byTask.delete(run.request.taskId);
+    run.stop.removeEventListener('abort', run.onStop);
+    if ('error' in outcome) run.reject(outcome.error);
+    else run.resolve(outcome.value);
+  }
+
+  private onAnswer(child: Child, id: number, outcome: { value: unknown } | { error: Error }): void {
+    const at = child.runs.findIndex((r) => r.id === id);
+    if (at < 0) return; // settled already (killed, terminated)
+    const [run] = child.runs.splice(at, 1);
+    run.child = undefined;
+    this.settle(run, outcome);
+    if (at === 0) {
+      clearTimeout(child.hardTimer);
+      if (child.runs.length) this.startHead(child);
+    }
+    const cap = this.options.maxMemoryPerChildMb;
+    if (cap && !child.leaving && child.rss > cap * 1024 * 1024) {
+      child.leaving = true;
+      this.logger.log(
+        `child ${child.pid} replaced after ${Math.round(child.rss / 1048576)} MB resident`,
+      );
+      this.requeueUnstarted(child);
+    }
+    if (child.leaving && child.runs.length === 0) this.shutdown(child);
+    this.pump();
+    this.notify();
+  }
+
+  /** A retiring child runs what it started; what it holds unstarted is taken back. */
+  private requeueUnstarted(child: Child): void {
+    for (const run of child.runs.slice(1)) this.cancel(run, new TaskReleased());
+  }
+
+  private onCancelled(child: Child, id: number, started: boolean): void {
+    const at = child.runs.findIndex((r) => r.id === id);
+    if (at < 0) return;
+    const run = child.runs[at];
+    const why = run.cancelling;
+    run.cancelling = undefined;
+    if (started) {
+      // It started meanwhile: a release lets it run; a terminate kills it.
+      if (why && !(why instanceof TaskReleased)) this.kill(child, 'terminated', run, why);
+      return;
+    }
+    this.takeBack(child, run, why ?? new TaskReleased());
+  }
+
+  /** A run the child will not start: it ends with `why`. */
+  private takeBack(child: Child, run: Run, why: Error): void {
+    const at = child.runs.indexOf(run);
+    child.runs.splice(at, 1);
+    run.child = undefined;
+    this.settle(run, { error: why });
+    if (at === 0) this.startHead(child);
+    if (child.leaving && child.runs.length === 0) this.shutdown(child);
+    this.pump();
+    this.notify();
+  }
+
+  private shutdown(child: Child): void {
+    if (child.shutdownSent) return;
+    child.shutdownSent = true;
+    try {
+      child.handle.send({ type: 'shutdown' });
+    } catch {
+      // Gone already.
+    }
     setTimeout(() => child.handle.kill(), 5000).unref();
   }
 
-  private kill(child: Child, why: string): void {
-    if (child.leaving) return;
-    child.leaving = true;
-    this.logger.warn(`killing child ${child.pid}: ${why}`);
-    child.handle.kill();
-  }
-
-  private send(child: Child, message: ParentMessage): void {
-    try {
-      child.handle.send(message);
-    } catch {
-      // The child is gone: its exit handler settles what it was running.
-    }
+  private notify(): void {
+    for (const listener of this.capacityListeners) listener();
   }
 
   private spawn(): Promise<void> {
@@ -217,58 +392,71 @@ export class ChildPool implements ExecutionPool {
       this.options.kind === 'threads'
         ? startThread(this.options.entry, env)
         : forkProcess(this.options.entry, env);
-    const child: Child = { handle, pid: handle.id, tasks: 0, rss: 0, leaving: false };
+    const child: Child = {
+      handle,
+      pid: handle.id,
+      runs: [],
+      headSince: 0,
+      outbox: [],
+      assigned: 0,
+      rss: 0,
+      booted: false,
+      leaving: false,
+      shutdownSent: false,
+    };
     this.children.add(child);
+    const bootMs = this.options.bootTimeoutMs ?? 60_000;
     return new Promise<void>((resolve, reject) => {
-      let booted = false;
       const bootTimer = setTimeout(() => {
-        if (!booted) {
-          reject(
-            new Error(
-              `pool child ${child.pid} did not start within ${this.options.bootTimeoutMs ?? 60_000} ms`,
-            ),
-          );
-          handle.kill();
-        }
-      }, this.options.bootTimeoutMs ?? 60_000);
+        if (child.booted) return;
+        reject(new Error(`pool child ${child.pid} did not start within ${bootMs} ms`));
+        handle.kill();
+      }, bootMs);
       handle.onMessage((message: ChildMessage) => {
         switch (message.type) {
           case 'ready':
-            booted = true;
+            child.booted = true;
             clearTimeout(bootTimer);
             resolve();
-            this.release(child);
+            this.pump();
+            this.notify();
             break;
           case 'boot-failed':
             clearTimeout(bootTimer);
             reject(new RemoteError(message.error));
             break;
           case 'done':
-            child.rss = message.rss;
-            if (this.isCurrent(child, message.id)) child.running?.settle({ value: message.value });
+            child.rss = message.rss ?? 0;
+            this.onAnswer(child, message.id, { value: message.value });
             break;
           case 'failed':
-            child.rss = message.rss;
-            if (this.isCurrent(child, message.id))
-              child.running?.settle({
-                error: message.retry
-                  ? deserializeRetry(message.retry)
-                  : new RemoteError(message.error),
-              });
+            child.rss = message.rss ?? 0;
+            this.onAnswer(child, message.id, {
+              error: message.retry
+                ? deserializeRetry(message.retry)
+                : new RemoteError(message.error),
+            });
+            break;
+          case 'cancelled':
+            this.onCancelled(child, message.id, message.started);
             break;
         }
       });
       handle.onExit((detail) => {
-        this.exited.add(child);
-        child.leaving = true;
         clearTimeout(bootTimer);
+        child.leaving = true;
         this.children.delete(child);
-        const at = this.idle.indexOf(child);
-        if (at >= 0) this.idle.splice(at, 1);
-        child.running?.settle({
-          error: new WorkerLostError(`child ${child.pid} exited (${detail})`),
-        });
-        if (!booted) {
+        const [head, ...unstarted] = this.detach(child);
+        if (head) {
+          this.settle(head, {
+            error:
+              head.cancelling && !(head.cancelling instanceof TaskReleased)
+                ? head.cancelling
+                : new WorkerLostError(`child ${child.pid} exited (${detail})`),
+          });
+        }
+        this.requeue(unstarted);
+        if (!child.booted) {
           reject(new Error(`pool child ${child.pid} exited (${detail}) while starting`));
           return;
         }

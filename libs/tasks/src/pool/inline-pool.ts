@@ -18,6 +18,18 @@ export class InlinePool implements ExecutionPool {
     return runHandler(this.registry, request, stop);
   }
 
+  capacity(): number {
+    return Infinity;
+  }
+
+  onCapacity(): void {}
+
+  isReserved(): boolean {
+    return false;
+  }
+
+  release(): void {}
+
   processes(): number[] {
     return [];
   }

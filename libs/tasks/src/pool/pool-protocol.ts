@@ -31,11 +31,21 @@ export interface SerializedRetry {
   exc?: SerializedError;
 }
 
+/**
+ * A child runs the runs it is given one at a time, in order: while one runs, the next ones wait in
+ * the child (so that no round trip separates two tasks). `cancel` takes back a run still waiting;
+ * the answer says whether it had started.
+ */
 export type ParentMessage =
-  { type: 'run'; id: number; request: PoolRequest } | { type: 'shutdown' };
+  /** Several at once when several are ready in one turn: one message, one write, one wake-up. */
+  /** `measure`: answer with the resident memory (it costs a read of /proc per task). */
+  | { type: 'run'; runs: Array<{ id: number; request: PoolRequest }>; measure?: boolean }
+  | { type: 'cancel'; id: number }
+  | { type: 'shutdown' };
 
 export type ChildMessage =
   | { type: 'ready'; pid: number }
-  | { type: 'done'; id: number; value: unknown; rss: number }
-  | { type: 'failed'; id: number; error: SerializedError; retry?: SerializedRetry; rss: number }
+  | { type: 'cancelled'; id: number; started: boolean }
+  | { type: 'done'; id: number; value: unknown; rss?: number }
+  | { type: 'failed'; id: number; error: SerializedError; retry?: SerializedRetry; rss?: number }
   | { type: 'boot-failed'; error: SerializedError };

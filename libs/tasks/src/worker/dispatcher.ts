@@ -24,6 +24,11 @@ export interface DispatcherOptions {
   stalledIntervalMs?: number;
   /** Longest blocking wait; bounds how long a lost wake-up can delay a due delayed task. */
   maxIdleWaitMs?: number;
+  /**
+   * How many more jobs the pool would start soon, below `concurrency` (which bounds what is
+   * held): a pool busy with long tasks takes none. Call wake() when it grows.
+   */
+  capacity?: () => number;
 }
 
 /**
@@ -128,6 +133,11 @@ export class Dispatcher {
     this.watchLoop = this.watchHigherQueues();
   }
 
+  /** Room may have opened: look for work again. */
+  wake(): void {
+    this.slotFreed?.();
+  }
+
   /** Stops fetching; running jobs go on. */
   async stopFetching(): Promise<void> {
     this.running = false;
@@ -161,7 +171,7 @@ export class Dispatcher {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        if (this.held.size >= this.options.concurrency) {
+        if (this.freeSlots() <= 0) {
           await new Promise<void>((resolve) => (this.slotFreed = resolve));
           continue;
         }
@@ -178,7 +188,7 @@ export class Dispatcher {
           const queue = this.options.queues[index - 1];
           this.fastQueue = queue;
           this.watchHigherThan(index - 1, nextDelay, lastIds);
-          const free = this.options.concurrency - this.held.size;
+          const free = this.freeSlots();
           await Promise.all(Array.from({ length: free }, () => this.fetchFrom(queue)));
           continue;
         }
@@ -190,6 +200,11 @@ export class Dispatcher {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+  }
+
+  private freeSlots(): number {
+    const free = this.options.concurrency - this.held.size;
+    return Math.min(free, this.options.capacity?.() ?? free);
   }
 
   private async fetchFrom(queue: QueueName): Promise<void> {
@@ -217,7 +232,9 @@ export class Dispatcher {
    * of work in a higher queue turns this off until the next select.
    */
   private async finish(id: string, queue: QueueName, token: string, end: JobFinish): Promise<void> {
-    const fetchNext = this.running && this.fastQueue === queue;
+    // The ending job hands its slot over, if the pool has room to start another soon.
+    const fetchNext =
+      this.running && this.fastQueue === queue && (this.options.capacity?.() ?? 1) > 0;
     const raw = await end(fetchNext);
     if (!fetchNext || !Array.isArray(raw) || !raw[0]) return;
     const next = await this.workers.get(queue)!.fromRaw(raw, token);

@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SentTask, TaskMessage, TaskSignature } from '../client/apply-options';
 import { TaskClient } from '../client/task-client.service';
+import { TaskReleased } from '../errors/task-released.error';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { bindArguments } from '../execution/bind-arguments';
 import { parseRate, RateLimiter } from '../execution/rate-limiter';
@@ -11,15 +12,18 @@ import { toTaskError } from '../execution/to-task-error';
 import { type ExecutionPool } from '../pool/execution-pool';
 import { InlinePool } from '../pool/inline-pool';
 import { isQueueName, type QueueName } from '../queues/queue-names';
+import { RedisConnection } from '../redis/redis-connection.service';
 import type { TaskDefinition } from '../registry/task-definition';
 import { TaskRegistry } from '../registry/task-registry';
 import { decideRetry, DEFAULT_MAX_RETRIES } from '../retry/retry-policy';
 import { ResultStore } from '../results/result-store.service';
 import type { TaskError } from '../results/task-record';
 import type { TaskState } from '../results/task-state';
+import { releaseJob } from './release-job';
 
 export interface ExecutionOutcome {
   taskName: string;
+  /** Where the run left the task: PENDING when the pool gave it back unstarted. */
   state: TaskState;
   runtimeMs: number;
 }
@@ -67,6 +71,7 @@ export class TaskExecutor {
     private readonly registry: TaskRegistry,
     private readonly results: ResultStore,
     private readonly client: TaskClient,
+    private readonly redis: RedisConnection,
   ) {
     this.inline = new InlinePool(registry);
   }
@@ -132,6 +137,11 @@ export class TaskExecutor {
       // A result that cannot be stored is the task's failure, not the worker's.
       result = result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
     } catch (err) {
+      if (err instanceof TaskReleased) {
+        await releaseJob(job, token, this.redis.client);
+        this.logger.log(`${task.name}[${msg.taskId}] released unstarted`);
+        return outcome('PENDING');
+      }
       return outcome(await this.handleError(job, token, msg, task, err, finish));
     }
     await finish((next) =>

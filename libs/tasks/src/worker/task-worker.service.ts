@@ -5,7 +5,8 @@ import type { TaskMessage } from '../client/apply-options';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { HEARTBEAT_INTERVAL_S, WorkerDirectory } from '../inspect/worker-directory.service';
-import type { WorkerHeartbeat } from '../inspect/worker-heartbeat';
+import type { HeldTask, WorkerHeartbeat } from '../inspect/worker-heartbeat';
+import { redactArguments } from '../execution/redaction';
 import { byPriority, type QueueName } from '../queues/queue-names';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
@@ -18,6 +19,8 @@ import { TaskRegistry } from '../registry/task-registry';
 import { Dispatcher } from './dispatcher';
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
+/** Celery's default: enough to keep a child busy with short tasks. */
+const DEFAULT_PREFETCH_MULTIPLIER = 4;
 import type { JobFinisher } from './task-executor';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
 import {
@@ -34,6 +37,12 @@ export interface WorkerPoolOptions {
   childEnv?: NodeJS.ProcessEnv;
   maxTasksPerChild?: number;
   maxMemoryPerChildMb?: number;
+  /**
+   * Tasks each child holds at once, the running one included (Celery's prefetch multiplier): the
+   * worker reserves up to concurrency x this many jobs. Reserved tasks a long task holds up go
+   * back to their queue. Default 4; 1 reserves nothing.
+   */
+  prefetchMultiplier?: number;
 }
 
 export interface WorkerStartOptions extends ExecutorDefaults {
@@ -94,14 +103,15 @@ export class TaskWorker implements OnApplicationShutdown {
     const queues = byPriority(options.queues);
     this.options = { ...options, queues };
     this.startedAt = new Date();
-    this.pool = this.createPool(options);
-    await this.pool.start();
+    const pool = (this.pool = this.createPool(options));
+    await pool.start();
     await this.listen();
     this.revoked = await this.revocations.revokedSince();
     this.dispatcher = new Dispatcher(
       {
         queues,
-        concurrency: options.concurrency,
+        concurrency: options.concurrency * this.prefetchOf(options),
+        capacity: () => pool.capacity(),
         hostname: options.hostname,
         prefix: this.tasksOptions.prefix,
         connection: this.redis.connectionOptions,
@@ -113,6 +123,7 @@ export class TaskWorker implements OnApplicationShutdown {
       },
       (job, token, finish) => this.run(job, token, finish),
     );
+    pool.onCapacity(() => this.dispatcher?.wake());
     await this.dispatcher.start();
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_S * 1000);
@@ -120,6 +131,12 @@ export class TaskWorker implements OnApplicationShutdown {
     this.logger.log(
       `worker ${options.hostname} ready: queues ${queues.join(', ')}, concurrency ${options.concurrency}, pool ${this.pool.implementation}`,
     );
+  }
+
+  private prefetchOf(options: WorkerStartOptions): number {
+    const pool = options.pool;
+    if (!pool || pool.implementation === 'inline') return 1;
+    return pool.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER;
   }
 
   private createPool(options: WorkerStartOptions): ExecutionPool {
@@ -134,6 +151,7 @@ export class TaskWorker implements OnApplicationShutdown {
       env: pool.childEnv,
       maxTasksPerChild: pool.maxTasksPerChild,
       maxMemoryPerChildMb: pool.maxMemoryPerChildMb,
+      prefetch: this.prefetchOf(options),
     });
   }
 
@@ -155,6 +173,8 @@ export class TaskWorker implements OnApplicationShutdown {
       `worker ${this.options?.hostname} stopping: ${dispatcher.activeCount} task(s) running`,
     );
     await dispatcher.stopFetching();
+    // Reserved tasks go back to their queues now, for other workers; running ones finish.
+    this.pool?.release();
     const finished = await dispatcher.drain(this.options?.gracePeriodMs ?? 30_000);
     if (!finished) {
       this.logger.warn(
@@ -183,8 +203,10 @@ export class TaskWorker implements OnApplicationShutdown {
         finish,
         pool: this.pool,
       });
-      this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
-      this.processed++;
+      if (outcome.state !== 'PENDING') {
+        this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
+        this.processed++;
+      }
     } finally {
       this.stops.delete(id);
     }
@@ -244,6 +266,26 @@ export class TaskWorker implements OnApplicationShutdown {
     }
   }
 
+  /** What this worker holds: running (active) and prefetched but not started (reserved). */
+  private heldTasks(): Pick<WorkerHeartbeat, 'active' | 'reserved'> {
+    const held = { active: [] as HeldTask[], reserved: [] as HeldTask[] };
+    for (const { job, queue } of this.dispatcher?.activeJobs() ?? []) {
+      const taskId = job.data?.taskId ?? String(job.id);
+      const declared = this.registry.has(job.name)
+        ? this.registry.get(job.name).options
+        : undefined;
+      const args = Array.isArray(job.data?.args) ? job.data.args : [];
+      (this.pool?.isReserved(taskId) ? held.reserved : held.active).push({
+        task_id: taskId,
+        task_name: job.name,
+        queue,
+        ...redactArguments(declared, args, job.data?.kwargs ?? {}),
+        time_start: new Date(job.processedOn ?? Date.now()).toISOString(),
+      });
+    }
+    return held;
+  }
+
   private async heartbeat(): Promise<void> {
     if (!this.options || !this.dispatcher) return;
     const forgetBefore = Date.now() - this.tasksOptions.resultExpires * 1000;
@@ -260,12 +302,7 @@ export class TaskWorker implements OnApplicationShutdown {
       },
       total: { ...this.totals },
       processed: this.processed,
-      active: this.dispatcher.activeJobs().map(({ job, queue }) => ({
-        task_id: job.data?.taskId ?? String(job.id),
-        task_name: job.name,
-        queue,
-        time_start: new Date(job.processedOn ?? Date.now()).toISOString(),
-      })),
+      ...this.heldTasks(),
       started_at: this.startedAt.toISOString(),
       sent_at: new Date().toISOString(),
       cpu_seconds: (usage.user + usage.system) / 1e6,

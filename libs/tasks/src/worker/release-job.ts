@@ -1,0 +1,18 @@
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { evalScript } from '../redis/eval-script';
+
+/** Taking the job counted a start; giving it back unstarted takes that back. */
+const UNCOUNT_START = `if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('HINCRBY', KEYS[1], 'ats', -1)
+end
+return 0`;
+
+/**
+ * Returns a reserved job, unstarted, to the front of its queue (BullMQ's moveToWait keeps its
+ * place among equal priorities), so any worker may take it, in priority order.
+ */
+export async function releaseJob(job: Job, token: string, client: Redis): Promise<void> {
+  await job.moveToWait(token);
+  await evalScript(client, UNCOUNT_START, [`${job.queueQualifiedName}:${job.id}`], []);
+}
