@@ -14,6 +14,8 @@ const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** Child processes of the prefork run: one per core or so, as Celery advises for CPU-bound work. */
 const PREFORK_CONCURRENCY = Number(process.env.BENCH_PREFORK_CONCURRENCY ?? 4);
+/** Tasks each child holds (the worker's --prefetch-multiplier); the worker's default when unset. */
+const PREFETCH = process.env.BENCH_PREFETCH ? Number(process.env.BENCH_PREFETCH) : undefined;
 /** Raw and engine alternate this many times; medians are reported, as this machine is noisy. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -94,7 +96,7 @@ async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline') {
         ? undefined
         : {
             implementation: pool,
-            prefetchMultiplier: process.env.BENCH_PREFETCH ? Number(process.env.BENCH_PREFETCH) : undefined,
+            prefetchMultiplier: PREFETCH,
             childEntry: join(DIST, 'apps', 'worker', 'src', 'pool-child.js'),
             childEnv: { ...process.env, REDIS_URL: redisUrl, BRAIN_PREFIX: prefix, BRAIN_INCLUDE: join(__dirname, 'noop-tasks.js') },
           },
@@ -157,7 +159,7 @@ async function main() {
   const u = new URL(redis.url);
   const connection = { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null };
   try {
-    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY} (prefork: ${PREFORK_CONCURRENCY} children), ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
+    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY} (prefork: ${PREFORK_CONCURRENCY} children, prefetch ${PREFETCH ?? "default"}), ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
     const skip = { enqueueRate: NaN, drainRate: NaN, median: NaN, p99: NaN };
     const raws = [];
     const ourss = [];

@@ -40,7 +40,13 @@ describe('inspect and control (real worker process)', () => {
         task_id: running.task_id,
         task_name: 'tests.sleep',
         worker: expect.stringMatching(/^insp@/),
+        args: [],
+        kwargs: { seconds: 3 },
       }),
+    );
+    // Running, so not reserved.
+    expect(await inspector().reserved()).not.toContainEqual(
+      expect.objectContaining({ task_id: running.task_id }),
     );
 
     const later = await client.applyAsync('tests.add', {

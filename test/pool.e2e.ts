@@ -132,3 +132,28 @@ describe('the prefork pool with --max-memory-per-child (real worker process)', (
     }
   });
 });
+
+describe('prefetch: a child holds the next tasks (real worker processes)', () => {
+  it('gives a task reserved behind a long one back to its queue, where another worker runs it', async () => {
+    const prefix = uniquePrefix('pool-prefetch');
+    const app = await clientApp(prefix);
+    const { client, results } = tasks(app);
+    // Both wait before any worker runs: the first worker takes both at once (prefetch 4).
+    const long = await client.applyAsync('tests.sleep', { kwargs: { seconds: 4 } });
+    const short = await client.applyAsync('tests.add', { args: [1, 2] });
+    const busy = await BrainProcess.worker(prefix, ['--concurrency', '1', '--hostname', 'busy']);
+    let idle: BrainProcess | undefined;
+    try {
+      await waitForState(results, long.task_id, ['STARTED']);
+      idle = await BrainProcess.worker(prefix, ['--concurrency', '1', '--hostname', 'idle']);
+      const done = await waitForState(results, short.task_id, ['SUCCESS']);
+      expect(done).toMatchObject({ result: 3, worker: 'idle', attempts: 1 });
+      // It did not wait for the long task to end.
+      expect((await results.get(long.task_id))?.state).toBe('STARTED');
+      expect(busy.log).toContain(`tests.add[${short.task_id}] released unstarted`);
+    } finally {
+      await Promise.all([busy.stop(), idle?.stop()]);
+      await app.close();
+    }
+  });
+});

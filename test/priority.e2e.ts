@@ -14,7 +14,8 @@ describe('a worker serving several queues (real worker process)', () => {
     return task_id;
   }
 
-  async function startOrder(ids: Record<string, string>): Promise<string[]> {
+  /** The order the tasks ran in: one slot runs them one at a time, so the order they ended in. */
+  async function runOrder(ids: Record<string, string>): Promise<string[]> {
     const { results } = tasks(suite.app);
     const done = await Promise.all(
       Object.entries(ids).map(async ([label, id]) => ({
@@ -22,9 +23,7 @@ describe('a worker serving several queues (real worker process)', () => {
         r: await waitForState(results, id, ['SUCCESS']),
       })),
     );
-    return done
-      .sort((a, b) => a.r.date_started!.localeCompare(b.r.date_started!))
-      .map((d) => d.label);
+    return done.sort((a, b) => a.r.date_done!.localeCompare(b.r.date_done!)).map((d) => d.label);
   }
 
   it('takes the next task from the highest-priority non-empty queue, whatever the send order', async () => {
@@ -34,7 +33,7 @@ describe('a worker serving several queues (real worker process)', () => {
     for (const queue of ['maintenance', 'default', 'agents', 'system', 'missions']) {
       ids[queue] = (await client.applyAsync(SLEEP, { kwargs: { seconds: 0.05 }, queue })).task_id;
     }
-    expect(await startOrder({ blocker, ...ids })).toEqual([
+    expect(await runOrder({ blocker, ...ids })).toEqual([
       'blocker',
       'system',
       'missions',
@@ -58,7 +57,7 @@ describe('a worker serving several queues (real worker process)', () => {
       high2: await send(9),
       mid2: await send(5),
     };
-    expect(await startOrder({ blocker, ...ids })).toEqual([
+    expect(await runOrder({ blocker, ...ids })).toEqual([
       'blocker',
       'high1',
       'high2',

@@ -1,6 +1,6 @@
 /** The task was revoked: before it ran, with terminate while it ran, or because it expired. */
 export class TaskRevokedError extends Error {
-  constructor(reason: 'revoked' | 'terminated' | 'expired') {
+  constructor(readonly reason: 'revoked' | 'terminated' | 'expired') {
     super(
       reason === 'expired'
         ? 'Task expired before a worker could run it'

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { TimeLimitExceeded } from '../errors/task-errors';
 import { TaskReleased } from '../errors/task-released.error';
+import { TaskRevokedError } from '../errors/task-revoked.error';
 import { WorkerLostError } from '../errors/worker-lost.error';
 import { type ChildHandle, forkProcess, startThread } from './child-handle';
 import type { ExecutionPool } from './execution-pool';
@@ -26,8 +27,8 @@ export interface ChildPoolOptions {
    */
   prefetch?: number;
   /**
-   * A reserved run not started within this is given back (TaskReleased), and a child whose task
-   * has run longer is given no more: prefetching never parks work behind a long task.
+   * A child whose task has run longer than this takes no more runs and gives back those it holds
+   * (TaskReleased): prefetching never parks work behind a long task. Default 100 ms.
    */
   reserveTimeoutMs?: number;
 }
@@ -64,6 +65,13 @@ interface Child {
 }
 
 const DEFAULT_RESERVE_TIMEOUT_MS = 100;
+
+/** Whether taking a run back means killing it if it has started: terminate does, release not. */
+function kills(why: Error): boolean {
+  return (
+    !(why instanceof TaskReleased) && !(why instanceof TaskRevokedError && why.reason === 'revoked')
+  );
+}
 
 /**
  * Celery's prefork pool (and its threads variant): tasks run in child processes or worker
@@ -198,7 +206,7 @@ export class ChildPool implements ExecutionPool {
       child.leaving = true;
       this.logger.log(`child ${child.pid} replaced after ${child.assigned} tasks`);
     }
-    if (child.outbox.push(run) === 1) setImmediate(() => this.flush(child));
+    if (child.outbox.push(run) === 1) process.nextTick(() => this.flush(child));
     if (child.runs.length === 1) this.startHead(child);
   }
 
@@ -239,7 +247,7 @@ export class ChildPool implements ExecutionPool {
       this.backlog = this.backlog.filter((r) => r !== run);
       this.settle(run, { error: reason });
     } else if (child.runs[0] === run) {
-      this.kill(child, 'terminated', run, reason);
+      if (kills(reason)) this.kill(child, 'terminated', run, reason);
     } else {
       this.cancel(run, reason);
     }
@@ -262,18 +270,21 @@ export class ChildPool implements ExecutionPool {
     }
   }
 
-  /** Gives back reserved runs that have waited too long behind a long task. */
+  /**
+   * Gives back reserved runs held up by a long task (a head running past the reserve timeout),
+   * and waiting runs no child can take: prefetching never parks work behind a long task.
+   */
   private releaseStale(): void {
     const before = Date.now() - this.reserveTimeoutMs;
     const released = new TaskReleased();
-    const stale = this.backlog.filter((r) => r.reservedAt < before);
-    if (stale.length) {
+    for (const child of this.children) {
+      if (child.runs.length < 2 || child.headSince >= before) continue;
+      for (const run of child.runs.slice(1)) this.cancel(run, released);
+    }
+    if (this.backlog.length && !this.pick()) {
+      const stale = this.backlog.filter((r) => r.reservedAt < before);
       this.backlog = this.backlog.filter((r) => r.reservedAt >= before);
       for (const run of stale) this.settle(run, { error: released });
-    }
-    for (const child of this.children) {
-      for (const run of child.runs.slice(1))
-        if (run.reservedAt < before) this.cancel(run, released);
     }
   }
 
@@ -352,8 +363,8 @@ export class ChildPool implements ExecutionPool {
     const why = run.cancelling;
     run.cancelling = undefined;
     if (started) {
-      // It started meanwhile: a release lets it run; a terminate kills it.
-      if (why && !(why instanceof TaskReleased)) this.kill(child, 'terminated', run, why);
+      // It started meanwhile: a release or a plain revoke lets it run (Celery); terminate kills.
+      if (why && kills(why)) this.kill(child, 'terminated', run, why);
       return;
     }
     this.takeBack(child, run, why ?? new TaskReleased());
@@ -450,7 +461,7 @@ export class ChildPool implements ExecutionPool {
         if (head) {
           this.settle(head, {
             error:
-              head.cancelling && !(head.cancelling instanceof TaskReleased)
+              head.cancelling && kills(head.cancelling)
                 ? head.cancelling
                 : new WorkerLostError(`child ${child.pid} exited (${detail})`),
           });

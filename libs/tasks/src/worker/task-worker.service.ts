@@ -229,10 +229,15 @@ export class TaskWorker implements OnApplicationShutdown {
 
   private onRevoke(msg: RevocationMessage): void {
     this.revoked.set(msg.taskId, Date.now());
-    const stop = msg.terminate ? this.stops.get(msg.taskId) : undefined;
+    const stop = this.stops.get(msg.taskId);
     if (!stop) return;
-    this.logger.warn(`terminating ${msg.taskId}`);
-    stop.abort(new TaskRevokedError('terminated'));
+    if (msg.terminate) {
+      this.logger.warn(`terminating ${msg.taskId}`);
+      stop.abort(new TaskRevokedError('terminated'));
+    } else if (this.pool?.isReserved(msg.taskId)) {
+      // Taken but not started: it will not start (a started one finishes, as in Celery).
+      stop.abort(new TaskRevokedError('revoked'));
+    }
   }
 
   private onControl(msg: WorkerControlMessage): void {
