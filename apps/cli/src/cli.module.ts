@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApiCommand, ApiStartCommand } from './commands/api.command';
 import { BeatCommand, BeatStartCommand, BeatStopCommand } from './commands/beat.command';
 import { UpCommand } from './commands/up.command';
 import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands/worker.command';
@@ -6,6 +7,8 @@ import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands
 /** Commands only: each command boots the application context it needs. */
 @Module({
   providers: [
+    ApiCommand,
+    ApiStartCommand,
     WorkerCommand,
     WorkerStartCommand,
     WorkerStopCommand,

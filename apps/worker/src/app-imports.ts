@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { BrainConfigModule } from '@brain/config';
 import { DOMAIN_MODULES } from './domain-modules';
-import { EngineModule } from './engine.module';
+import { engineModule } from './engine.module';
 
 /**
  * What every BRAiN process imports: validated configuration, the engine and every task module,
@@ -11,6 +11,13 @@ import { EngineModule } from './engine.module';
 export function appImports(
   roles: Array<Type | DynamicModule>,
   includes: Type[] = [],
+  options: { failFast?: boolean } = {},
 ): Array<Type | DynamicModule> {
-  return [BrainConfigModule.forRoot(), EngineModule, ...roles, ...DOMAIN_MODULES, ...includes];
+  return [
+    BrainConfigModule.forRoot(),
+    engineModule(options.failFast),
+    ...roles,
+    ...DOMAIN_MODULES,
+    ...includes,
+  ];
 }

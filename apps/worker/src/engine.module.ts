@@ -1,16 +1,23 @@
+import type { DynamicModule } from '@nestjs/common';
 import { AppConfigService } from '@brain/config';
 import { TasksModule } from '@brain/tasks';
 
-/** The engine configured from the validated environment (BrainConfigModule is global). */
-export const EngineModule = TasksModule.forRootAsync({
-  inject: [AppConfigService],
-  useFactory: (config: AppConfigService) => {
-    if (!config.redisUrl) throw new Error('REDIS_URL is not set');
-    return {
-      redisUrl: config.redisUrl,
-      prefix: config.prefix,
-      resultExpires: config.resultExpires,
-      timezone: config.timezone,
-    };
-  },
-});
+/**
+ * The engine configured from the validated environment (BrainConfigModule is global). `failFast`
+ * for processes that serve requests: see TasksModuleOptions.
+ */
+export function engineModule(failFast = false): DynamicModule {
+  return TasksModule.forRootAsync({
+    inject: [AppConfigService],
+    useFactory: (config: AppConfigService) => {
+      if (!config.redisUrl) throw new Error('REDIS_URL is not set');
+      return {
+        redisUrl: config.redisUrl,
+        prefix: config.prefix,
+        resultExpires: config.resultExpires,
+        timezone: config.timezone,
+        failFast,
+      };
+    },
+  });
+}

@@ -17,6 +17,7 @@ import { RedisConnection } from './redis/redis-connection.service';
 import { redisEndpoint } from './redis/redis-endpoint';
 import { TaskRegistry } from './registry/task-registry';
 import { ResultStore } from './results/result-store.service';
+import { TaskListing } from './results/task-listing.service';
 import { RevocationService } from './revocation/revocation.service';
 import { TaskRouter } from './routing/task-router';
 
@@ -32,6 +33,7 @@ const SERVICES = [
   TaskRegistry,
   QueueRegistry,
   ResultStore,
+  TaskListing,
   TaskClient,
   RevocationService,
   WorkerDirectory,
@@ -80,7 +82,7 @@ export class TasksModule {
           imports: [optionsModule],
           inject: [TASKS_OPTIONS],
           useFactory: (o: ResolvedTasksOptions) => ({
-            connection: redisEndpoint(o.redisUrl),
+            connection: redisEndpoint(o.redisUrl, o.failFast),
             prefix: o.prefix,
           }),
         }),

@@ -1,10 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { redactUrl } from '@brain/tasks';
 import { startEmbeddedRedis } from '@brain/tasks/redis/embedded-redis';
 import { runCommand } from '../cli-error';
-import { EMBEDDED_REDIS_DIR, EMBEDDED_REDIS_URL_FILE } from '../redis-target';
+import { EMBEDDED_REDIS_DIR, EMBEDDED_REDIS_URL_FILE, VAR_DIR } from '../redis-target';
+
+const ADMIN_KEY_FILE = join(VAR_DIR, 'admin-api-key');
+
+/** A local install's admin key: made once, readable by its owner only, kept across runs. */
+function localAdminKey(): string {
+  if (existsSync(ADMIN_KEY_FILE)) return readFileSync(ADMIN_KEY_FILE, 'utf8').trim();
+  mkdirSync(VAR_DIR, { recursive: true });
+  const key = `brn_${randomBytes(32).toString('base64url')}`;
+  writeFileSync(ADMIN_KEY_FILE, `${key}\n`, { mode: 0o600 });
+  return key;
+}
 
 interface Proc {
   name: string;
@@ -12,15 +25,18 @@ interface Proc {
 }
 
 /**
- * The whole system on one machine: a private redis-server when REDIS_URL is unset, then worker and
- * beat as child processes. Ctrl-C (or SIGTERM) stops them gracefully, then redis.
+ * The whole system on one machine: a private redis-server when REDIS_URL is unset, then worker,
+ * beat and API as child processes. Ctrl-C (or SIGTERM) stops them gracefully, then redis.
  */
 @Command({
   name: 'up',
   description: 'Run the whole system (embedded redis unless REDIS_URL is set)',
 })
 export class UpCommand extends CommandRunner {
-  async run(_params: string[], options: { concurrency?: string } = {}): Promise<void> {
+  async run(
+    _params: string[],
+    options: { concurrency?: string; port?: string } = {},
+  ): Promise<void> {
     await runCommand(async () => {
       let stopRedis: (() => Promise<void>) | undefined;
       if (!process.env.REDIS_URL) {
@@ -38,12 +54,21 @@ export class UpCommand extends CommandRunner {
       }
       const worker = ['worker', 'start', '--hostname', 'worker@%h'];
       if (options.concurrency) worker.push('--concurrency', options.concurrency);
+      if (!process.env.ADMIN_API_KEY) {
+        process.env.ADMIN_API_KEY = localAdminKey();
+        process.stdout.write(`admin key  in ${ADMIN_KEY_FILE} (set ADMIN_API_KEY to choose one)\n`);
+      }
+      const api = ['api', 'start'];
+      if (options.port) api.push('--port', options.port);
       const procs: Proc[] = [
         { name: 'worker', child: this.spawnSelf(worker) },
         { name: 'beat', child: this.spawnSelf(['beat', 'start']) },
+        { name: 'api', child: this.spawnSelf(api) },
       ];
+      const port = options.port ?? process.env.PORT ?? '8000';
       process.stdout.write(
-        `worker     pid ${procs[0].child.pid} (all queues)\nbeat       pid ${procs[1].child.pid}\n`,
+        `worker     pid ${procs[0].child.pid} (all queues)\nbeat       pid ${procs[1].child.pid}\n` +
+          `api        pid ${procs[2].child.pid}, http://localhost:${port} (docs /api/docs)\n`,
       );
       process.stdout.write('Ctrl-C stops everything.\n');
       const code = await this.supervise(procs);
@@ -54,6 +79,11 @@ export class UpCommand extends CommandRunner {
 
   @Option({ flags: '-c, --concurrency <n>', description: 'worker concurrency' })
   parseConcurrency(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-p, --port <port>', description: 'API port (default PORT, 8000)' })
+  parsePort(value: string): string {
     return value;
   }
 

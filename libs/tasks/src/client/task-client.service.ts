@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { TaskInputError } from '../errors/task-errors';
+import { TaskInputError, TaskNotFoundError, TaskStateConflictError } from '../errors/task-errors';
 import { bindArguments } from '../execution/bind-arguments';
 import type { PoolRequest } from '../pool/pool-protocol';
 import { runHandler } from '../pool/run-handler';
@@ -73,6 +73,28 @@ export class TaskClient {
     ]);
     this.logger.debug(`sent ${name}[${taskId}] to ${v.queue}`);
     return { task_id: taskId, task_name: name, status: 'PENDING', queue: v.queue };
+  }
+
+  /**
+   * Flower's "retry": sends a FAILURE or REVOKED task again, with the arguments it was sent with,
+   * as a new task whose parent is the old one.
+   */
+  async resend(taskId: string): Promise<SentTask> {
+    const view = await this.results.view(taskId);
+    if (!view) throw new TaskNotFoundError(taskId);
+    const { record } = view;
+    if (record.state !== 'FAILURE' && record.state !== 'REVOKED')
+      throw new TaskStateConflictError(taskId, record.state, 'retry (only FAILURE or REVOKED can)');
+    const sent = view.job?.data ?? view.sent;
+    if (!sent)
+      throw new TaskStateConflictError(taskId, record.state, 'retry: its arguments are gone');
+    return this.applyAsync(record.task_name, {
+      args: sent.args,
+      kwargs: sent.kwargs,
+      queue: record.queue,
+      priority: record.priority,
+      parentId: taskId,
+    });
   }
 
   /**

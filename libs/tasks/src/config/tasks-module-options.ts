@@ -12,6 +12,11 @@ export interface TasksModuleOptions {
   timezone?: string;
   /** task_routes: glob on the task name -> queue, first match wins; before the built-in routes. */
   routes?: Readonly<Record<string, QueueName>>;
+  /**
+   * For processes that serve requests (the API): commands sent while Redis is unreachable fail at
+   * once instead of waiting for it. Workers and beat wait (the default).
+   */
+  failFast?: boolean;
 }
 
 export interface ResolvedTasksOptions {
@@ -20,6 +25,7 @@ export interface ResolvedTasksOptions {
   resultExpires: number;
   timezone: string;
   routes: Readonly<Record<string, QueueName>>;
+  failFast: boolean;
 }
 
 export const TASKS_OPTIONS = Symbol('TASKS_OPTIONS');
@@ -31,5 +37,6 @@ export function resolveTasksOptions(options: TasksModuleOptions): ResolvedTasksO
     resultExpires: options.resultExpires ?? 3600,
     timezone: options.timezone ?? 'UTC',
     routes: options.routes ?? {},
+    failFast: options.failFast ?? false,
   };
 }

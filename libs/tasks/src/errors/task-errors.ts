@@ -23,6 +23,18 @@ export class TaskNotFoundError extends Error {
   }
 }
 
+/** The task exists but its state does not allow what was asked (HTTP 409). */
+export class TaskStateConflictError extends Error {
+  constructor(
+    readonly taskId: string,
+    readonly state: string,
+    action: string,
+  ) {
+    super(`Task "${taskId}" is ${state}: cannot ${action}`);
+    this.name = 'TaskStateConflictError';
+  }
+}
+
 /** Raised into a task whose soft time limit passed (Celery's SoftTimeLimitExceeded). */
 export class SoftTimeLimitExceeded extends Error {
   constructor(seconds: number) {

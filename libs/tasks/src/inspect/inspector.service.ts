@@ -151,6 +151,8 @@ export class Inspector {
     for (const queue of QUEUE_NAMES) {
       const q = this.queues.get(queue);
       for (const job of await q.getJobs(['waiting', 'prioritized', 'delayed'])) {
+        // A schedule's next firing is not a task of anyone's: cancelling it would end the schedule.
+        if (String(job.id).startsWith('repeat:')) continue;
         const outcome = await this.revocations.revoke(String(job.id)).catch(() => undefined);
         if (outcome) revoked++;
       }

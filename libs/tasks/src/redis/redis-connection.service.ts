@@ -34,15 +34,43 @@ export class RedisConnection implements OnApplicationShutdown {
     return redactUrl(this.options.redisUrl);
   }
 
-  /** The shared command client. */
+  /** The shared command client (failing fast while Redis is away, when the options say so). */
   get client(): Redis {
-    this.shared ??= this.create('shared');
+    if (!this.shared) {
+      const failFast = redisEndpoint(this.options.redisUrl, this.options.failFast);
+      this.shared = this.create('shared', failFast);
+    }
     return this.shared;
   }
 
+  /** Whether the shared client is connected now. */
+  get available(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /**
+   * Whether the shared client is connected, waiting up to `ms` while it is (re)connecting: a
+   * process that has just started, or a blip, is not an outage.
+   */
+  async whenAvailable(ms: number): Promise<boolean> {
+    const client = this.client;
+    if (client.status === 'ready') return true;
+    if (client.status === 'end') return false;
+    return new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(client.status === 'ready'), ms);
+      client.once('ready', onReady);
+    });
+  }
+
   /** A dedicated connection, closed with the application. */
-  create(name: string): Redis {
-    const client = new Redis({ ...this.connectionOptions, connectionName: `brain:${name}` });
+  create(name: string, endpoint: RedisEndpoint = this.connectionOptions): Redis {
+    const client = new Redis({ ...endpoint, connectionName: `brain:${name}` });
     client.on('error', (err: Error) => this.logger.warn(`redis (${name}): ${err.message}`));
     this.owned.add(client);
     client.once('end', () => this.owned.delete(client));

@@ -6,12 +6,13 @@ export interface RedisEndpoint {
   password?: string;
   db: number;
   tls?: Record<string, never>;
-  maxRetriesPerRequest: null;
+  maxRetriesPerRequest: number | null;
+  enableOfflineQueue?: boolean;
   lazyConnect: boolean;
 }
 
 /** redis://[user:password@]host:port[/db] (rediss:// for TLS) as connection options. */
-export function redisEndpoint(redisUrl: string): RedisEndpoint {
+export function redisEndpoint(redisUrl: string, failFast = false): RedisEndpoint {
   const url = new URL(redisUrl);
   return {
     host: url.hostname || '127.0.0.1',
@@ -23,5 +24,8 @@ export function redisEndpoint(redisUrl: string): RedisEndpoint {
     // BullMQ's blocking commands need unlimited retries; our own calls fail fast on their own timeouts.
     maxRetriesPerRequest: null,
     lazyConnect: false,
+    // A process serving requests answers "unavailable" at once rather than holding commands until
+    // Redis is back (and running them after its caller has given up).
+    ...(failFast && { maxRetriesPerRequest: 0, enableOfflineQueue: false }),
   };
 }

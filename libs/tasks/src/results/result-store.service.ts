@@ -14,6 +14,8 @@ export interface TaskView {
   record: TaskRecord;
   events: TaskEvent[];
   job?: Job<TaskMessage>;
+  /** The arguments as sent, unmasked, to send the task again (kept with a revoked record). */
+  sent?: Pick<TaskMessage, 'args' | 'kwargs'>;
 }
 
 /**
@@ -95,12 +97,56 @@ export class ResultStore {
 
   /** Keeps the record of a task revoked before it ran, whose job is gone. */
   async saveRevoked(view: TaskView): Promise<void> {
-    const { record, events } = view;
+    const { record, events, sent } = view;
     await this.redis.client.set(
       this.revokedKey(record.task_id),
-      JSON.stringify({ record, events }),
+      JSON.stringify({ record, events, sent }),
       'EX',
       this.options.resultExpires,
+    );
+  }
+
+  /**
+   * Celery's `purge results`: forgets every finished task (SUCCESS, FAILURE, REVOKED); pending and
+   * running ones are untouched. Answers how many records went.
+   */
+  async purge(): Promise<number> {
+    let purged = 0;
+    for (const queue of QUEUE_NAMES) {
+      const q = this.queues.get(queue);
+      for (const state of ['completed', 'failed'] as const) {
+        const ids = await q.clean(0, 0, state);
+        purged += ids.length;
+        if (ids.length) await this.redis.client.zrem(this.indexKey, ...ids);
+      }
+    }
+    const pattern = this.revokedKey('*');
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (!keys.length) continue;
+      purged += await this.redis.client.del(...keys);
+      const ids = keys.map((k) => k.slice(pattern.length - 1));
+      await this.redis.client.zrem(this.indexKey, ...ids);
+    } while (cursor !== '0');
+    return purged;
+  }
+
+  /** Ids of recent tasks, newest first, sent within [since, until] when given. */
+  async recentIdsBetween(
+    since: number | undefined,
+    until: number | undefined,
+    offset: number,
+    count: number,
+  ): Promise<string[]> {
+    return this.redis.client.zrevrangebyscore(
+      this.indexKey,
+      until ?? '+inf',
+      since ?? '-inf',
+      'LIMIT',
+      offset,
+      count,
     );
   }
 

@@ -73,6 +73,7 @@ export class RevocationService {
             error: toTaskError(new TaskRevokedError('revoked')),
           },
           events: [...view.events, { state: 'REVOKED', at }],
+          sent: { args: view.job.data.args, kwargs: view.job.data.kwargs },
         });
         state = 'REVOKED';
       }

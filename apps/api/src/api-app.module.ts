@@ -1,0 +1,50 @@
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type Type,
+} from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { StorageModule } from '@brain/storage';
+import { appImports } from '../../worker/src/app-imports';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AdminKeySeeder } from './auth/admin-key.seeder';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeysController } from './auth/api-keys.controller';
+import { DatabaseHealthIndicator } from './health/database.health';
+import { HealthController } from './health/health.controller';
+import { RedisHealthIndicator } from './health/redis.health';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { RedisGate } from './http/redis-gate.interceptor';
+import { RequestMetricsMiddleware } from './metrics/request-metrics.middleware';
+import { TasksController } from './tasks/tasks.controller';
+
+/**
+ * The HTTP API: it knows every task (to validate what it sends) but runs none. Its Redis
+ * connections fail fast, so that an outage is a 503, not a hang.
+ */
+@Module({})
+export class ApiAppModule implements NestModule {
+  static register(includes: Type[] = []): DynamicModule {
+    return {
+      module: ApiAppModule,
+      imports: appImports([StorageModule.forRoot(), TerminusModule], includes, { failFast: true }),
+      controllers: [TasksController, ApiKeysController, HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        RedisGate,
+        AdminKeySeeder,
+        RedisHealthIndicator,
+        DatabaseHealthIndicator,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestMetricsMiddleware).forRoutes('*');
+  }
+}

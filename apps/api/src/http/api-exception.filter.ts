@@ -1,0 +1,79 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { TaskInputError, TaskNotFoundError, TaskStateConflictError } from '@brain/tasks';
+import type { ErrorResponseDto } from './error-response.dto';
+import { isRedisUnavailable } from './redis-failure';
+
+/**
+ * One error shape for every failure: {statusCode, error, message, field?}. Engine errors map to
+ * the client's mistake (400, naming the field), a missing task (404) or a conflict (409); Redis
+ * out of reach to 503. Anything else is a 500 whose details stay in the log.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Api');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    // Terminus answers /health with its own report ({status, info, error, details}): keep it.
+    const raw = err instanceof HttpException ? err.getResponse() : undefined;
+    if (raw && typeof raw === 'object' && 'details' in raw) {
+      res.status((err as HttpException).getStatus()).json(raw);
+      return;
+    }
+    const body = this.toBody(err);
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(err: unknown): ErrorResponseDto {
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const raw = err.getResponse();
+      const fromObject = typeof raw === 'object' ? (raw as Partial<ErrorResponseDto>) : {};
+      const message = Array.isArray(fromObject.message)
+        ? (fromObject.message as string[]).join('; ')
+        : (fromObject.message ?? String(raw));
+      return {
+        statusCode: status,
+        error: fromObject.error ?? reason(status),
+        message,
+        ...(fromObject.field && { field: fromObject.field }),
+      };
+    }
+    if (err instanceof TaskInputError)
+      return { statusCode: 400, error: 'Bad Request', message: err.message, field: err.field };
+    if (err instanceof TaskNotFoundError)
+      return { statusCode: 404, error: 'Not Found', message: err.message };
+    if (err instanceof TaskStateConflictError)
+      return { statusCode: 409, error: 'Conflict', message: err.message };
+    if (isRedisUnavailable(err)) {
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'Redis is unavailable: try again shortly',
+      };
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.logger.error(`unexpected ${e.name}: ${e.message}`, e.stack);
+    return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+  }
+}
+
+function reason(status: number): string {
+  const name = HttpStatus[status] as string | undefined;
+  return name
+    ? name
+        .toLowerCase()
+        .split('_')
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join(' ')
+    : 'Error';
+}

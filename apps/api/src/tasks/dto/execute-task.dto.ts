@@ -1,0 +1,99 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Max,
+  Min,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
+import { QUEUE_NAMES, type QueueName } from '@brain/tasks';
+
+/** Seconds from now (>= 0) or an ISO 8601 time, as Celery's `expires` takes either. */
+function IsSecondsOrIsoTime(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSecondsOrIsoTime',
+      validator: {
+        validate: (value: unknown) =>
+          (typeof value === 'number' && Number.isFinite(value) && value >= 0) ||
+          (typeof value === 'string' &&
+            !Number.isNaN(Date.parse(value)) &&
+            /^\d{4}-\d\d-\d\dT/.test(value)),
+        defaultMessage: (args) =>
+          `${args?.property ?? 'expires'} must be a number of seconds >= 0 or an ISO 8601 time`,
+      },
+    },
+    options,
+  );
+}
+
+/** POST /api/tasks/execute: Celery's apply_async, with the old system's field names. */
+export class ExecuteTaskDto {
+  @ApiProperty({ example: 'backend.app.tasks.system_tasks.health_check' })
+  @IsString()
+  @IsNotEmpty()
+  task_name!: string;
+
+  @ApiPropertyOptional({ type: [Object], example: [], description: 'Positional arguments' })
+  @IsOptional()
+  @IsArray()
+  args?: unknown[];
+
+  @ApiPropertyOptional({ type: Object, example: {}, description: 'Keyword arguments' })
+  @IsOptional()
+  @IsObject()
+  kwargs?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: QUEUE_NAMES, example: 'system', description: 'Overrides routing' })
+  @IsOptional()
+  @IsIn(QUEUE_NAMES)
+  queue?: QueueName;
+
+  @ApiPropertyOptional({ example: 60, description: 'Seconds to wait before it may run' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  countdown?: number;
+
+  @ApiPropertyOptional({ example: '2026-12-01T09:00:00Z', description: 'Earliest time to run' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  eta?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 9, example: 5, description: '9 runs first' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(9)
+  priority?: number;
+
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }],
+    example: 3600,
+    description: 'Seconds from now, or a time, after which it is revoked instead of run',
+  })
+  @IsOptional()
+  @IsSecondsOrIsoTime()
+  expires?: number | string;
+
+  @ApiPropertyOptional({ example: 300, description: 'Hard time limit, seconds' })
+  @IsOptional()
+  @IsNumber()
+  @IsPositive()
+  time_limit?: number;
+
+  @ApiPropertyOptional({ example: 240, description: 'Soft time limit, seconds' })
+  @IsOptional()
+  @IsNumber()
+  @IsPositive()
+  soft_time_limit?: number;
+}

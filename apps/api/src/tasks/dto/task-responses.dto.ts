@@ -1,0 +1,263 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { QUEUE_NAMES, TASK_STATES } from '@brain/tasks';
+
+const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
+const HEALTH_CHECK = 'backend.app.tasks.system_tasks.health_check';
+
+export class SentTaskDto {
+  @ApiProperty({ example: TASK_ID })
+  task_id!: string;
+
+  @ApiProperty({ example: HEALTH_CHECK })
+  task_name!: string;
+
+  @ApiProperty({ enum: ['PENDING'], example: 'PENDING' })
+  status!: 'PENDING';
+
+  @ApiProperty({ enum: QUEUE_NAMES, example: 'system' })
+  queue!: string;
+}
+
+export class TaskErrorDto {
+  @ApiProperty({ example: 'TimeLimitExceeded' })
+  type!: string;
+
+  @ApiProperty({ example: 'Time limit (300s) exceeded' })
+  message!: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  traceback!: string | null;
+}
+
+export class TaskStatusDto {
+  @ApiProperty({ example: TASK_ID })
+  task_id!: string;
+
+  @ApiProperty({ enum: TASK_STATES, example: 'SUCCESS' })
+  status!: string;
+
+  @ApiProperty({ description: 'Ended: SUCCESS, FAILURE or REVOKED' })
+  ready!: boolean;
+
+  @ApiProperty()
+  successful!: boolean;
+
+  @ApiProperty({
+    description: 'The return value on SUCCESS, else null',
+    example: { timestamp: '2025-12-20T10:30:00Z', checks: {}, healthy: true },
+    nullable: true,
+  })
+  result!: unknown;
+
+  @ApiProperty({ example: HEALTH_CHECK })
+  task_name!: string;
+
+  @ApiProperty({ enum: QUEUE_NAMES })
+  queue!: string;
+
+  @ApiProperty({ type: [Object], description: 'As sent, sensitive values masked' })
+  args!: unknown[];
+
+  @ApiProperty({ type: Object, description: 'As sent, sensitive values masked' })
+  kwargs!: Record<string, unknown>;
+
+  @ApiProperty({ example: 0 })
+  retries!: number;
+
+  @ApiProperty({ example: 1, description: 'Times a worker took it (redeliveries included)' })
+  attempts!: number;
+
+  @ApiProperty({ nullable: true, type: String, example: 'worker-1@host' })
+  worker!: string | null;
+
+  @ApiProperty({ example: '2026-11-29T10:30:00.000Z' })
+  date_received!: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  date_started!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  date_done!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  eta!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  expires!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The task that sent this one' })
+  parent_id!: string | null;
+
+  @ApiProperty({ nullable: true, type: TaskErrorDto })
+  error!: TaskErrorDto | null;
+}
+
+export class TaskPageDto {
+  @ApiProperty({ type: [TaskStatusDto] })
+  tasks!: TaskStatusDto[];
+
+  @ApiProperty({ example: 50 })
+  limit!: number;
+
+  @ApiProperty({ example: 0 })
+  offset!: number;
+
+  @ApiProperty({ description: 'More tasks match beyond this page' })
+  has_more!: boolean;
+}
+
+export class RevokeResultDto {
+  @ApiProperty({ example: TASK_ID })
+  task_id!: string;
+
+  @ApiProperty({ enum: TASK_STATES, example: 'PENDING' })
+  previous_status!: string;
+
+  @ApiProperty({ enum: TASK_STATES, example: 'REVOKED' })
+  status!: string;
+
+  @ApiProperty()
+  terminate!: boolean;
+}
+
+export class HeldTaskDto {
+  @ApiProperty({ example: 'worker-1@host' })
+  worker!: string;
+
+  @ApiProperty({ example: TASK_ID })
+  task_id!: string;
+
+  @ApiProperty({ example: HEALTH_CHECK })
+  task_name!: string;
+
+  @ApiProperty({ enum: QUEUE_NAMES })
+  queue!: string;
+
+  @ApiProperty({ type: [Object] })
+  args!: unknown[];
+
+  @ApiProperty({ type: Object })
+  kwargs!: Record<string, unknown>;
+
+  @ApiProperty({ example: '2025-12-20T10:30:00Z' })
+  time_start!: string;
+}
+
+export class ScheduledTaskDto {
+  @ApiProperty({ example: TASK_ID })
+  task_id!: string;
+
+  @ApiProperty({ example: HEALTH_CHECK })
+  task_name!: string;
+
+  @ApiProperty({ enum: QUEUE_NAMES })
+  queue!: string;
+
+  @ApiProperty({ example: '2025-12-20T10:31:00.000Z' })
+  eta!: string;
+
+  @ApiProperty({ description: 'Waiting to retry rather than for a countdown or ETA' })
+  retry!: boolean;
+
+  @ApiProperty({ type: [Object] })
+  args!: unknown[];
+
+  @ApiProperty({ type: Object })
+  kwargs!: Record<string, unknown>;
+}
+
+export class WorkerPoolDto {
+  @ApiProperty({ example: 'prefork' })
+  implementation!: string;
+
+  @ApiProperty({ name: 'max-concurrency', example: 4 })
+  'max-concurrency'!: number;
+
+  @ApiProperty({ type: [Number], description: 'Pids (prefork) or thread ids (threads)' })
+  processes!: number[];
+}
+
+export class WorkerStatsEntryDto {
+  @ApiProperty({ type: WorkerPoolDto })
+  pool!: WorkerPoolDto;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    example: { [HEALTH_CHECK]: 1523 },
+    description: 'Tasks run, per task name',
+  })
+  total!: Record<string, number>;
+
+  @ApiProperty({ example: 4242 })
+  pid!: number;
+
+  @ApiProperty({ enum: QUEUE_NAMES, isArray: true })
+  queues!: string[];
+
+  @ApiProperty({ example: 1523 })
+  processed!: number;
+
+  @ApiProperty({ example: 3600, description: 'Seconds since it started' })
+  uptime!: number;
+
+  @ApiProperty({ example: 3 })
+  active!: number;
+
+  @ApiProperty({ example: 5 })
+  reserved!: number;
+
+  @ApiProperty({ example: { cpu_seconds: 12.5, rss_bytes: 104857600 } })
+  rusage!: { cpu_seconds: number; rss_bytes: number };
+
+  @ApiProperty({ type: [Number], example: [0.5, 0.4, 0.3] })
+  loadavg!: number[];
+
+  @ApiProperty({ example: '2026-11-29T10:30:00.000Z' })
+  heartbeat_at!: string;
+}
+
+export class WorkerStatsDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/WorkerStatsEntryDto' },
+  })
+  workers!: Record<string, WorkerStatsEntryDto>;
+
+  @ApiProperty({ example: 1 })
+  total_workers!: number;
+}
+
+export class RegisteredTasksDto {
+  @ApiProperty({ type: [String], example: [HEALTH_CHECK] })
+  tasks!: string[];
+
+  @ApiProperty({ example: 25 })
+  total!: number;
+}
+
+export class PurgedResultsDto {
+  @ApiProperty({ example: 120, description: 'Finished task records removed' })
+  purged!: number;
+}
+
+export class PurgedQueueDto {
+  @ApiProperty({ enum: QUEUE_NAMES, example: 'default' })
+  queue!: string;
+
+  @ApiProperty({ example: 12, description: 'Waiting tasks removed' })
+  purged!: number;
+}
+
+export class CancelAllDto {
+  @ApiProperty({ example: 12, description: 'Pending, scheduled and retry-waiting tasks revoked' })
+  revoked!: number;
+
+  @ApiProperty({ example: 2, description: 'Running tasks terminated (terminate=true only)' })
+  terminated!: number;
+}
+
+export class RetriedTaskDto extends SentTaskDto {
+  @ApiPropertyOptional({ example: TASK_ID, description: 'The task this one re-runs' })
+  retry_of!: string;
+}
