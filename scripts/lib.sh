@@ -13,6 +13,21 @@ ensure_redis_server() {
   return 1
 }
 
+# Installs the PostgreSQL server (Debian package postgresql) with apt-get when no
+# /usr/lib/postgresql/*/bin/initdb exists and we are root; the tests start a private cluster with
+# those binaries. Installing may also start Debian's own cluster on port 5432: harmless.
+# Returns 1 when the binaries are still missing.
+ensure_postgres_server() {
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo '==> installing postgresql (apt-get)' >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && return 0
+  fi
+  return 1
+}
+
 # Runs `npm ci` when node_modules is missing or older than package-lock.json
 # (npm stamps every install in node_modules/.package-lock.json).
 ensure_node_modules() {

@@ -1,11 +1,16 @@
 import { rmSync } from 'node:fs';
 import { testRun } from './test-run';
 
-/** Stops the redis-server of global-setup and removes its data. */
+/** Stops the servers of global-setup and removes their data. */
 export default async function globalTeardown(): Promise<void> {
-  const redis = testRun.redis;
-  if (!redis) return;
+  const servers = [testRun.redis, testRun.postgres];
   testRun.redis = undefined;
-  await redis.stop();
-  rmSync(redis.dir, { recursive: true, force: true });
+  testRun.postgres = undefined;
+  await Promise.all(
+    servers.map(async (server) => {
+      if (!server) return;
+      await server.stop();
+      rmSync(server.dir, { recursive: true, force: true });
+    }),
+  );
 }

@@ -1,0 +1,14 @@
+import type { Migration } from 'kysely';
+import type { StorageDialect } from '../create-database';
+import { initial } from './0001-initial';
+
+/** Builds a migration for one dialect; the few dialect-specific bits branch on it. */
+export type StorageMigration = (dialect: StorageDialect) => Migration;
+
+/**
+ * Every migration, oldest first. Names must sort in this order (Kysely runs them sorted by
+ * name) and a migration, once released, is never edited: add a new one.
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StorageMigration]> = [
+  ['0001-initial', initial],
+];

@@ -1,0 +1,2 @@
+/** Injection token of the open {@link Storage} (see StorageModule). */
+export const STORAGE = Symbol('STORAGE');
