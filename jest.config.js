@@ -8,6 +8,7 @@
 /** ESM-only packages in node_modules that must be compiled. */
 const esmPackages = [
   '@nestjs',
+  '@apidevtools',
   '@tokenizer',
   '@borewit',
   'file-type',

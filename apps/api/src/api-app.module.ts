@@ -19,6 +19,7 @@ import { RedisHealthIndicator } from './health/redis.health';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { RedisGate } from './http/redis-gate.interceptor';
 import { RequestMetricsMiddleware } from './metrics/request-metrics.middleware';
+import { RegisteredTasksController } from './tasks/registered-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
 
 /**
@@ -31,7 +32,12 @@ export class ApiAppModule implements NestModule {
     return {
       module: ApiAppModule,
       imports: appImports([StorageModule.forRoot(), TerminusModule], includes, { failFast: true }),
-      controllers: [TasksController, ApiKeysController, HealthController],
+      controllers: [
+        RegisteredTasksController,
+        TasksController,
+        ApiKeysController,
+        HealthController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

@@ -4,6 +4,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiAppModule } from './api-app.module';
 import { configureApp } from './http/configure-app';
 
+/** How long a stopping API waits for its connections to close. */
+const CLOSE_DEADLINE_MS = 10_000;
+
 /** The API, configured and listening (port 0: any free port; see app.getUrl()). */
 export async function createApi(
   port: number,
@@ -26,6 +29,11 @@ export async function runApi(port: number, includes: Type[] = []): Promise<numbe
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  await app.close();
+  // Closing waits on Redis and the database; with either gone it could wait for ever.
+  const closed = await Promise.race([
+    app.close().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_DEADLINE_MS).unref()),
+  ]);
+  if (!closed) new Logger('Api').warn(`not closed within ${CLOSE_DEADLINE_MS / 1000} s: leaving`);
   return 0;
 }

@@ -13,6 +13,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -29,7 +30,6 @@ import {
   TaskClient,
   TaskListing,
   TaskNotFoundError,
-  TaskRegistry,
   WorkerDirectory,
 } from '@brain/tasks';
 import { Audited } from '../audit/audited.decorator';
@@ -43,7 +43,6 @@ import {
   HeldTaskDto,
   PurgedQueueDto,
   PurgedResultsDto,
-  RegisteredTasksDto,
   RetriedTaskDto,
   RevokeResultDto,
   ScheduledTaskDto,
@@ -51,12 +50,14 @@ import {
   TaskPageDto,
   TaskStatusDto,
   WorkerStatsDto,
+  WorkerStatsEntryDto,
 } from './dto/task-responses.dto';
 import { taskStatus, workerStats } from './task-views';
 
 /** The spec's task endpoints, on the engine. This process sends and inspects; it never consumes. */
 @ApiTags('tasks')
 @ApiBearerAuth('api-key')
+@ApiExtraModels(WorkerStatsEntryDto)
 @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No, or an unknown, API key' })
 @ApiForbiddenResponse({ type: ErrorResponseDto, description: "The key's role is too low" })
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis is unreachable' })
@@ -70,7 +71,6 @@ export class TasksController {
     private readonly revocations: RevocationService,
     private readonly inspector: Inspector,
     private readonly directory: WorkerDirectory,
-    private readonly registry: TaskRegistry,
   ) {}
 
   @Post('execute')
@@ -137,15 +137,6 @@ export class TasksController {
   @ApiOkResponse({ type: WorkerStatsDto })
   async workers(): Promise<WorkerStatsDto> {
     return workerStats(await this.directory.online());
-  }
-
-  @Get('registered/list')
-  @RequireRole('viewer')
-  @ApiOperation({ summary: 'Every registered task name' })
-  @ApiOkResponse({ type: RegisteredTasksDto })
-  registered(): RegisteredTasksDto {
-    const tasks = [...this.registry.names()].sort();
-    return { tasks, total: tasks.length };
   }
 
   @Post('purge/results')

@@ -8,6 +8,7 @@ export interface RedisEndpoint {
   tls?: Record<string, never>;
   maxRetriesPerRequest: number | null;
   enableOfflineQueue?: boolean;
+  retryStrategy?: (times: number) => number;
   lazyConnect: boolean;
 }
 
@@ -26,6 +27,11 @@ export function redisEndpoint(redisUrl: string, failFast = false): RedisEndpoint
     lazyConnect: false,
     // A process serving requests answers "unavailable" at once rather than holding commands until
     // Redis is back (and running them after its caller has given up).
-    ...(failFast && { maxRetriesPerRequest: 0, enableOfflineQueue: false }),
+    // It also reconnects every 2 s at most, so that it serves again soon after Redis is back.
+    ...(failFast && {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: (times: number) => Math.min(times * 200, 2000),
+    }),
   };
 }

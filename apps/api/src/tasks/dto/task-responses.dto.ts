@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { QUEUE_NAMES, TASK_STATES } from '@brain/tasks';
 
 const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
@@ -220,7 +220,7 @@ export class WorkerStatsEntryDto {
 export class WorkerStatsDto {
   @ApiProperty({
     type: 'object',
-    additionalProperties: { $ref: '#/components/schemas/WorkerStatsEntryDto' },
+    additionalProperties: { $ref: getSchemaPath(WorkerStatsEntryDto) },
   })
   workers!: Record<string, WorkerStatsEntryDto>;
 
