@@ -1,4 +1,4 @@
-import { ApiProcess } from './support/api-process';
+import { ApiProcess, databaseUrl } from './support/api-process';
 import { BrainProcess, FIXTURE_TASKS } from './support/brain-process';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';
 import { uniquePrefix } from './support/redis';
@@ -24,7 +24,10 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
     database = await testSqliteConfig('api-tasks');
     [api, worker] = await Promise.all([
       ApiProcess.start(prefix, database, { BRAIN_INCLUDE: FIXTURE_TASKS }),
-      BrainProcess.worker(prefix, ['--concurrency', '2', '--hostname', 'api-worker']),
+      // The worker shares the API's database: generate_daily_metrics reads what the API recorded.
+      BrainProcess.worker(prefix, ['--concurrency', '2', '--hostname', 'api-worker'], false, {
+        DATABASE_URL: databaseUrl(database),
+      }),
     ]);
   });
 
@@ -42,10 +45,13 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
   const status = async (id: string) => (await api.as().get(`/api/tasks/${id}`)).body as Status;
 
   const waitStatus = (id: string, states: string[]) =>
-    waitFor(async () => {
-      const s = await status(id);
-      return states.includes(s.status) ? s : undefined;
-    }, `${id} to reach ${states.join('/')}`);
+    waitFor(
+      async () => {
+        const s = await status(id);
+        return states.includes(s.status) ? s : undefined;
+      },
+      `${id} to reach ${states.join('/')}`,
+    );
 
   it('runs a spec task sent by name and reports it as the old system did', async () => {
     const sent = await execute({
@@ -116,7 +122,9 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
     const sent = await execute({ task_name: 'tests.sleep', kwargs: { seconds: 30 } });
     await waitStatus(sent.task_id, ['STARTED']);
     const active = await waitFor(async () => {
-      const list = (await api.as().get('/api/tasks/active/list')).body as Array<{ task_id: string }>;
+      const list = (await api.as().get('/api/tasks/active/list')).body as Array<{
+        task_id: string;
+      }>;
       return list.find((t) => t.task_id === sent.task_id);
     }, 'the task in active/list');
     expect(active).toMatchObject({
@@ -230,5 +238,49 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
       .post('/api/tasks/execute')
       .send({ task_name: 'tests.add', args: ['x'.repeat(300 * 1024)] });
     expect(huge.status).toBe(413);
+  });
+
+  it("reports the day's API traffic from what the API recorded (generate_daily_metrics)", async () => {
+    for (let i = 0; i < 5; i++) await api.as().get('/api/tasks/registered/list').expect(200);
+    const today = new Date().toISOString().slice(0, 10);
+    // The API writes its counts every 10 s: ask until they are in.
+    const report = await waitFor(
+      async () => {
+        const sent = await execute({
+          task_name: 'backend.app.tasks.system_tasks.generate_daily_metrics',
+          kwargs: { date: today },
+        });
+        const done = await waitStatus(sent.task_id, ['SUCCESS', 'FAILURE']);
+        const result = done.result as {
+          metrics: { by_route: Array<{ method: string; route: string; requests: number }> };
+        };
+        const listed = result.metrics.by_route.find(
+          (r) => r.method === 'GET' && r.route === '/api/tasks/registered/list',
+        );
+        return listed && listed.requests >= 5 ? done.result : undefined;
+      },
+      'the API counts to reach the database',
+      30_000,
+      1000,
+    );
+    expect(report).toMatchObject({
+      date: today,
+      generated_at: expect.any(String),
+      metrics: {
+        api_requests: { total: expect.any(Number), avg_response_time_ms: expect.any(Number) },
+        errors: { total: 0, error_rate: 0 },
+        users: { unique_active: 1 },
+      },
+    });
+    const metrics = (report as { metrics: { api_requests: { total: number } } }).metrics;
+    expect(metrics.api_requests.total).toBeGreaterThanOrEqual(5);
+    const bad = await execute({
+      task_name: 'backend.app.tasks.system_tasks.generate_daily_metrics',
+      kwargs: { date: '2026-13-45' },
+    });
+    expect((await waitStatus(bad.task_id, ['FAILURE'])).error).toMatchObject({
+      type: 'RangeError',
+      message: expect.stringMatching(/YYYY-MM-DD/),
+    });
   });
 });

@@ -48,7 +48,8 @@ export class ApiProcess {
   /** supertest on this API; `key` (the admin key by default, null for none) as bearer. */
   as(key: string | null = TEST_ADMIN_KEY) {
     const http = request(this.url);
-    const auth = <T extends request.Test>(t: T): T => (key ? t.set('Authorization', `Bearer ${key}`) : t);
+    const auth = <T extends request.Test>(t: T): T =>
+      key ? t.set('Authorization', `Bearer ${key}`) : t;
     return {
       get: (path: string) => auth(http.get(path)),
       post: (path: string) => auth(http.post(path)),

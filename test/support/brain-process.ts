@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { sharedSqliteConfig } from './databases';
 import { testRedisUrl } from './redis';
 
 const ROOT = join(__dirname, '..', '..');
@@ -25,6 +26,7 @@ export class BrainProcess {
       env: {
         ...process.env,
         REDIS_URL: testRedisUrl(),
+        DATABASE_URL: `sqlite://${sharedSqliteConfig().path}`,
         BRAIN_PREFIX: prefix,
         NO_COLOR: '1',
         ...env,
@@ -42,11 +44,12 @@ export class BrainProcess {
     prefix: string,
     args: string[] = [],
     detached = false,
+    env: Record<string, string> = {},
   ): Promise<BrainProcess> {
     const p = new BrainProcess(
       ['worker', 'start', '--include', FIXTURE_TASKS, ...args],
       prefix,
-      {},
+      env,
       detached,
     );
     await p.waitForOutput(/ready: queues/);

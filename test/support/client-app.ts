@@ -1,8 +1,10 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { StorageModule } from '@brain/storage';
 import { SystemModule } from '@brain/system';
 import * as engine from '@brain/tasks';
 import { BeatModule, TaskClient, TasksModule, ResultStore, type TaskRecord } from '@brain/tasks';
+import { sharedSqliteConfig } from './databases';
 import { testRedisUrl } from './redis';
 import { waitFor } from './wait';
 
@@ -20,6 +22,7 @@ export async function clientApp(
   @Module({
     imports: [
       TasksModule.forRoot({ redisUrl, prefix, resultExpires }),
+      StorageModule.forRoot({ database: sharedSqliteConfig() }),
       BeatModule,
       SystemModule,
       fixtures.register(engine) as unknown as never,

@@ -68,3 +68,11 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
     await client.end();
   }
 }
+
+/**
+ * One SQLite file per test process, for the suites whose database is incidental (the engine's):
+ * their client app and the worker, beat and API processes they start share it.
+ */
+export function sharedSqliteConfig(): Extract<DatabaseConfig, { kind: 'sqlite' }> {
+  return { kind: 'sqlite', path: join(tmpdir(), `brain-test-${process.pid}.db`) };
+}

@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { StorageModule } from '@brain/storage';
 import { appImports } from '../../worker/src/app-imports';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AdminKeySeeder } from './auth/admin-key.seeder';
@@ -31,7 +30,7 @@ export class ApiAppModule implements NestModule {
   static register(includes: Type[] = []): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: appImports([StorageModule.forRoot(), TerminusModule], includes, { failFast: true }),
+      imports: appImports([TerminusModule], includes, { failFast: true }),
       controllers: [
         RegisteredTasksController,
         TasksController,

@@ -1,10 +1,12 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { BrainConfigModule } from '@brain/config';
+import { StorageModule } from '@brain/storage';
 import { DOMAIN_MODULES } from './domain-modules';
 import { engineModule } from './engine.module';
 
 /**
- * What every BRAiN process imports: validated configuration, the engine and every task module,
+ * What every BRAiN process imports: validated configuration, the engine, the storage layer and
+ * every task module,
  * plus its own role (`roles`) and any `--include`d task modules. Called when a process boots, so
  * that a bad environment is reported then, not when a file loads.
  */
@@ -16,6 +18,7 @@ export function appImports(
   return [
     BrainConfigModule.forRoot(),
     engineModule(options.failFast),
+    StorageModule.forRoot(),
     ...roles,
     ...DOMAIN_MODULES,
     ...includes,
