@@ -87,7 +87,10 @@ describe.each(eachDialect)(
         .post('/api/keys')
         .send({ name: 'expired', role: 'viewer', expires_at: '2020-01-01T00:00:00Z' })
         .expect(201);
-      await api.as(created.body.secret).get('/api/tasks/registered/list').expect(401);
+      await api
+        .as(created.body.secret as string)
+        .get('/api/tasks/registered/list')
+        .expect(401);
       const bad = await api.as().post('/api/keys').send({ name: 'x', role: 'root' }).expect(400);
       expect(bad.body.field).toBe('role');
     });

@@ -163,12 +163,12 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
       .get('/api/tasks?task_name=tests.add&status=SUCCESS&limit=1')
       .expect(200);
     expect(page.body).toMatchObject({ limit: 1, offset: 0, has_more: true });
-    expect(page.body.tasks.map((t: Status) => t.task_id)).toEqual([b.task_id]);
+    expect((page.body.tasks as Status[]).map((t) => t.task_id)).toEqual([b.task_id]);
     const next = await api
       .as()
       .get('/api/tasks?task_name=tests.add&status=SUCCESS&limit=1&offset=1')
       .expect(200);
-    expect(next.body.tasks.map((t: Status) => t.task_id)).toEqual([a.task_id]);
+    expect((next.body.tasks as Status[]).map((t) => t.task_id)).toEqual([a.task_id]);
     const bad = await api.as().get('/api/tasks?status=DONE').expect(400);
     expect(bad.body.field).toBe('status');
   });
@@ -179,7 +179,7 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
     const res = await api.as().post(`/api/tasks/${failing.task_id}/retry`).expect(201);
     expect(res.body).toMatchObject({ task_name: 'tests.always_fails', retry_of: failing.task_id });
     expect(res.body.task_id).not.toBe(failing.task_id);
-    expect(await status(res.body.task_id)).toMatchObject({ parent_id: failing.task_id });
+    expect(await status(res.body.task_id as string)).toMatchObject({ parent_id: failing.task_id });
     const ok = await execute({ task_name: 'tests.add', args: [1, 1] });
     await waitStatus(ok.task_id, ['SUCCESS']);
     const refused = await api.as().post(`/api/tasks/${ok.task_id}/retry`).expect(409);

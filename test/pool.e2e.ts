@@ -139,7 +139,8 @@ describe('prefetch: a child holds the next tasks (real worker processes)', () =>
     const app = await clientApp(prefix);
     const { client, results } = tasks(app);
     // Both wait before any worker runs: the first worker takes both at once (prefetch 4).
-    const long = await client.applyAsync('tests.sleep', { kwargs: { seconds: 4 } });
+    // Long enough to outlast the second worker's start on a loaded machine.
+    const long = await client.applyAsync('tests.sleep', { kwargs: { seconds: 60 } });
     const short = await client.applyAsync('tests.add', { args: [1, 2] });
     const busy = await BrainProcess.worker(prefix, ['--concurrency', '1', '--hostname', 'busy']);
     let idle: BrainProcess | undefined;
@@ -152,7 +153,8 @@ describe('prefetch: a child holds the next tasks (real worker processes)', () =>
       expect((await results.get(long.task_id))?.state).toBe('STARTED');
       expect(busy.log).toContain(`tests.add[${short.task_id}] released unstarted`);
     } finally {
-      await Promise.all([busy.stop(), idle?.stop()]);
+      // The long task would hold a graceful stop for its whole minute.
+      await Promise.all([busy.stop('SIGKILL'), idle?.stop()]);
       await app.close();
     }
   });

@@ -39,7 +39,7 @@ export class AuditInterceptor implements NestInterceptor {
         this.logger.error(`audit entry for ${action} not written: ${err.message}`),
       );
     return next.handle().pipe(
-      mergeMap((response) => from(write(success, response).then(() => response))),
+      mergeMap((response: unknown) => from(write(success, response).then(() => response))),
       catchError((err: unknown) => {
         const status = err instanceof HttpException ? err.getStatus() : 500;
         return from(write(status)).pipe(mergeMap(() => throwError(() => err)));

@@ -40,7 +40,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const fromObject = typeof raw === 'object' ? (raw as Partial<ErrorResponseDto>) : {};
       const message = Array.isArray(fromObject.message)
         ? (fromObject.message as string[]).join('; ')
-        : (fromObject.message ?? String(raw));
+        : (fromObject.message ?? (typeof raw === 'string' ? raw : err.message));
       return {
         statusCode: status,
         error: fromObject.error ?? reason(status),
