@@ -2,17 +2,22 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import request from 'supertest';
+import { freePort } from './support/api-process';
 import { BrainProcess } from './support/brain-process';
 import { clientApp, tasks, waitForState } from './support/client-app';
 import { uniquePrefix } from './support/redis';
+import { waitFor } from './support/wait';
 
 describe('brain up: the whole system on embedded defaults (real processes)', () => {
-  it('starts a private redis, worker and beat; runs a task; Ctrl-C stops them all and redis', async () => {
+  it('starts a private redis, worker, beat and API; runs a task; Ctrl-C stops them all and redis', async () => {
     const varDir = mkdtempSync(join(tmpdir(), 'brain-up-'));
     const prefix = uniquePrefix('up');
-    // No REDIS_URL: `up` must start its own redis-server.
-    const up = new BrainProcess(['up', '--concurrency', '2'], prefix, {
+    const port = await freePort();
+    // No REDIS_URL nor ADMIN_API_KEY: `up` must start its own redis-server and make a key.
+    const up = new BrainProcess(['up', '--concurrency', '2', '--port', String(port)], prefix, {
       REDIS_URL: '',
+      ADMIN_API_KEY: '',
       BRAIN_VAR_DIR: varDir,
     });
     try {
@@ -21,6 +26,22 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
       );
       await up.waitForOutput(/schedule\(s\) registered/);
       expect(up.log).toMatch(/redis +redis:\/\/127\.0\.0\.1:\d+ \(embedded/);
+      await up.waitForOutput(/API listening on/);
+      const adminKey = readFileSync(join(varDir, 'admin-api-key'), 'utf8').trim();
+      expect(up.log).not.toContain(adminKey);
+      const api = request(`http://127.0.0.1:${port}`);
+      await api.get('/health').expect(200);
+      const viaApi = await api
+        .post('/api/tasks/execute')
+        .set('Authorization', `Bearer ${adminKey}`)
+        .send({ task_name: 'backend.app.tasks.system_tasks.health_check' })
+        .expect(201);
+      await waitFor(async () => {
+        const res = await api
+          .get(`/api/tasks/${viaApi.body.task_id as string}`)
+          .set('Authorization', `Bearer ${adminKey}`);
+        return res.body.status === 'SUCCESS' ? true : undefined;
+      }, 'the task sent through the API to succeed');
       const url = readFileSync(join(varDir, 'redis', 'url'), 'utf8').trim();
 
       const app = await clientApp(prefix, 3600, url);
