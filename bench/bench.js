@@ -195,6 +195,7 @@ async function main() {
       `prefork drain ratio (BRAiN prefork / raw), median of rounds: ${preforkRatios[Math.floor(preforkRatios.length / 2)].toFixed(2)}x`,
     );
     if (process.env.BENCH_ONLY !== 'raw') {
+      await require('./api-bench').apiBench(redis.url);
       const kept = await engine(redis.url, 'bench.noop_kept');
       console.log(`BRAiN, results kept ${f(kept.enqueueRate)} ${f(kept.drainRate)}      ${ms(kept.median)}    ${ms(kept.p99)}  (one round)`);
     }
