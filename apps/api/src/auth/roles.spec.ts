@@ -1,0 +1,17 @@
+import { roleAllows } from './roles';
+
+describe('roleAllows', () => {
+  it.each([
+    ['admin', 'admin', true],
+    ['admin', 'operator', true],
+    ['admin', 'viewer', true],
+    ['operator', 'admin', false],
+    ['operator', 'operator', true],
+    ['operator', 'viewer', true],
+    ['viewer', 'admin', false],
+    ['viewer', 'operator', false],
+    ['viewer', 'viewer', true],
+  ] as const)('%s may do what needs %s: %s', (held, needed, allowed) => {
+    expect(roleAllows(held, needed)).toBe(allowed);
+  });
+});
