@@ -27,6 +27,12 @@ describe('brain CLI: usage errors and bad configuration', () => {
     );
   });
 
+  it('refuses a bad API port with exit 2 and one line naming the flag', async () => {
+    const { code, out } = await brain(['api', 'start', '--port', 'eighty']);
+    expect(code).toBe(2);
+    expect(out.trim()).toBe('brain: --port must be a whole number from 0 to 65535');
+  });
+
   it('refuses an unknown command with exit 2', async () => {
     const { code, out } = await brain(['frobnicate']);
     expect(code).toBe(2);
