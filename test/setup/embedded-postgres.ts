@@ -1,9 +1,9 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { freePort } from '../../libs/tasks/src/redis/free-port';
 
 export interface EmbeddedPostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust authentication). */
@@ -146,19 +146,6 @@ function systemUser(name: string): { uid: number; gid: number } {
     return value;
   };
   return { uid: id('-u'), gid: id('-g') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? done(port) : fail(new Error('no free port on 127.0.0.1'))));
-    });
-  });
 }
 
 function tail(file: string, lines = 20): string {

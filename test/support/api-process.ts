@@ -1,25 +1,15 @@
 import type { DatabaseConfig } from '@brain/config';
-import { createServer } from 'node:net';
 import request from 'supertest';
+import { freePort } from '../../libs/tasks/src/redis/free-port';
 import { BrainProcess } from './brain-process';
+
+export { freePort };
 
 /** The admin key every test API process starts with (ADMIN_API_KEY). */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
 export function databaseUrl(config: DatabaseConfig): string {
   return config.kind === 'sqlite' ? `sqlite://${config.path}` : config.url;
-}
-
-/** A port free right now on this machine. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A real `brain api start` process on the test Redis (or `env.REDIS_URL`) and a database. */

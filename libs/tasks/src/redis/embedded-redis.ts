@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { freePort } from './free-port';
 
 export interface EmbeddedRedisOptions {
   /** Data directory (append-only file, log); created when missing. */
@@ -138,19 +138,6 @@ async function answersPing(port: number, pid: number | undefined): Promise<boole
     // nothing clears, keeping this process alive.
     if (client.status !== 'end') client.disconnect();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? done(port) : fail(new Error('no free port on 127.0.0.1'))));
-    });
-  });
 }
 
 function findOnPath(

@@ -120,10 +120,8 @@ export class RevokeResultDto {
   terminate!: boolean;
 }
 
-export class HeldTaskDto {
-  @ApiProperty({ example: 'worker-1@host' })
-  worker!: string;
-
+/** A task named with its arguments, as inspect lists show it. */
+class TaskRefDto {
   @ApiProperty({ example: TASK_ID })
   task_id!: string;
 
@@ -133,37 +131,27 @@ export class HeldTaskDto {
   @ApiProperty({ enum: QUEUE_NAMES })
   queue!: string;
 
-  @ApiProperty({ type: [Object] })
+  @ApiProperty({ type: [Object], description: 'Sensitive values masked' })
   args!: unknown[];
 
-  @ApiProperty({ type: Object })
+  @ApiProperty({ type: Object, description: 'Sensitive values masked' })
   kwargs!: Record<string, unknown>;
+}
+
+export class HeldTaskDto extends TaskRefDto {
+  @ApiProperty({ example: 'worker-1@host' })
+  worker!: string;
 
   @ApiProperty({ example: '2025-12-20T10:30:00Z' })
   time_start!: string;
 }
 
-export class ScheduledTaskDto {
-  @ApiProperty({ example: TASK_ID })
-  task_id!: string;
-
-  @ApiProperty({ example: HEALTH_CHECK })
-  task_name!: string;
-
-  @ApiProperty({ enum: QUEUE_NAMES })
-  queue!: string;
-
+export class ScheduledTaskDto extends TaskRefDto {
   @ApiProperty({ example: '2025-12-20T10:31:00.000Z' })
   eta!: string;
 
   @ApiProperty({ description: 'Waiting to retry rather than for a countdown or ETA' })
   retry!: boolean;
-
-  @ApiProperty({ type: [Object] })
-  args!: unknown[];
-
-  @ApiProperty({ type: Object })
-  kwargs!: Record<string, unknown>;
 }
 
 export class WorkerPoolDto {
