@@ -1,1 +1,5 @@
+export * from './cleanup/cleanup.tasks';
+export * from './database/database.tasks';
+export * from './full-system-maintenance.task';
 export * from './maintenance.module';
+export * from './redis/optimize-redis-memory.task';

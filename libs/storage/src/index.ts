@@ -8,3 +8,4 @@ export * from './schema';
 export * from './storage-health';
 export * from './storage.module';
 export * from './storage.tokens';
+export * from './upkeep/database-upkeep';

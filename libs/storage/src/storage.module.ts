@@ -15,6 +15,7 @@ import { migrate } from './migrate';
 import { RequestStats } from './requests/request-stats';
 import { StorageHealth } from './storage-health';
 import { STORAGE } from './storage.tokens';
+import { DatabaseUpkeep } from './upkeep/database-upkeep';
 
 export interface StorageModuleOptions {
   /** The database to use instead of AppConfigService's (DATABASE_URL); for tests. */
@@ -31,7 +32,7 @@ class StorageCloser implements OnApplicationShutdown {
   }
 }
 
-const REPOSITORIES = [ApiKeyStore, AuditLog, RequestStats, StorageHealth];
+const REPOSITORIES = [ApiKeyStore, AuditLog, RequestStats, StorageHealth, DatabaseUpkeep];
 
 /**
  * The relational database (DATABASE_URL: SQLite or PostgreSQL), migrated before the

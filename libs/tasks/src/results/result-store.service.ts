@@ -133,6 +133,24 @@ export class ResultStore {
     return purged;
   }
 
+  /**
+   * Forgets finished tasks (SUCCESS, FAILURE) that ended before `cutoff`, records and timelines,
+   * and their index entries; pending and running ones are untouched. Answers how many went.
+   */
+  async forgetFinishedBefore(cutoff: Date): Promise<number> {
+    const grace = Math.max(0, Date.now() - cutoff.getTime());
+    let forgotten = 0;
+    for (const queue of QUEUE_NAMES) {
+      const q = this.queues.get(queue);
+      for (const state of ['completed', 'failed'] as const) {
+        const ids = await q.clean(grace, 0, state);
+        forgotten += ids.length;
+        if (ids.length) await this.redis.client.zrem(this.indexKey, ...ids);
+      }
+    }
+    return forgotten;
+  }
+
   /** Ids of recent tasks, newest first, sent within [since, until] when given. */
   async recentIdsBetween(
     since: number | undefined,

@@ -89,6 +89,15 @@ export class RevocationService {
     return { task_id: taskId, previous_state: previous, state, terminate };
   }
 
+  /** Forgets revocations older than the result expiry (no worker needs them); answers how many. */
+  async trim(now = Date.now()): Promise<number> {
+    return this.redis.client.zremrangebyscore(
+      this.revokedKey,
+      0,
+      now - this.options.resultExpires * 1000,
+    );
+  }
+
   /** Ids revoked within the result expiry window, with when. */
   async revokedSince(): Promise<Map<string, number>> {
     const floor = Date.now() - this.options.resultExpires * 1000;

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { RedisConnection, ResultStore, RevocationService, Task } from '@brain/tasks';
+
+export interface RedisMemoryOutcome {
+  memory_before_bytes: number;
+  memory_after_bytes: number;
+  keys_deleted: number;
+  /** What was removed, by kind. */
+  removed: { task_index_entries: number; expired_revocations: number };
+}
+
+@Injectable()
+export class OptimizeRedisMemoryTask {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly results: ResultStore,
+    private readonly revocations: RevocationService,
+  ) {}
+
+  /**
+   * Removes only what is provably garbage: index entries of tasks whose records have expired,
+   * and revocations older than the result expiry (no worker can receive those tasks any more).
+   * Jobs, schedules and event streams are never touched. Then asks the allocator to give freed
+   * pages back (MEMORY PURGE).
+   */
+  @Task({
+    name: 'backend.app.tasks.maintenance_tasks.optimize_redis_memory',
+    params: [],
+    timeLimit: 300,
+  })
+  async optimizeRedisMemory(): Promise<RedisMemoryOutcome> {
+    const before = await this.usedMemory();
+    const task_index_entries = await this.results.pruneIndex();
+    const expired_revocations = await this.revocations.trim();
+    // Not every build has jemalloc: then there is nothing to purge.
+    await this.redis.client.call('MEMORY', 'PURGE').catch(() => undefined);
+    return {
+      memory_before_bytes: before,
+      memory_after_bytes: await this.usedMemory(),
+      keys_deleted: task_index_entries + expired_revocations,
+      removed: { task_index_entries, expired_revocations },
+    };
+  }
+
+  private async usedMemory(): Promise<number> {
+    const info = await this.redis.client.info('memory');
+    return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+  }
+}
