@@ -105,7 +105,12 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
     const sent = await execute({ task_name: 'tests.add', args: [1, 2], countdown: 600 });
     const scheduled = await api.as().get('/api/tasks/scheduled/list');
     expect(scheduled.body).toContainEqual(
-      expect.objectContaining({ task_id: sent.task_id, task_name: 'tests.add', args: [1, 2] }),
+      expect.objectContaining({
+        task_id: sent.task_id,
+        task_name: 'tests.add',
+        args: [1, 2],
+        schedule: null,
+      }),
     );
     const res = await api.as().delete(`/api/tasks/${sent.task_id}?terminate=false`);
     expect(res.status).toBe(200);

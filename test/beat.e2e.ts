@@ -1,4 +1,4 @@
-import { BeatService, QueueRegistry, ResultStore } from '@brain/tasks';
+import { BeatService, Inspector, QueueRegistry, ResultStore } from '@brain/tasks';
 import { BrainProcess, FIXTURE_TASKS } from './support/brain-process';
 import { clientApp } from './support/client-app';
 import { clientSuite } from './support/worker-suite';
@@ -37,6 +37,14 @@ describe('beat (real processes)', () => {
     // One scheduler, so one pending firing, not one per beat.
     const keys = (await system.getJobSchedulers(0, -1)).map((j) => j.key);
     expect(keys.filter((k) => k === 'beat:health-check')).toHaveLength(1);
+    // Inspect's scheduled list shows its next firing beside countdown/ETA tasks.
+    expect(await suite.app.get(Inspector).scheduled()).toContainEqual(
+      expect.objectContaining({
+        task_name: 'backend.app.tasks.system_tasks.generate_daily_metrics',
+        queue: 'system',
+        schedule: { key: 'beat:generate-daily-metrics', every_seconds: null, cron: '0 0 * * *' },
+      }),
+    );
     const pending = await system.getJobs(['delayed', 'prioritized', 'waiting']);
     expect(pending.filter((j) => j.id?.startsWith('repeat:beat:health-check:'))).toHaveLength(1);
 

@@ -125,7 +125,10 @@ export class TasksController {
 
   @Get('scheduled/list')
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'Tasks waiting for a countdown, an ETA or a retry, soonest first' })
+  @ApiOperation({
+    summary:
+      'Tasks waiting for a countdown, an ETA or a retry, and the next firing of each periodic schedule, soonest first',
+  })
   @ApiOkResponse({ type: [ScheduledTaskDto] })
   scheduled(): Promise<ScheduledTaskDto[]> {
     return this.inspector.scheduled();

@@ -28,6 +28,8 @@ export interface ScheduledTask {
   eta: string;
   /** Waiting for a retry rather than a countdown/ETA. */
   retry: boolean;
+  /** The next firing of a periodic (Beat) schedule: which, and how often. */
+  schedule: { key: string; every_seconds: number | null; cron: string | null } | null;
   args: unknown[];
   kwargs: Record<string, unknown>;
 }
@@ -65,12 +67,21 @@ export class Inspector {
     return workers.flatMap((w) => (w.reserved ?? []).map((t) => ({ worker: w.hostname, ...t })));
   }
 
-  /** Tasks waiting for a countdown, an ETA or a retry, soonest first. */
+  /**
+   * Tasks waiting for a countdown, an ETA or a retry, and the next firing of each periodic
+   * schedule, soonest first.
+   */
   async scheduled(limit = 1000): Promise<ScheduledTask[]> {
     const all: ScheduledTask[] = [];
     for (const queue of QUEUE_NAMES) {
-      const jobs = await this.queues.get(queue).getDelayed(0, limit - 1);
+      const q = this.queues.get(queue);
+      const [jobs, schedulers] = await Promise.all([
+        q.getDelayed(0, limit - 1),
+        q.getJobSchedulers(0, -1),
+      ]);
+      const schedules = new Map(schedulers.map((s) => [s.key, s]));
       for (const job of jobs) {
+        const scheduler = job.repeatJobKey ? schedules.get(job.repeatJobKey) : undefined;
         const data = (job.data ?? {}) as Partial<TaskMessage>;
         const declared = this.registry.has(job.name)
           ? this.registry.get(job.name).options
@@ -81,6 +92,13 @@ export class Inspector {
           queue,
           eta: new Date(job.timestamp + (job.delay ?? 0)).toISOString(),
           retry: (data.retries ?? 0) > 0,
+          schedule: scheduler
+            ? {
+                key: scheduler.key,
+                every_seconds: scheduler.every ? scheduler.every / 1000 : null,
+                cron: scheduler.pattern ?? null,
+              }
+            : null,
           ...redactArguments(declared, data.args ?? [], data.kwargs ?? {}),
         });
       }

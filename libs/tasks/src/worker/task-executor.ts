@@ -19,6 +19,7 @@ import { decideRetry, DEFAULT_MAX_RETRIES } from '../retry/retry-policy';
 import { ResultStore } from '../results/result-store.service';
 import type { TaskError } from '../results/task-record';
 import type { TaskState } from '../results/task-state';
+import { claimPeriodicRun } from './periodic-overlap';
 import { releaseJob } from './release-job';
 
 export interface ExecutionOutcome {
@@ -108,6 +109,13 @@ export class TaskExecutor {
       const err = new Error(`Task "${job.name}" is not registered on worker ${scope.hostname}`);
       err.name = 'NotRegistered';
       return outcome(await this.fail(job, token, msg, err, finish));
+    }
+
+    if (!(await claimPeriodicRun(job, this.redis.client))) {
+      const err = new TaskRevokedError('overlap');
+      await finish((next) => job.moveToFailed(typedError(toTaskError(err)), token, next));
+      this.logger.warn(`${job.name}[${msg.taskId}] skipped: its previous run is still running`);
+      return outcome('REVOKED');
     }
 
     this.logger.log(`${job.name}[${msg.taskId}] received`);

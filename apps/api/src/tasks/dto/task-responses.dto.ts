@@ -146,12 +146,30 @@ export class HeldTaskDto extends TaskRefDto {
   time_start!: string;
 }
 
+export class PeriodicScheduleDto {
+  @ApiProperty({ example: 'beat:health-check' })
+  key!: string;
+
+  @ApiProperty({ nullable: true, type: Number, example: 300 })
+  every_seconds!: number | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  cron!: string | null;
+}
+
 export class ScheduledTaskDto extends TaskRefDto {
   @ApiProperty({ example: '2025-12-20T10:31:00.000Z' })
   eta!: string;
 
   @ApiProperty({ description: 'Waiting to retry rather than for a countdown or ETA' })
   retry!: boolean;
+
+  @ApiProperty({
+    type: PeriodicScheduleDto,
+    nullable: true,
+    description: 'The next firing of this periodic schedule (null: a countdown, ETA or retry)',
+  })
+  schedule!: PeriodicScheduleDto | null;
 }
 
 export class WorkerPoolDto {
