@@ -279,13 +279,15 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
     });
     const metrics = (report as { metrics: { api_requests: { total: number } } }).metrics;
     expect(metrics.api_requests.total).toBeGreaterThanOrEqual(5);
-    const bad = await execute({
-      task_name: 'backend.app.tasks.system_tasks.generate_daily_metrics',
-      kwargs: { date: '2026-13-45' },
-    });
-    expect((await waitStatus(bad.task_id, ['FAILURE'])).error).toMatchObject({
-      type: 'RangeError',
-      message: expect.stringMatching(/YYYY-MM-DD/),
-    });
+    // A bad date is refused when sent, naming the argument.
+    const bad = await api
+      .as()
+      .post('/api/tasks/execute')
+      .send({
+        task_name: 'backend.app.tasks.system_tasks.generate_daily_metrics',
+        kwargs: { date: '2026-13-45' },
+      });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ field: 'date', message: expect.stringMatching(/YYYY-MM-DD/) });
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Schedule, Task } from '@brain/tasks';
+import { Schedule, Task, TaskInputError } from '@brain/tasks';
 import { RequestStats, type DailyRequestStats } from '@brain/storage';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -9,6 +9,12 @@ export interface DailyMetrics {
   date: string;
   generated_at: string;
   metrics: DailyRequestStats;
+}
+
+function isDay(value: unknown): value is string {
+  return (
+    typeof value === 'string' && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+  );
 }
 
 /** The UTC day before `now`, as YYYY-MM-DD: at midnight, the day that just ended. */
@@ -29,6 +35,13 @@ export class DailyMetricsTask {
     name: 'backend.app.tasks.system_tasks.generate_daily_metrics',
     params: ['date'],
     timeLimit: 300,
+    checkArgs: ({ date }) => {
+      if (date !== undefined && !isDay(date))
+        throw new TaskInputError(
+          `date must be a day as YYYY-MM-DD, got ${JSON.stringify(date)}`,
+          'date',
+        );
+    },
   })
   @Schedule({
     id: 'generate-daily-metrics',
@@ -37,8 +50,7 @@ export class DailyMetricsTask {
   })
   async generate({ date }: { date?: string }): Promise<DailyMetrics> {
     const day = date ?? previousDay();
-    if (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
-      throw new RangeError(`date must be a day as YYYY-MM-DD, got "${day}"`);
+    if (!isDay(day)) throw new RangeError(`date must be a day as YYYY-MM-DD, got "${day}"`);
     return {
       date: day,
       generated_at: new Date().toISOString(),

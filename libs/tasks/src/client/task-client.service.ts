@@ -36,7 +36,7 @@ export class TaskClient {
     const task = this.registry.get(name);
     const now = Date.now();
     const v = validateApply(task, options, now);
-    bindArguments(task.options, v.args, v.kwargs);
+    task.options.checkArgs?.(bindArguments(task.options, v.args, v.kwargs));
     for (const sig of [...v.link, ...v.linkError]) {
       if (!this.registry.has(sig.name))
         throw new TaskInputError(`Unknown task "${sig.name}" in link`, 'link');

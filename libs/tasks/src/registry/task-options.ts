@@ -37,6 +37,12 @@ export interface TaskOptions {
   ignoreResult?: boolean;
   /** Argument names whose values never reach records or logs (besides password/secret/token-like names). */
   sensitive?: readonly string[];
+  /**
+   * Checks the bound arguments when the task is sent (throw a TaskInputError naming the field),
+   * so that a caller learns of bad arguments at once, not from a FAILURE later. The handler still
+   * gets only what passed.
+   */
+  checkArgs?: (kwargs: Readonly<Record<string, unknown>>) => void;
   description?: string;
 }
 
