@@ -9,14 +9,15 @@ import { runCommand } from '../cli-error';
 import { EMBEDDED_REDIS_DIR, EMBEDDED_REDIS_URL_FILE, VAR_DIR } from '../redis-target';
 
 const ADMIN_KEY_FILE = join(VAR_DIR, 'admin-api-key');
+const MASTER_KEY_FILE = join(VAR_DIR, 'master-key');
 
-/** A local install's admin key: made once, readable by its owner only, kept across runs. */
-function localAdminKey(): string {
-  if (existsSync(ADMIN_KEY_FILE)) return readFileSync(ADMIN_KEY_FILE, 'utf8').trim();
+/** A local install's secret: made once, readable by its owner only, kept across runs. */
+function localSecret(file: string, prefix = ''): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(VAR_DIR, { recursive: true });
-  const key = `brn_${randomBytes(32).toString('base64url')}`;
-  writeFileSync(ADMIN_KEY_FILE, `${key}\n`, { mode: 0o600 });
-  return key;
+  const secret = `${prefix}${randomBytes(32).toString('base64url')}`;
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 interface Proc {
@@ -55,9 +56,11 @@ export class UpCommand extends CommandRunner {
       const worker = ['worker', 'start', '--hostname', 'worker@%h'];
       if (options.concurrency) worker.push('--concurrency', options.concurrency);
       if (!process.env.ADMIN_API_KEY) {
-        process.env.ADMIN_API_KEY = localAdminKey();
+        process.env.ADMIN_API_KEY = localSecret(ADMIN_KEY_FILE, 'brn_');
         process.stdout.write(`admin key  in ${ADMIN_KEY_FILE} (set ADMIN_API_KEY to choose one)\n`);
       }
+      // The keyring's master key: every process must use the same one, or sealed secrets are lost.
+      process.env.BRAIN_MASTER_KEY ||= localSecret(MASTER_KEY_FILE);
       const api = ['api', 'start'];
       if (options.port) api.push('--port', options.port);
       const procs: Proc[] = [
