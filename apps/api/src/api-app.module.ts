@@ -20,6 +20,7 @@ import { RedisGate } from './http/redis-gate.interceptor';
 import { RequestMetricsMiddleware } from './metrics/request-metrics.middleware';
 import { RegisteredTasksController } from './tasks/registered-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
+import { MissionsController } from './missions/missions.controller';
 
 /**
  * The HTTP API: it knows every task (to validate what it sends) but runs none. Its Redis
@@ -36,6 +37,7 @@ export class ApiAppModule implements NestModule {
         TasksController,
         ApiKeysController,
         HealthController,
+        MissionsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

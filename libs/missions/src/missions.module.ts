@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { MissionStore } from './mission.store';
+import { MissionTasks } from './mission.tasks';
 
 /**
- * backend.app.tasks.mission_tasks: missions (processing, queue health, metrics, notifications).
- * Its tasks and schedules are declared here, beside their domain code, when the domain
- * issue lands; the worker, Beat and the API already load this module.
+ * backend.app.tasks.mission_tasks: missions (processing, queue health, metrics, cleanup), and the
+ * MissionStore the API uses. Depends on the engine and the storage layer only.
  */
-@Module({})
+@Module({
+  providers: [MissionStore, MissionTasks],
+  exports: [MissionStore],
+})
 export class MissionsModule {}

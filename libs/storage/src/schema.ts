@@ -63,9 +63,33 @@ export interface RequestPrincipalsTable {
   principal: string;
 }
 
+export type MissionStatus = 'pending' | 'running' | 'completed' | 'failed';
+
+/** A mission: pending -> running -> completed | failed, each move a guarded update. */
+export interface MissionsTable {
+  /** `mission_<uuid>`, or the id the client gave. */
+  id: string;
+  name: string;
+  /** A JSON object; its `steps` are what `process_mission_async` runs. */
+  payload: string;
+  /** 0-9, 9 first (the priority of its processing task). */
+  priority: number;
+  status: MissionStatus;
+  /** JSON: the per-step results (also kept, up to the failing step, on failure). */
+  result: string | null;
+  error: string | null;
+  /** How many times processing started. */
+  attempts: number;
+  created_at: IsoTimestamp;
+  started_at: IsoTimestamp | null;
+  completed_at: IsoTimestamp | null;
+  updated_at: IsoTimestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   request_stats: RequestStatsTable;
   request_principals: RequestPrincipalsTable;
+  missions: MissionsTable;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { StorageDialect } from '../create-database';
 import { initial } from './0001-initial';
+import { missions } from './0003-missions';
 
 /** Builds a migration for one dialect; the few dialect-specific bits branch on it. */
 export type StorageMigration = (dialect: StorageDialect) => Migration;
@@ -11,4 +12,5 @@ export type StorageMigration = (dialect: StorageDialect) => Migration;
  */
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StorageMigration]> = [
   ['0001-initial', initial],
+  ['0003-missions', missions],
 ];

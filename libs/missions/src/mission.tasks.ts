@@ -1,0 +1,270 @@
+import { Injectable } from '@nestjs/common';
+import { QueueRegistry, Schedule, Task, TaskContext, TaskInputError } from '@brain/tasks';
+import { type MissionStep, parseSteps, runStep, type StepResult } from './mission-steps';
+import { type Mission, MissionNotFoundError, MissionStore } from './mission.store';
+
+export const MISSION_TASKS = 'backend.app.tasks.mission_tasks';
+export const PROCESS_MISSION = `${MISSION_TASKS}.process_mission_async`;
+
+/** The health check's thresholds. */
+export const STUCK_AFTER_MINUTES = 30;
+const QUEUE_DEGRADED = 100;
+const QUEUE_UNHEALTHY = 1000;
+const BACKLOG_DEGRADED = 100;
+const BACKLOG_UNHEALTHY = 1000;
+const STUCK_UNHEALTHY = 5;
+
+export type MissionHealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface MissionQueueHealth {
+  timestamp: string;
+  queue: { name: 'missions'; waiting: number; delayed: number; active: number; size: number };
+  pending_missions: number;
+  running_missions: number;
+  stuck_threshold_minutes: number;
+  stuck_missions: Array<{ id: string; name: string; started_at: string; running_minutes: number }>;
+  alerts: string[];
+  status: MissionHealthStatus;
+}
+
+export interface MissionMetrics {
+  start_date: string;
+  end_date: string;
+  total: number;
+  completed: number;
+  failed: number;
+  pending: number;
+  running: number;
+  /** completed / (completed + failed), percent with 2 decimals; 0 when none finished. */
+  success_rate: number;
+}
+
+export interface ProcessedMission {
+  mission_id: string;
+  /** `skipped`: another delivery started it already, or it has finished (nothing was done). */
+  status: 'completed' | 'skipped';
+  mission_status: Mission['status'];
+  reason?: string;
+  steps?: StepResult[];
+}
+
+/** Raised after a mission was recorded as failed, so that its task ends FAILURE too. */
+export class MissionFailedError extends Error {
+  constructor(
+    readonly missionId: string,
+    message: string,
+  ) {
+    super(`Mission "${missionId}" failed: ${message}`);
+    this.name = 'MissionFailedError';
+  }
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function isoTime(value: unknown, field: string): Date {
+  if (typeof value !== 'string' || !ISO_TIME.test(value) || Number.isNaN(Date.parse(value)))
+    throw new TaskInputError(
+      `${field} must be an ISO 8601 date or time, got ${JSON.stringify(value)}`,
+      field,
+    );
+  return new Date(value);
+}
+
+function checkDateRange({ start_date, end_date }: Readonly<Record<string, unknown>>) {
+  const start = isoTime(start_date, 'start_date');
+  const end = isoTime(end_date, 'end_date');
+  if (start > end) throw new TaskInputError('start_date must not be after end_date', 'start_date');
+  return { start, end };
+}
+
+function checkWholeNumber(value: unknown, field: string, min: number): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min))
+    throw new TaskInputError(
+      `${field} must be a whole number >= ${min}, got ${JSON.stringify(value)}`,
+      field,
+    );
+}
+
+@Injectable()
+export class MissionTasks {
+  constructor(
+    private readonly missions: MissionStore,
+    private readonly queues: QueueRegistry,
+  ) {}
+
+  /** The missions queue's size, missions running too long, the pending backlog, a verdict. */
+  @Task({
+    name: `${MISSION_TASKS}.check_mission_queue_health`,
+    params: ['stuck_threshold_minutes'],
+    timeLimit: 60,
+    checkArgs: ({ stuck_threshold_minutes }) =>
+      checkWholeNumber(stuck_threshold_minutes, 'stuck_threshold_minutes', 1),
+  })
+  @Schedule({
+    id: 'check-mission-queue-health',
+    every: 60,
+    description: 'Mission queue monitoring',
+  })
+  async checkMissionQueueHealth({
+    stuck_threshold_minutes = STUCK_AFTER_MINUTES,
+  }: {
+    stuck_threshold_minutes?: number;
+  }): Promise<MissionQueueHealth> {
+    checkWholeNumber(stuck_threshold_minutes, 'stuck_threshold_minutes', 1);
+    const now = Date.now();
+    const [jobs, counts, stuck] = await Promise.all([
+      this.queues.get('missions').getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
+      this.missions.countByStatus(),
+      this.missions.stuck(new Date(now - stuck_threshold_minutes * 60_000)),
+    ]);
+    const waiting = (jobs.waiting ?? 0) + (jobs.prioritized ?? 0);
+    const delayed = jobs.delayed ?? 0;
+    const active = jobs.active ?? 0;
+    const size = waiting + delayed + active;
+    const stuckMissions = stuck.map((m) => ({
+      id: m.id,
+      name: m.name,
+      started_at: m.started_at ?? '',
+      running_minutes: Math.floor((now - Date.parse(m.started_at ?? '')) / 60_000),
+    }));
+    const alerts: string[] = [];
+    let status: MissionHealthStatus = 'healthy';
+    const raise = (level: MissionHealthStatus, alert: string) => {
+      alerts.push(alert);
+      if (level === 'unhealthy' || status === 'healthy') status = level;
+    };
+    if (size > QUEUE_DEGRADED)
+      raise(size > QUEUE_UNHEALTHY ? 'unhealthy' : 'degraded', `Missions queue holds ${size} jobs`);
+    if (counts.pending > BACKLOG_DEGRADED)
+      raise(
+        counts.pending > BACKLOG_UNHEALTHY ? 'unhealthy' : 'degraded',
+        `${counts.pending} missions are pending`,
+      );
+    if (stuck.length > 0)
+      raise(
+        stuck.length >= STUCK_UNHEALTHY ? 'unhealthy' : 'degraded',
+        `${stuck.length} missions running longer than ${stuck_threshold_minutes} minutes`,
+      );
+    return {
+      timestamp: new Date(now).toISOString(),
+      queue: { name: 'missions', waiting, delayed, active, size },
+      pending_missions: counts.pending,
+      running_missions: counts.running,
+      stuck_threshold_minutes,
+      stuck_missions: stuckMissions,
+      alerts,
+      status,
+    };
+  }
+
+  /** Completed and failed missions that finished more than `days_old` days ago. */
+  @Task({
+    name: `${MISSION_TASKS}.cleanup_completed_missions`,
+    params: ['days_old'],
+    timeLimit: 600,
+    checkArgs: ({ days_old }) => checkWholeNumber(days_old, 'days_old', 0),
+  })
+  async cleanupCompletedMissions({
+    days_old = 30,
+  }: {
+    days_old?: number;
+  }): Promise<{ deleted: number; cutoff_date: string }> {
+    checkWholeNumber(days_old, 'days_old', 0);
+    const cutoff = new Date(Date.now() - days_old * 86_400_000);
+    return {
+      deleted: await this.missions.deleteFinishedBefore(cutoff),
+      cutoff_date: cutoff.toISOString(),
+    };
+  }
+
+  /**
+   * Runs a pending mission's steps and records the outcome. Starting is a guarded update, so a
+   * second delivery of the same task finds it running or finished and does nothing.
+   */
+  @Task({
+    name: PROCESS_MISSION,
+    params: ['mission_id'],
+    timeLimit: 3600,
+    checkArgs: ({ mission_id }) => {
+      if (typeof mission_id !== 'string' || mission_id.trim() === '')
+        throw new TaskInputError('mission_id must be a non-empty string', 'mission_id');
+    },
+  })
+  async processMissionAsync(
+    { mission_id }: { mission_id: string },
+    ctx: TaskContext,
+  ): Promise<ProcessedMission> {
+    const started = await this.missions.start(mission_id);
+    if (!started.moved) {
+      if (!started.mission) throw new MissionNotFoundError(mission_id);
+      ctx.logger.warn(`process_mission_async: ${started.reason}; nothing done`);
+      return {
+        mission_id,
+        status: 'skipped',
+        mission_status: started.mission.status,
+        reason: started.reason,
+      };
+    }
+    const steps: StepResult[] = [];
+    let plan: MissionStep[];
+    try {
+      plan = parseSteps(started.mission.payload);
+    } catch (err) {
+      const message = `invalid payload: ${(err as Error).message}`;
+      await this.missions.fail(mission_id, message, { steps });
+      throw new MissionFailedError(mission_id, message);
+    }
+    for (const [index, step] of plan.entries()) {
+      const t0 = performance.now();
+      try {
+        const output = await runStep(step, ctx.signal);
+        steps.push({ index, type: step.type, status: 'ok', duration_ms: ms(t0), output });
+      } catch (err) {
+        const error = (err as Error)?.message ?? String(err);
+        steps.push({ index, type: step.type, status: 'failed', duration_ms: ms(t0), error });
+        const message = `step ${index} (${step.type}): ${error}`;
+        await this.missions.fail(mission_id, message, { steps });
+        throw new MissionFailedError(mission_id, message);
+      }
+    }
+    const done = await this.missions.complete(mission_id, { steps });
+    return {
+      mission_id,
+      status: 'completed',
+      mission_status: done.mission?.status ?? 'completed',
+      steps,
+    };
+  }
+
+  /** Missions created in [start_date, end_date], by status, and the success rate. */
+  @Task({
+    name: `${MISSION_TASKS}.calculate_mission_metrics`,
+    params: ['start_date', 'end_date'],
+    timeLimit: 300,
+    checkArgs: (kwargs) => {
+      checkDateRange(kwargs);
+    },
+  })
+  async calculateMissionMetrics(kwargs: {
+    start_date: string;
+    end_date: string;
+  }): Promise<MissionMetrics> {
+    const { start, end } = checkDateRange(kwargs);
+    const c = await this.missions.countByStatus({ since: start, until: end });
+    const finished = c.completed + c.failed;
+    return {
+      start_date: start.toISOString(),
+      end_date: end.toISOString(),
+      total: c.pending + c.running + c.completed + c.failed,
+      completed: c.completed,
+      failed: c.failed,
+      pending: c.pending,
+      running: c.running,
+      success_rate: finished === 0 ? 0 : Math.round((c.completed / finished) * 10_000) / 100,
+    };
+  }
+}
+
+function ms(t0: number): number {
+  return Math.round(performance.now() - t0);
+}
