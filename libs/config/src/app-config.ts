@@ -11,6 +11,8 @@ export interface AppConfig {
   readonly port: number;
   /** Undefined when ADMIN_API_KEY is unset. */
   readonly adminApiKey: string | undefined;
+  /** The keyring's master key; undefined when BRAIN_MASTER_KEY is unset. */
+  readonly masterKey: string | undefined;
   /** Seconds a task result is kept. */
   readonly resultExpires: number;
   /** IANA time zone of schedules. */
@@ -30,6 +32,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     database,
     port: env.PORT,
     adminApiKey: env.ADMIN_API_KEY,
+    masterKey: env.BRAIN_MASTER_KEY,
     resultExpires: env.RESULT_EXPIRES,
     timezone: env.TZ,
     prefix: env.BRAIN_PREFIX,

@@ -18,6 +18,7 @@ describe('validate', () => {
       database: { kind: 'sqlite', path: 'var/brain.db' },
       port: 8000,
       adminApiKey: undefined,
+      masterKey: undefined,
       resultExpires: 3600,
       timezone: 'UTC',
       prefix: 'brain',
@@ -26,9 +27,12 @@ describe('validate', () => {
   });
 
   it('treats empty variables as unset and ignores unrelated ones', () => {
-    expect(loadAppConfig({ PORT: '', ADMIN_API_KEY: '', HOME: '/root' })).toMatchObject({
+    expect(
+      loadAppConfig({ PORT: '', ADMIN_API_KEY: '', BRAIN_MASTER_KEY: '', HOME: '/root' }),
+    ).toMatchObject({
       port: 8000,
       adminApiKey: undefined,
+      masterKey: undefined,
     });
   });
 
@@ -38,6 +42,7 @@ describe('validate', () => {
       DATABASE_URL: 'postgresql://brain:pw@db:5432/brain',
       PORT: '8080',
       ADMIN_API_KEY: '0123456789abcdef',
+      BRAIN_MASTER_KEY: 'master-key-of-exactly-32-chars!!',
       RESULT_EXPIRES: '60',
       TZ: 'Europe/Berlin',
       BRAIN_PREFIX: 'brain_test-1',
@@ -49,6 +54,7 @@ describe('validate', () => {
       database: { kind: 'postgres', url: 'postgresql://brain:pw@db:5432/brain' },
       port: 8080,
       adminApiKey: '0123456789abcdef',
+      masterKey: 'master-key-of-exactly-32-chars!!',
       resultExpires: 60,
       timezone: 'Europe/Berlin',
       prefix: 'brain_test-1',
@@ -82,6 +88,7 @@ describe('validate', () => {
     ['PORT', '80abc'],
     ['PORT', ' 80'],
     ['ADMIN_API_KEY', 'short'],
+    ['BRAIN_MASTER_KEY', 'a-31-character-master-key-.....'],
     ['RESULT_EXPIRES', '0'],
     ['RESULT_EXPIRES', '-5'],
     ['TZ', 'Mars/Olympus_Mons'],
@@ -97,6 +104,7 @@ describe('validate', () => {
       REDIS_URL: 'http://:redis-secret@localhost:6379',
       DATABASE_URL: 'mysql://brain:db-secret@db/brain',
       ADMIN_API_KEY: 'tiny-secret',
+      BRAIN_MASTER_KEY: 'short-master-secret',
       PORT: 'eighty',
       TZ: 'Nowhere/Land',
     });
@@ -107,10 +115,18 @@ describe('validate', () => {
         '  - DATABASE_URL: must be sqlite:///abs/path.db, sqlite://relative/path.db or postgres://user:pass@host:5432/db',
         '  - PORT: must be an integer from 1 to 65535',
         '  - ADMIN_API_KEY: must be at least 16 characters long',
+        '  - BRAIN_MASTER_KEY: must be at least 32 characters long',
         '  - TZ: must be an IANA time zone such as UTC or Europe/Berlin',
       ].join('\n'),
     );
-    for (const secret of ['redis-secret', 'db-secret', 'tiny-secret', 'eighty', 'Nowhere']) {
+    for (const secret of [
+      'redis-secret',
+      'db-secret',
+      'tiny-secret',
+      'short-master-secret',
+      'eighty',
+      'Nowhere',
+    ]) {
       expect(message).not.toContain(secret);
     }
   });

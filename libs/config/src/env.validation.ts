@@ -86,6 +86,11 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'must be at least 16 characters long' })
   ADMIN_API_KEY?: string;
 
+  /** The keyring's master key (key-encryption key); unset: secrets cannot be sealed or opened. */
+  @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters long' })
+  BRAIN_MASTER_KEY?: string;
+
   /** Seconds a task result is kept. */
   @Transform(toInteger)
   @Check(
@@ -113,6 +118,7 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   DATABASE_URL: true,
   PORT: true,
   ADMIN_API_KEY: true,
+  BRAIN_MASTER_KEY: true,
   RESULT_EXPIRES: true,
   TZ: true,
   BRAIN_PREFIX: true,

@@ -29,6 +29,13 @@ export class FullSystemMaintenanceTask {
   /**
    * Every maintenance step in turn, with its defaults, each reported on its own: one failing does
    * not stop the others. Cleanups go first so that VACUUM and ANALYZE see the result.
+   *
+   * rotate_encryption_keys is deliberately not a step. The steps here are housekeeping that may
+   * run at any time, as often as anyone likes, with no effect but reclaimed space and fresh
+   * statistics. A rotation is a security policy with its own cadence (monthly, on its schedule,
+   * or called explicitly): running it with every full maintenance would mint a key and re-encrypt
+   * every secret each time, and in deployments that keep no secrets (no BRAIN_MASTER_KEY) it
+   * would report a failed step on every run.
    */
   @Task({
     name: 'backend.app.tasks.maintenance_tasks.full_system_maintenance',
@@ -41,6 +48,7 @@ export class FullSystemMaintenanceTask {
       ['cleanup_audit_logs', () => this.cleanup.cleanupAuditLogs({})],
       ['cleanup_task_results', () => this.cleanup.cleanupTaskResults({})],
       ['cleanup_expired_api_keys', () => this.cleanup.cleanupExpiredApiKeys()],
+      ['cleanup_expired_cache', () => this.cleanup.cleanupExpiredCache()],
       ['optimize_redis_memory', () => this.redis.optimizeRedisMemory()],
       ['vacuum_database', () => this.database.vacuumDatabase()],
       ['analyze_database_tables', () => this.database.analyzeDatabaseTables()],

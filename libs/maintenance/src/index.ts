@@ -1,5 +1,6 @@
 export * from './cleanup/cleanup.tasks';
 export * from './database/database.tasks';
 export * from './full-system-maintenance.task';
+export * from './keys/rotate-encryption-keys.task';
 export * from './maintenance.module';
 export * from './redis/optimize-redis-memory.task';

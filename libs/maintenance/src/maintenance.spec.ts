@@ -4,13 +4,23 @@ import { NestFactory } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import { sql } from 'kysely';
 import type { DatabaseConfig } from '@brain/config';
-import { ApiKeyStore, AuditLog, STORAGE, type Storage, StorageModule } from '@brain/storage';
+import {
+  ApiKeyStore,
+  AuditLog,
+  CacheStore,
+  Keyring,
+  SecretStore,
+  STORAGE,
+  type Storage,
+  StorageModule,
+} from '@brain/storage';
 import {
   QueueRegistry,
   RedisConnection,
   ResultStore,
   RevocationService,
   TaskClient,
+  TaskRegistry,
   TasksModule,
 } from '@brain/tasks';
 import { dropTestDatabase, eachDialect } from '../../../test/support/databases';
@@ -19,6 +29,7 @@ import { MaintenanceModule } from './maintenance.module';
 
 const TASKS = 'backend.app.tasks.maintenance_tasks';
 const DAY = 86_400_000;
+const MASTER_KEY = 'maintenance-spec-master-key-0123456789';
 
 describe.each(eachDialect)(
   'maintenance tasks on %s (real Redis and database)',
@@ -33,7 +44,7 @@ describe.each(eachDialect)(
       @Module({
         imports: [
           TasksModule.forRoot({ redisUrl: testRedisUrl(), prefix }),
-          StorageModule.forRoot({ database }),
+          StorageModule.forRoot({ database, masterKey: MASTER_KEY }),
           MaintenanceModule,
         ],
       })
@@ -103,6 +114,80 @@ describe.each(eachDialect)(
       expect(await results.get(waiting.task_id)).toMatchObject({ state: 'PENDING' });
     });
 
+    it('cleanup_expired_cache deletes the expired entries, keeps the live ones', async () => {
+      const cache = app.get(CacheStore);
+      const hoursAgo = (h: number) => new Date(Date.now() - h * 3600 * 1000);
+      await cache.set('expired-1', { a: 1 }, 60, hoursAgo(2));
+      await cache.set('expired-2', 'x', 3600, hoursAgo(1.5));
+      await cache.set('live', 'still here', 3600);
+      await cache.set('forever', [1, 2], undefined, hoursAgo(1000));
+      const before = Date.now();
+      const outcome = await call<{ deleted: number; cutoff_date: string }>('cleanup_expired_cache');
+      expect(outcome.deleted).toBe(2);
+      expect(Date.parse(outcome.cutoff_date)).toBeGreaterThanOrEqual(before);
+      const db = app.get<Storage>(STORAGE).db;
+      const keys = await db.selectFrom('cache_entries').select('key').orderBy('key').execute();
+      expect(keys.map((k) => k.key)).toEqual(['forever', 'live']);
+      expect(await cache.get('live')).toBe('still here');
+      expect(await cache.get('forever')).toEqual([1, 2]);
+      expect(await call('cleanup_expired_cache')).toMatchObject({ deleted: 0 });
+    });
+
+    it('rotate_encryption_keys rotates the key; old secrets stay readable, the old key goes', async () => {
+      const secrets = app.get(SecretStore);
+      await secrets.put('webhook:orders', 'whsec_orders');
+      await secrets.put('webhook:billing', 'whsec_billing');
+      const old = await app.get(Keyring).activeKeyId();
+      const db = app.get<Storage>(STORAGE).db;
+      const before = Date.now();
+
+      const outcome = await call<{
+        new_key_id: string;
+        retired_key_ids: string[];
+        resealed: number;
+        removed_key_ids: string[];
+        unreadable_secrets: string[];
+        rotated_at: string;
+      }>('rotate_encryption_keys');
+
+      expect(outcome).toEqual({
+        new_key_id: expect.any(String),
+        retired_key_ids: [old],
+        resealed: 2,
+        removed_key_ids: [old],
+        unreadable_secrets: [],
+        rotated_at: expect.any(String),
+      });
+      expect(outcome.new_key_id).not.toBe(old);
+      expect(Date.parse(outcome.rotated_at)).toBeGreaterThanOrEqual(before);
+      const keys = await db.selectFrom('encryption_keys').select(['id', 'status']).execute();
+      expect(keys).toEqual([{ id: outcome.new_key_id, status: 'active' }]);
+      const rows = await db.selectFrom('sealed_secrets').select('key_id').distinct().execute();
+      expect(rows).toEqual([{ key_id: outcome.new_key_id }]);
+      expect(await secrets.get('webhook:orders')).toBe('whsec_orders');
+      expect(await secrets.get('webhook:billing')).toBe('whsec_billing');
+
+      const again = await call<{ retired_key_ids: string[]; resealed: number }>(
+        'rotate_encryption_keys',
+      );
+      expect(again).toMatchObject({ retired_key_ids: [outcome.new_key_id], resealed: 2 });
+      expect(await secrets.get('webhook:orders')).toBe('whsec_orders');
+    });
+
+    it('rotate_encryption_keys is scheduled monthly (1st, 04:00) on the maintenance queue', () => {
+      const registry = app.get(TaskRegistry);
+      expect(registry.get(`${TASKS}.rotate_encryption_keys`)).toMatchObject({
+        queue: 'maintenance',
+        schedules: [
+          { id: 'rotate-encryption-keys', cron: '0 4 1 * *', description: 'Key rotation' },
+        ],
+      });
+      expect(registry.get(`${TASKS}.cleanup_expired_cache`)).toMatchObject({
+        queue: 'maintenance',
+        schedules: [],
+      });
+    });
+
     it('optimize_redis_memory removes provable garbage only, and reports memory before and after', async () => {
       const redis = app.get(RedisConnection).client;
       const revocations = app.get(RevocationService);
@@ -163,11 +248,13 @@ describe.each(eachDialect)(
         failed: number;
         steps: Record<string, { status: string }>;
       }>('full_system_maintenance');
-      expect(all).toMatchObject({ succeeded: 6, failed: 0 });
+      expect(all).toMatchObject({ succeeded: 7, failed: 0 });
+      // Key rotation is not part of it: it runs on its own schedule only.
       expect(Object.keys(all.steps)).toEqual([
         'cleanup_audit_logs',
         'cleanup_task_results',
         'cleanup_expired_api_keys',
+        'cleanup_expired_cache',
         'optimize_redis_memory',
         'vacuum_database',
         'analyze_database_tables',
@@ -181,6 +268,7 @@ describe.each(eachDialect)(
       expect(degraded.steps.vacuum_database.status).toBe('success');
       expect(degraded.steps.analyze_database_tables.status).toBe('success');
       expect(degraded.steps.cleanup_audit_logs.status).toBe('success');
+      expect(degraded.steps.cleanup_expired_cache.status).toBe('success');
       expect(degraded.failed).toBeGreaterThanOrEqual(1);
     });
   },

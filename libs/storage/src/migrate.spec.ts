@@ -4,7 +4,16 @@ import { createDatabase, type Storage } from './create-database';
 import { migrate, MigrationError } from './migrate';
 import { MIGRATIONS } from './migrations';
 
-const TABLES = ['api_keys', 'audit_log', 'request_principals', 'request_stats'];
+const TABLES = [
+  'api_keys',
+  'audit_log',
+  'cache_entries',
+  'encryption_keys',
+  'missions',
+  'request_principals',
+  'request_stats',
+  'sealed_secrets',
+];
 
 async function userTables(storage: Storage): Promise<string[]> {
   const tables = await storage.db.introspection.getTables();

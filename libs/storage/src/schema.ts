@@ -63,6 +63,43 @@ export interface RequestPrincipalsTable {
   principal: string;
 }
 
+/** A cached value; the CacheStore ignores, and the maintenance purge deletes, expired ones. */
+export interface CacheEntriesTable {
+  key: string;
+  /** The value as JSON. */
+  value: string;
+  created_at: IsoTimestamp;
+  /** Null: never expires. */
+  expires_at: IsoTimestamp | null;
+}
+
+export type EncryptionKeyStatus = 'active' | 'retired';
+
+/** A data key of the keyring; at most one is active (the one new secrets are sealed with). */
+export interface EncryptionKeysTable {
+  /** A UUID. */
+  id: string;
+  /**
+   * The 32-byte data key sealed with the master key (AES-256-GCM), base64 of
+   * iv (12 bytes) | tag (16 bytes) | sealed key (32 bytes). Never changes.
+   */
+  wrapped_key: string;
+  status: EncryptionKeyStatus;
+  created_at: IsoTimestamp;
+  retired_at: IsoTimestamp | null;
+}
+
+/** A named secret sealed with one of the keyring's data keys. */
+export interface SealedSecretsTable {
+  name: string;
+  /** The data key it is sealed with; such a key cannot be deleted. */
+  key_id: string;
+  /** AES-256-GCM, base64 of iv (12 bytes) | tag (16 bytes) | data. */
+  ciphertext: string;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp;
+}
+
 export type MissionStatus = 'pending' | 'running' | 'completed' | 'failed';
 
 /** A mission: pending -> running -> completed | failed, each move a guarded update. */
@@ -91,5 +128,8 @@ export interface Database {
   audit_log: AuditLogTable;
   request_stats: RequestStatsTable;
   request_principals: RequestPrincipalsTable;
+  cache_entries: CacheEntriesTable;
+  encryption_keys: EncryptionKeysTable;
+  sealed_secrets: SealedSecretsTable;
   missions: MissionsTable;
 }

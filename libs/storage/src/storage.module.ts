@@ -10,16 +10,24 @@ import {
 import { AppConfigService, type DatabaseConfig } from '@brain/config';
 import { ApiKeyStore } from './api-keys/api-key.store';
 import { AuditLog } from './audit/audit-log';
+import { CacheStore } from './cache/cache-store';
 import { createDatabase, type Storage } from './create-database';
+import { Keyring, type KeyringOptions } from './crypto/keyring';
+import { SecretStore } from './crypto/secret-store';
 import { migrate } from './migrate';
 import { RequestStats } from './requests/request-stats';
 import { StorageHealth } from './storage-health';
-import { STORAGE } from './storage.tokens';
+import { KEYRING_OPTIONS, STORAGE } from './storage.tokens';
 import { DatabaseUpkeep } from './upkeep/database-upkeep';
 
 export interface StorageModuleOptions {
   /** The database to use instead of AppConfigService's (DATABASE_URL); for tests. */
   database?: DatabaseConfig;
+  /**
+   * The keyring's master key instead of AppConfigService's (BRAIN_MASTER_KEY); for tests. Unset
+   * and without AppConfigService, the Keyring and SecretStore fail when used (not at start-up).
+   */
+  masterKey?: string;
 }
 
 /** Closes the database once everything else has stopped (after beforeApplicationShutdown). */
@@ -32,7 +40,16 @@ class StorageCloser implements OnApplicationShutdown {
   }
 }
 
-const REPOSITORIES = [ApiKeyStore, AuditLog, RequestStats, StorageHealth, DatabaseUpkeep];
+const REPOSITORIES = [
+  ApiKeyStore,
+  AuditLog,
+  RequestStats,
+  StorageHealth,
+  DatabaseUpkeep,
+  CacheStore,
+  Keyring,
+  SecretStore,
+];
 
 /**
  * The relational database (DATABASE_URL: SQLite or PostgreSQL), migrated before the
@@ -48,10 +65,18 @@ export class StorageModule {
         open(explicit ?? (config as AppConfigService).database),
       inject: explicit ? [] : [AppConfigService],
     };
+    const keyring: Provider = {
+      provide: KEYRING_OPTIONS,
+      useFactory: (config?: AppConfigService): KeyringOptions => ({
+        masterKey: options.masterKey ?? config?.masterKey,
+      }),
+      // Optional: a module given its database may run without the configuration module.
+      inject: [{ token: AppConfigService, optional: true }],
+    };
     return {
       module: StorageModule,
       global: true,
-      providers: [storage, StorageCloser, ...REPOSITORIES],
+      providers: [storage, keyring, StorageCloser, ...REPOSITORIES],
       exports: [STORAGE, ...REPOSITORIES],
     };
   }

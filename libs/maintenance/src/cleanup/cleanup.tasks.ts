@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ResultStore, Schedule, Task } from '@brain/tasks';
-import { ApiKeyStore, AuditLog } from '@brain/storage';
+import { ApiKeyStore, AuditLog, CacheStore } from '@brain/storage';
 import { daysAgo, wholeDays } from './days';
 
 export interface CleanupOutcome {
@@ -16,6 +16,7 @@ export class CleanupTasks {
     private readonly audit: AuditLog,
     private readonly keys: ApiKeyStore,
     private readonly results: ResultStore,
+    private readonly cache: CacheStore,
   ) {}
 
   /** Audit entries older than the retention period. */
@@ -46,5 +47,12 @@ export class CleanupTasks {
   async cleanupExpiredApiKeys(): Promise<CleanupOutcome> {
     const now = new Date();
     return { deleted: await this.keys.deleteExpired(now), cutoff_date: now.toISOString() };
+  }
+
+  /** Cache entries past their expiry (reads already ignore them; this reclaims the rows). */
+  @Task({ name: `${TASKS}.cleanup_expired_cache`, params: [], timeLimit: 300 })
+  async cleanupExpiredCache(): Promise<CleanupOutcome> {
+    const now = new Date();
+    return { deleted: await this.cache.deleteExpired(now), cutoff_date: now.toISOString() };
   }
 }

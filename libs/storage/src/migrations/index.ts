@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { StorageDialect } from '../create-database';
 import { initial } from './0001-initial';
+import { cacheAndKeyring } from './0002-cache-and-keyring';
 import { missions } from './0003-missions';
 
 /** Builds a migration for one dialect; the few dialect-specific bits branch on it. */
@@ -12,5 +13,6 @@ export type StorageMigration = (dialect: StorageDialect) => Migration;
  */
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StorageMigration]> = [
   ['0001-initial', initial],
+  ['0002-cache-and-keyring', cacheAndKeyring],
   ['0003-missions', missions],
 ];

@@ -10,6 +10,9 @@ const TABLES: ReadonlyArray<keyof Database> = [
   'audit_log',
   'request_stats',
   'request_principals',
+  'cache_entries',
+  'encryption_keys',
+  'sealed_secrets',
 ];
 
 export interface VacuumOutcome {
