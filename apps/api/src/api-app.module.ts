@@ -20,6 +20,7 @@ import { RedisGate } from './http/redis-gate.interceptor';
 import { RequestMetricsMiddleware } from './metrics/request-metrics.middleware';
 import { RegisteredTasksController } from './tasks/registered-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
+import { AgentsController } from './agents/agents.controller';
 import { MissionsController } from './missions/missions.controller';
 
 /**
@@ -37,6 +38,7 @@ export class ApiAppModule implements NestModule {
         TasksController,
         ApiKeysController,
         HealthController,
+        AgentsController,
         MissionsController,
       ],
       providers: [

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AgentStore } from './agent.store';
+import { AgentTasks } from './agent.tasks';
 
 /**
- * backend.app.tasks.agent_tasks: agents (heartbeats, health checks, metrics, actions).
- * Its tasks and schedules are declared here, beside their domain code, when the domain
- * issue lands; the worker, Beat and the API already load this module.
+ * backend.app.tasks.agent_tasks: registered agents, their heartbeats, health checks, metrics and
+ * actions (see AgentTasks for the endpoint convention). Depends on the engine and the storage
+ * layer only; exports the AgentStore for the API.
  */
-@Module({})
+@Module({
+  providers: [AgentStore, AgentTasks],
+  exports: [AgentStore],
+})
 export class AgentsModule {}

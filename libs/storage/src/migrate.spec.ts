@@ -5,6 +5,8 @@ import { migrate, MigrationError } from './migrate';
 import { MIGRATIONS } from './migrations';
 
 const TABLES = [
+  'agent_executions',
+  'agents',
   'api_keys',
   'audit_log',
   'cache_entries',

@@ -100,6 +100,44 @@ export interface SealedSecretsTable {
   updated_at: IsoTimestamp;
 }
 
+export type AgentStatus = 'active' | 'inactive';
+
+/** A registered agent; `status` follows its heartbeats (check_agent_heartbeats). */
+export interface AgentsTable {
+  /** Chosen by whoever registers it, e.g. `ops_agent`. */
+  id: string;
+  name: string;
+  /** Base http(s) URL: health checks GET `<endpoint>/health`, actions POST `<endpoint>/actions`. */
+  endpoint: string | null;
+  status: AgentStatus;
+  /** A JSON object. */
+  metadata: string | null;
+  registered_at: IsoTimestamp;
+  last_heartbeat_at: IsoTimestamp | null;
+  updated_at: IsoTimestamp;
+}
+
+export type AgentExecutionKind = 'health_check' | 'action';
+export type AgentExecutionStatus = 'success' | 'failed' | 'timeout';
+
+/** One health check or action run against an agent's endpoint. */
+export interface AgentExecutionsTable {
+  id: Generated<number>;
+  agent_id: string;
+  kind: AgentExecutionKind;
+  /** The action's name (task_data.action); null for health checks. */
+  action: string | null;
+  status: AgentExecutionStatus;
+  /** Null when no response came (timeout, connection refused). */
+  http_status: number | null;
+  duration_ms: number;
+  error: string | null;
+  /** A JSON value: the (size-capped) response. */
+  detail: string | null;
+  started_at: IsoTimestamp;
+  finished_at: IsoTimestamp;
+}
+
 export type MissionStatus = 'pending' | 'running' | 'completed' | 'failed';
 
 /** A mission: pending -> running -> completed | failed, each move a guarded update. */
@@ -131,5 +169,7 @@ export interface Database {
   cache_entries: CacheEntriesTable;
   encryption_keys: EncryptionKeysTable;
   sealed_secrets: SealedSecretsTable;
+  agents: AgentsTable;
+  agent_executions: AgentExecutionsTable;
   missions: MissionsTable;
 }

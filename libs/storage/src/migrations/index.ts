@@ -3,6 +3,7 @@ import type { StorageDialect } from '../create-database';
 import { initial } from './0001-initial';
 import { cacheAndKeyring } from './0002-cache-and-keyring';
 import { missions } from './0003-missions';
+import { agents } from './0004-agents';
 
 /** Builds a migration for one dialect; the few dialect-specific bits branch on it. */
 export type StorageMigration = (dialect: StorageDialect) => Migration;
@@ -15,4 +16,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Storag
   ['0001-initial', initial],
   ['0002-cache-and-keyring', cacheAndKeyring],
   ['0003-missions', missions],
+  ['0004-agents', agents],
 ];

@@ -1,0 +1,162 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import type { AgentStatus } from '@brain/storage';
+
+const AGENT_STATUSES: AgentStatus[] = ['active', 'inactive'];
+
+/** POST /api/agents: registers an agent, or updates one already registered. */
+export class RegisterAgentDto {
+  @ApiProperty({
+    example: 'ops_agent',
+    description: 'Letters, digits, `_`, `-` and `.`; up to 100 characters',
+  })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,100}$/, {
+    message: 'id must be 1-100 letters, digits, "_", "-" or "."',
+  })
+  id!: string;
+
+  @ApiProperty({ example: 'Ops Agent' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({
+    example: 'http://ops-agent.internal:8080',
+    description:
+      'Base http(s) URL: health checks GET `<endpoint>/health`, actions POST `<endpoint>/actions`',
+  })
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'endpoint must be an http(s) URL' },
+  )
+  @MaxLength(2000)
+  endpoint?: string;
+
+  @ApiPropertyOptional({ type: Object, example: { team: 'ops', version: '1.4.2' } })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+}
+
+export class ListAgentsQuery {
+  @ApiPropertyOptional({ enum: AGENT_STATUSES })
+  @IsOptional()
+  @IsIn(AGENT_STATUSES)
+  status?: AgentStatus;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class AgentDto {
+  @ApiProperty({ example: 'ops_agent' })
+  id!: string;
+
+  @ApiProperty({ example: 'Ops Agent' })
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'http://ops-agent.internal:8080' })
+  endpoint!: string | null;
+
+  @ApiProperty({ enum: AGENT_STATUSES, example: 'active' })
+  status!: AgentStatus;
+
+  @ApiProperty({ type: Object, nullable: true, example: { team: 'ops' } })
+  metadata!: Record<string, unknown> | null;
+
+  @ApiProperty({ example: '2026-11-29T10:00:00.000Z' })
+  registered_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-29T10:24:48.123Z' })
+  last_heartbeat_at!: string | null;
+
+  @ApiProperty({ example: '2026-11-29T10:24:48.123Z' })
+  updated_at!: string;
+}
+
+export class AgentExecutionDto {
+  @ApiProperty({ example: 42 })
+  id!: number;
+
+  @ApiProperty({ example: 'ops_agent' })
+  agent_id!: string;
+
+  @ApiProperty({ enum: ['health_check', 'action'], example: 'action' })
+  kind!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'deploy' })
+  action!: string | null;
+
+  @ApiProperty({ enum: ['success', 'failed', 'timeout'], example: 'success' })
+  status!: string;
+
+  @ApiProperty({ type: Number, nullable: true, example: 200 })
+  http_status!: number | null;
+
+  @ApiProperty({ example: 12.5 })
+  duration_ms!: number;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error!: string | null;
+
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    description: "The agent's (size-capped) response",
+    example: { response: { accepted: true } },
+  })
+  detail!: unknown;
+
+  @ApiProperty({ example: '2026-11-29T10:24:48.100Z' })
+  started_at!: string;
+
+  @ApiProperty({ example: '2026-11-29T10:24:48.113Z' })
+  finished_at!: string;
+}
+
+export class AgentDetailDto extends AgentDto {
+  @ApiProperty({ type: [AgentExecutionDto], description: 'The 20 most recent, newest first' })
+  recent_executions!: AgentExecutionDto[];
+}
+
+export class AgentPageDto {
+  @ApiProperty({ type: [AgentDto] })
+  agents!: AgentDto[];
+
+  @ApiProperty({ example: 1, description: 'Agents matching the filter, all pages' })
+  total!: number;
+
+  @ApiProperty({ example: 50 })
+  limit!: number;
+
+  @ApiProperty({ example: 0 })
+  offset!: number;
+}
