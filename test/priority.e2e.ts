@@ -4,7 +4,9 @@ import { workerSuite } from './support/worker-suite';
 const SLEEP = 'tests.sleep';
 
 describe('a worker serving several queues (real worker process)', () => {
-  const suite = workerSuite('priority', ['--concurrency', '1']);
+  // No prefetch: strict order even for tasks given back by a child busy with a long one (see
+  // README, Prefetch).
+  const suite = workerSuite('priority', ['--concurrency', '1', '--prefetch-multiplier', '1']);
 
   /** Fills the single slot, so that what is sent next queues up behind it. */
   async function occupySlot(seconds = 1.5): Promise<string> {

@@ -50,7 +50,8 @@ export class DailyMetricsTask {
   })
   async generate({ date }: { date?: string }): Promise<DailyMetrics> {
     const day = date ?? previousDay();
-    if (!isDay(day)) throw new RangeError(`date must be a day as YYYY-MM-DD, got "${day}"`);
+    if (!isDay(day))
+      throw new RangeError(`date must be a day as YYYY-MM-DD, got ${JSON.stringify(date)}`);
     return {
       date: day,
       generated_at: new Date().toISOString(),
