@@ -26,6 +26,23 @@ describe('beat (real processes)', () => {
     await Promise.all(beats.map((b) => b.waitForOutput(/schedule\(s\) registered/)));
 
     const schedules = await suite.app.get(BeatService).list();
+    // The spec's seven schedules, each declared in its domain module.
+    const timing = (s: (typeof schedules)[number]) => [
+      s.task.replace(/^backend\.app\.tasks\./, ''),
+      s.queue,
+      s.every_seconds ?? s.cron,
+    ];
+    expect(schedules.map(timing).sort()).toEqual(
+      [
+        ['agent_tasks.check_agent_heartbeats', 'agents', 30],
+        ['maintenance_tasks.cleanup_audit_logs', 'maintenance', '0 2 * * *'],
+        ['maintenance_tasks.cleanup_task_results', 'maintenance', '0 3 * * *'],
+        ['maintenance_tasks.rotate_encryption_keys', 'maintenance', '0 4 1 * *'],
+        ['mission_tasks.check_mission_queue_health', 'missions', 60],
+        ['system_tasks.generate_daily_metrics', 'system', '0 0 * * *'],
+        ['system_tasks.health_check', 'system', 300],
+      ].sort(),
+    );
     expect(schedules.filter((s) => s.task === HEALTH_CHECK)).toEqual([
       expect.objectContaining({
         key: 'beat:health-check',
