@@ -1,19 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+
 import {
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import type { AgentStatus } from '@brain/storage';
+import { PageQuery } from '../../http/page-query.dto';
 
 const AGENT_STATUSES: AgentStatus[] = ['active', 'inactive'];
 
@@ -54,26 +52,11 @@ export class RegisterAgentDto {
   metadata?: Record<string, unknown>;
 }
 
-export class ListAgentsQuery {
+export class ListAgentsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: AGENT_STATUSES })
   @IsOptional()
   @IsIn(AGENT_STATUSES)
   status?: AgentStatus;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class AgentDto {

@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+
 import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -16,6 +15,7 @@ import {
 } from 'class-validator';
 import { MISSION_STATUSES } from '@brain/missions';
 import type { MissionStatus } from '@brain/storage';
+import { TimeRangePageQuery } from '../../http/page-query.dto';
 
 const MISSION_ID = 'mission_6f1c2a9e-3b7d-4c1e-9a55-0d2f8e7b1c34';
 const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
@@ -74,36 +74,11 @@ export class CreateMissionDto {
   id?: string;
 }
 
-export class ListMissionsQuery {
+export class ListMissionsQuery extends TimeRangePageQuery {
   @ApiPropertyOptional({ enum: MISSION_STATUSES })
   @IsOptional()
   @IsIn(MISSION_STATUSES)
   status?: MissionStatus;
-
-  @ApiPropertyOptional({ example: '2025-12-01T00:00:00Z', description: 'Created at or after' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  since?: string;
-
-  @ApiPropertyOptional({ example: '2025-12-31T23:59:59Z', description: 'Created at or before' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  until?: string;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class MissionDto {

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { QUEUE_NAMES, type QueueName, TASK_STATES, type TaskState } from '@brain/tasks';
+import { TimeRangePageQuery } from '../../http/page-query.dto';
 
 /** 'true' / 'false' in a query string; anything else is left for IsBoolean to refuse. */
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -21,7 +22,7 @@ export class PurgeQueueQuery {
   queue_name!: QueueName;
 }
 
-export class ListTasksQuery {
+export class ListTasksQuery extends TimeRangePageQuery {
   @ApiPropertyOptional({ example: 'backend.app.tasks.system_tasks.health_check' })
   @IsOptional()
   @IsString()
@@ -41,29 +42,4 @@ export class ListTasksQuery {
   @IsOptional()
   @IsString()
   worker?: string;
-
-  @ApiPropertyOptional({ example: '2026-11-29T00:00:00Z', description: 'Sent at or after' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  since?: string;
-
-  @ApiPropertyOptional({ example: '2026-11-30T00:00:00Z', description: 'Sent at or before' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  until?: string;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
