@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { DatabaseConfig } from '@brain/config';
-import { AuditLog, createDatabase } from '@brain/storage';
+import { AuditLog, createDatabase, Keyring, SecretStore } from '@brain/storage';
 import { ApiProcess, databaseUrl } from './support/api-process';
 import { BrainProcess } from './support/brain-process';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';
@@ -10,6 +11,7 @@ import { uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
 
 const TASKS = 'backend.app.tasks.mission_tasks';
+const MASTER_KEY = 'api-missions-e2e-master-key-0123456789';
 
 describe('the missions API (real API and worker processes sharing a SQLite database)', () => {
   let api: ApiProcess;
@@ -18,6 +20,7 @@ describe('the missions API (real API and worker processes sharing a SQLite datab
   let hook: Server;
   let hookUrl: string;
   const hits: unknown[] = [];
+  const raw: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
   let viewerKey: string;
 
   beforeAll(async () => {
@@ -28,6 +31,7 @@ describe('the missions API (real API and worker processes sharing a SQLite datab
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         hits.push(JSON.parse(body || 'null'));
+        raw.push({ path: req.url ?? '/', headers: req.headers, body });
         res.writeHead(201, { 'content-type': 'application/json' }).end('{"accepted":true}');
       });
     });
@@ -37,6 +41,7 @@ describe('the missions API (real API and worker processes sharing a SQLite datab
       ApiProcess.start(prefix, database),
       BrainProcess.worker(prefix, ['--queue', 'missions', '--hostname', 'mission-worker'], false, {
         DATABASE_URL: databaseUrl(database),
+        BRAIN_MASTER_KEY: MASTER_KEY,
       }),
     ]);
     const key = await api.as().post('/api/keys').send({ name: 'viewer', role: 'viewer' });
@@ -210,5 +215,76 @@ describe('the missions API (real API and worker processes sharing a SQLite datab
     expect(Object.keys(doc.components.schemas.CreateMissionDto.properties ?? {})).toEqual(
       expect.arrayContaining(['name', 'payload', 'priority', 'process', 'id']),
     );
+  });
+
+  it('notifies a signed webhook when a mission ends, recorded in the outbox', async () => {
+    const notifyUrl = hookUrl.replace(/\/hook$/, '/notify');
+    const res = await api
+      .as()
+      .post('/api/missions')
+      .send({
+        name: 'notify me',
+        payload: {
+          steps: [{ type: 'compute', op: 'sum', values: [2, 2] }],
+          notify: { recipients: [notifyUrl], notification_type: 'webhook' },
+        },
+      })
+      .expect(201);
+    const created = res.body as { id: string; task_id: string };
+    const processed = await taskStatus(created.task_id, ['SUCCESS']);
+    const notificationTask = (processed.result as { notification_task_id: string })
+      .notification_task_id;
+    expect(notificationTask).toEqual(expect.any(String));
+    const sent = await taskStatus(notificationTask, ['SUCCESS']);
+    expect(sent.result).toMatchObject({
+      mission_id: created.id,
+      notification_type: 'webhook',
+      status: 'delivered',
+      delivered: 1,
+      recipients: [{ recipient: notifyUrl, outcome: 'delivered', detail: 'HTTP 201' }],
+    });
+    const request = raw.find((r) => r.path === '/notify' && r.body.includes(created.id));
+    expect(request).toBeDefined();
+    expect(JSON.parse(request!.body)).toMatchObject({
+      mission_id: created.id,
+      status: 'completed',
+      mission: { id: created.id, status: 'completed' },
+    });
+
+    const storage = createDatabase(database);
+    try {
+      const secrets = new SecretStore(storage, new Keyring(storage, { masterKey: MASTER_KEY }));
+      const secret = (await secrets.get('webhook-signing-secret')) as string;
+      const hmac = createHmac('sha256', secret).update(request!.body).digest('hex');
+      expect(request!.headers['x-brain-signature']).toBe(`sha256=${hmac}`);
+      const rows = await storage.db
+        .selectFrom('notification_outbox')
+        .selectAll()
+        .where('mission_id', '=', created.id)
+        .execute();
+      expect(rows).toEqual([
+        expect.objectContaining({ notification_type: 'webhook', status: 'delivered', attempts: 1 }),
+      ]);
+      const attempts = await storage.db
+        .selectFrom('notification_attempts')
+        .selectAll()
+        .where('outbox_id', '=', rows[0].id)
+        .execute();
+      expect(attempts).toEqual([
+        expect.objectContaining({ recipient: notifyUrl, outcome: 'delivered', detail: 'HTTP 201' }),
+      ]);
+    } finally {
+      await storage.close();
+    }
+
+    const bad = await api
+      .as()
+      .post('/api/missions')
+      .send({
+        name: 'bad',
+        payload: { notify: { recipients: ['not a url'], notification_type: 'webhook' } },
+      })
+      .expect(400);
+    expect(bad.body.field).toBe('payload.notify.recipients[0]');
   });
 });

@@ -21,6 +21,8 @@ export class AppConfigService {
       TZ: config.get('TZ', { infer: true }),
       BRAIN_PREFIX: config.get('BRAIN_PREFIX', { infer: true }),
       DASHBOARD_PORT: config.get('DASHBOARD_PORT', { infer: true }),
+      SMTP_URL: config.get('SMTP_URL', { infer: true }),
+      SMTP_FROM: config.get('SMTP_FROM', { infer: true }),
     });
   }
 
@@ -62,5 +64,13 @@ export class AppConfigService {
 
   get dashboardPort(): number {
     return this.all.dashboardPort;
+  }
+
+  get smtpUrl(): string | undefined {
+    return this.all.smtpUrl;
+  }
+
+  get smtpFrom(): string {
+    return this.all.smtpFrom;
   }
 }

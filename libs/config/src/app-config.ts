@@ -20,6 +20,10 @@ export interface AppConfig {
   /** Prefix of every Redis key. */
   readonly prefix: string;
   readonly dashboardPort: number;
+  /** Notification emails go through it; undefined when SMTP_URL is unset. */
+  readonly smtpUrl: string | undefined;
+  /** The sender of notification emails. */
+  readonly smtpFrom: string;
 }
 
 /** Maps validated variables onto {@link AppConfig}. */
@@ -37,6 +41,8 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     timezone: env.TZ,
     prefix: env.BRAIN_PREFIX,
     dashboardPort: env.DASHBOARD_PORT,
+    smtpUrl: env.SMTP_URL,
+    smtpFrom: env.SMTP_FROM,
   };
 }
 

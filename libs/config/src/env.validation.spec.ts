@@ -23,6 +23,8 @@ describe('validate', () => {
       timezone: 'UTC',
       prefix: 'brain',
       dashboardPort: 5555,
+      smtpUrl: undefined,
+      smtpFrom: 'brain@localhost',
     });
   });
 
@@ -47,6 +49,8 @@ describe('validate', () => {
       TZ: 'Europe/Berlin',
       BRAIN_PREFIX: 'brain_test-1',
       DASHBOARD_PORT: '65535',
+      SMTP_URL: 'smtps://mailer:smtp-pw@mail.example:465',
+      SMTP_FROM: 'BRAiN <brain@example.com>',
     });
     expect(config).toEqual({
       redisUrl: 'rediss://:s3cret@redis.example:6380/2',
@@ -59,6 +63,8 @@ describe('validate', () => {
       timezone: 'Europe/Berlin',
       prefix: 'brain_test-1',
       dashboardPort: 65535,
+      smtpUrl: 'smtps://mailer:smtp-pw@mail.example:465',
+      smtpFrom: 'BRAiN <brain@example.com>',
     });
   });
 
@@ -95,6 +101,11 @@ describe('validate', () => {
     ['TZ', '+02:00'],
     ['BRAIN_PREFIX', 'brain:prod'],
     ['DASHBOARD_PORT', '99999'],
+    ['SMTP_URL', 'http://mail.example'],
+    ['SMTP_URL', 'mail.example:25'],
+    ['SMTP_URL', 'smtp://mail.example/path'],
+    ['SMTP_FROM', 'brain'],
+    ['SMTP_FROM', 'a b@example.com'],
   ])('rejects %s=%s', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^  - ${name}: `, 'm'));
   });
@@ -107,6 +118,7 @@ describe('validate', () => {
       BRAIN_MASTER_KEY: 'short-master-secret',
       PORT: 'eighty',
       TZ: 'Nowhere/Land',
+      SMTP_URL: 'http://mailer:smtp-secret@mail.example',
     });
     expect(message).toBe(
       [
@@ -117,6 +129,7 @@ describe('validate', () => {
         '  - ADMIN_API_KEY: must be at least 16 characters long',
         '  - BRAIN_MASTER_KEY: must be at least 32 characters long',
         '  - TZ: must be an IANA time zone such as UTC or Europe/Berlin',
+        '  - SMTP_URL: must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example:465',
       ].join('\n'),
     );
     for (const secret of [
@@ -124,6 +137,7 @@ describe('validate', () => {
       'db-secret',
       'tiny-secret',
       'short-master-secret',
+      'smtp-secret',
       'eighty',
       'Nowhere',
     ]) {

@@ -46,6 +46,24 @@ function isRedisUrl(value: unknown): boolean {
   );
 }
 
+function isSmtpUrl(value: unknown): boolean {
+  const url = parseUrl(value);
+  return (
+    url !== undefined &&
+    (url.protocol === 'smtp:' || url.protocol === 'smtps:') &&
+    url.hostname !== '' &&
+    (url.pathname === '' || url.pathname === '/')
+  );
+}
+
+/** `user@host` or `Name <user@host>`. */
+function isMailbox(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    /^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(value.trim())
+  );
+}
+
 function isDatabaseUrl(value: unknown): boolean {
   return typeof value === 'string' && parseDatabaseUrl(value) !== undefined;
 }
@@ -110,6 +128,19 @@ export class EnvironmentVariables {
   @Transform(toInteger)
   @Check('isPort', isIntegerIn(1, 65535), 'must be an integer from 1 to 65535')
   DASHBOARD_PORT: number = 5555;
+
+  /** smtp[s]://[user:password@]host[:port] for email notifications; unset: recorded undelivered. */
+  @IsOptional()
+  @Check(
+    'isSmtpUrl',
+    isSmtpUrl,
+    'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example:465',
+  )
+  SMTP_URL?: string;
+
+  /** The sender of notification emails. */
+  @Check('isMailbox', isMailbox, 'must be an address such as brain@example.com or Name <a@b.c>')
+  SMTP_FROM: string = 'brain@localhost';
 }
 
 /** Every variable above; the type makes the compiler flag one that is missing here. */
@@ -123,6 +154,8 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   TZ: true,
   BRAIN_PREFIX: true,
   DASHBOARD_PORT: true,
+  SMTP_URL: true,
+  SMTP_FROM: true,
 };
 
 function describe(errors: ValidationError[]): string {

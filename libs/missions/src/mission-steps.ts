@@ -1,4 +1,5 @@
 import { TaskInputError } from '@brain/tasks';
+import { parseNotify } from './notifications/notification-args';
 
 /**
  * What a mission does: `payload.steps`, run in order; the first failing step fails the mission.
@@ -47,6 +48,8 @@ export interface StepResult {
  * fault, e.g. `payload.steps[1].url`. Used when a mission is created and again when it runs.
  */
 export function parseSteps(payload: Record<string, unknown>): MissionStep[] {
+  // Checked with the steps, so that a mission with a bad `notify` is refused when created.
+  parseNotify(payload);
   const raw = payload.steps;
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw bad('payload.steps', 'must be an array of steps');

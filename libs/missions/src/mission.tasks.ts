@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { QueueRegistry, Schedule, Task, TaskContext, TaskInputError } from '@brain/tasks';
+import {
+  QueueRegistry,
+  Schedule,
+  Task,
+  TaskClient,
+  TaskContext,
+  TaskInputError,
+} from '@brain/tasks';
 import { type MissionStep, parseSteps, runStep, type StepResult } from './mission-steps';
 import { type Mission, MissionNotFoundError, MissionStore } from './mission.store';
+import { parseNotify } from './notifications/notification-args';
+import { SEND_MISSION_NOTIFICATION } from './notifications/notification.tasks';
 
 export const MISSION_TASKS = 'backend.app.tasks.mission_tasks';
 export const PROCESS_MISSION = `${MISSION_TASKS}.process_mission_async`;
@@ -46,6 +55,8 @@ export interface ProcessedMission {
   mission_status: Mission['status'];
   reason?: string;
   steps?: StepResult[];
+  /** The send_mission_notification task sent for `payload.notify`, if any. */
+  notification_task_id?: string;
 }
 
 /** Raised after a mission was recorded as failed, so that its task ends FAILURE too. */
@@ -90,6 +101,7 @@ export class MissionTasks {
   constructor(
     private readonly missions: MissionStore,
     private readonly queues: QueueRegistry,
+    private readonly client: TaskClient,
   ) {}
 
   /** The missions queue's size, missions running too long, the pending backlog, a verdict. */
@@ -212,6 +224,7 @@ export class MissionTasks {
     } catch (err) {
       const message = `invalid payload: ${(err as Error).message}`;
       await this.missions.fail(mission_id, message, { steps });
+      // No notification: `notify` itself may be what is invalid.
       throw new MissionFailedError(mission_id, message);
     }
     for (const [index, step] of plan.entries()) {
@@ -224,16 +237,44 @@ export class MissionTasks {
         steps.push({ index, type: step.type, status: 'failed', duration_ms: ms(t0), error });
         const message = `step ${index} (${step.type}): ${error}`;
         await this.missions.fail(mission_id, message, { steps });
+        await this.notify(started.mission, 'failed', ctx);
         throw new MissionFailedError(mission_id, message);
       }
     }
     const done = await this.missions.complete(mission_id, { steps });
+    const notification = await this.notify(started.mission, 'completed', ctx);
     return {
       mission_id,
       status: 'completed',
       mission_status: done.mission?.status ?? 'completed',
       steps,
+      ...(notification ? { notification_task_id: notification } : {}),
     };
+  }
+
+  /**
+   * Sends send_mission_notification for the mission's `payload.notify`, if it has one; returns
+   * its task id. A failure to enqueue is logged, never fails the mission (it has finished).
+   */
+  private async notify(
+    mission: Mission,
+    status: 'completed' | 'failed',
+    ctx: TaskContext,
+  ): Promise<string | undefined> {
+    try {
+      const notify = parseNotify(mission.payload);
+      if (!notify) return undefined;
+      const sent = await this.client.applyAsync(SEND_MISSION_NOTIFICATION, {
+        kwargs: { mission_id: mission.id, status, ...notify },
+        parentId: ctx.taskId,
+      });
+      return sent.task_id;
+    } catch (err) {
+      ctx.logger.error(
+        `process_mission_async: notification of mission "${mission.id}" not sent: ${(err as Error).message}`,
+      );
+      return undefined;
+    }
   }
 
   /** Missions created in [start_date, end_date], by status, and the success rate. */

@@ -1,13 +1,53 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { AppConfigService } from '@brain/config';
 import { MissionStore } from './mission.store';
 import { MissionTasks } from './mission.tasks';
+import { EmailSender } from './notifications/email-sender';
+import {
+  NOTIFICATION_OPTIONS,
+  type NotificationOptions,
+} from './notifications/notification-options';
+import { NotificationOutbox } from './notifications/notification-outbox';
+import { NotificationTasks } from './notifications/notification.tasks';
+import { WebhookSender } from './notifications/webhook-sender';
+
+function notificationOptions(explicit?: NotificationOptions): Provider {
+  return {
+    provide: NOTIFICATION_OPTIONS,
+    useFactory: (config?: AppConfigService): NotificationOptions => ({
+      smtpUrl: config?.smtpUrl,
+      smtpFrom: config?.smtpFrom,
+      ...explicit,
+    }),
+    // Optional: without the configuration module, emails are recorded undelivered.
+    inject: [{ token: AppConfigService, optional: true }],
+  };
+}
+
+const PROVIDERS: Provider[] = [
+  MissionStore,
+  MissionTasks,
+  NotificationOutbox,
+  EmailSender,
+  WebhookSender,
+  NotificationTasks,
+];
 
 /**
- * backend.app.tasks.mission_tasks: missions (processing, queue health, metrics, cleanup), and the
- * MissionStore the API uses. Depends on the engine and the storage layer only.
+ * backend.app.tasks.mission_tasks: missions (processing, queue health, metrics, cleanup,
+ * notifications), and the MissionStore the API uses. Depends on the engine and the storage layer
+ * only (and reads SMTP_URL / SMTP_FROM from AppConfigService when there is one).
  */
 @Module({
-  providers: [MissionStore, MissionTasks],
-  exports: [MissionStore],
+  providers: [...PROVIDERS, notificationOptions()],
+  exports: [MissionStore, NotificationOutbox],
 })
-export class MissionsModule {}
+export class MissionsModule {
+  /** With notification settings of its own instead of AppConfigService's; for tests. */
+  static forRoot(options: NotificationOptions): DynamicModule {
+    return {
+      module: MissionsModule,
+      providers: [notificationOptions(options)],
+    };
+  }
+}

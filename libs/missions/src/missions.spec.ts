@@ -55,6 +55,12 @@ describe('parseSteps', () => {
     ],
     [{ steps: [{ type: 'compute', op: 'mul', values: [] }] }, 'payload.steps[0].op'],
     [{ steps: [{ type: 'compute', op: 'sum', values: ['1'] }] }, 'payload.steps[0].values'],
+    [{ notify: ['a@example.com'] }, 'payload.notify'],
+    [{ notify: { recipients: [] } }, 'payload.notify.recipients'],
+    [
+      { notify: { recipients: ['x'], notification_type: 'webhook' } },
+      'payload.notify.recipients[0]',
+    ],
   ])('refuses %j naming %s', (payload, field) => {
     let error: unknown;
     try {

@@ -12,6 +12,8 @@ const TABLES = [
   'cache_entries',
   'encryption_keys',
   'missions',
+  'notification_attempts',
+  'notification_outbox',
   'request_principals',
   'request_stats',
   'sealed_secrets',

@@ -161,6 +161,49 @@ export interface MissionsTable {
   updated_at: IsoTimestamp;
 }
 
+export type NotificationType = 'email' | 'webhook';
+export type NotificationStatus = 'pending' | 'delivered' | 'undelivered' | 'failed';
+export type NotificationAttemptOutcome = 'delivered' | 'failed';
+
+/**
+ * One mission notification (send_mission_notification): `delivered` every recipient got it,
+ * `undelivered` it could not be sent at all (e.g. no SMTP_URL; `reason` says why), `failed` an
+ * attempt failed for at least one recipient.
+ */
+export interface NotificationOutboxTable {
+  id: Generated<number>;
+  /** No foreign key: the record outlives a mission purged by cleanup_completed_missions. */
+  mission_id: string;
+  /** The sending task's id: its retries continue this row. */
+  task_id: string | null;
+  notification_type: NotificationType;
+  /** A JSON array of email addresses or http(s) URLs. */
+  recipients: string;
+  /** Email subject; null for webhooks. */
+  subject: string | null;
+  /** JSON: the webhook body or the email's text and fields. */
+  payload: string;
+  status: NotificationStatus;
+  reason: string | null;
+  /** Delivery attempts made (one per recipient per try). */
+  attempts: number;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp;
+  delivered_at: IsoTimestamp | null;
+}
+
+/** One delivery attempt of a notification to one recipient. */
+export interface NotificationAttemptsTable {
+  id: Generated<number>;
+  outbox_id: number;
+  recipient: string;
+  attempted_at: IsoTimestamp;
+  outcome: NotificationAttemptOutcome;
+  /** The SMTP response, `HTTP <status>`, or the error. */
+  detail: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
@@ -172,4 +215,6 @@ export interface Database {
   agents: AgentsTable;
   agent_executions: AgentExecutionsTable;
   missions: MissionsTable;
+  notification_outbox: NotificationOutboxTable;
+  notification_attempts: NotificationAttemptsTable;
 }

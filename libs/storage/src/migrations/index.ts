@@ -4,6 +4,7 @@ import { initial } from './0001-initial';
 import { cacheAndKeyring } from './0002-cache-and-keyring';
 import { missions } from './0003-missions';
 import { agents } from './0004-agents';
+import { notifications } from './0005-notifications';
 
 /** Builds a migration for one dialect; the few dialect-specific bits branch on it. */
 export type StorageMigration = (dialect: StorageDialect) => Migration;
@@ -17,4 +18,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Storag
   ['0002-cache-and-keyring', cacheAndKeyring],
   ['0003-missions', missions],
   ['0004-agents', agents],
+  ['0005-notifications', notifications],
 ];
