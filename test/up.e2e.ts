@@ -15,11 +15,16 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
     const prefix = uniquePrefix('up');
     const port = await freePort();
     // No REDIS_URL nor ADMIN_API_KEY: `up` must start its own redis-server and make a key.
-    const up = new BrainProcess(['up', '--concurrency', '2', '--port', String(port)], prefix, {
-      REDIS_URL: '',
-      ADMIN_API_KEY: '',
-      BRAIN_VAR_DIR: varDir,
-    });
+    const up = new BrainProcess(
+      ['up', '--concurrency', '2', '--port', String(port)],
+      prefix,
+      {
+        REDIS_URL: '',
+        ADMIN_API_KEY: '',
+        BRAIN_VAR_DIR: varDir,
+      },
+      true,
+    );
     try {
       await up.waitForOutput(
         /worker \S+ ready: queues system, missions, agents, default, maintenance/,
@@ -57,7 +62,10 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
         await app.close();
       }
 
-      expect(await up.stop('SIGINT')).toBe(0);
+      // Ctrl-C in a terminal signals the whole process group: up and every process it started.
+      process.kill(-up.child.pid!, 'SIGINT');
+      expect(await up.exit()).toBe(0);
+      expect(up.log).not.toMatch(/Stream isn't writeable|ECONNREFUSED/);
       expect(existsSync(join(varDir, 'redis', 'url'))).toBe(false);
       const probe = new Redis(url, {
         lazyConnect: true,

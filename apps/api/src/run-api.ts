@@ -1,6 +1,7 @@
 import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { waitForStop, withDeadline } from '../../worker/src/wait-for-stop';
 import { ApiAppModule } from './api-app.module';
 import { configureApp } from './http/configure-app';
 
@@ -25,15 +26,9 @@ export async function createApi(
 export async function runApi(port: number, includes: Type[] = []): Promise<number> {
   const app = await createApi(port, includes);
   new Logger('Api').log(`API listening on ${await app.getUrl()} (docs at /api/docs)`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await waitForStop();
   // Closing waits on Redis and the database; with either gone it could wait for ever.
-  const closed = await Promise.race([
-    app.close().then(() => true),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_DEADLINE_MS).unref()),
-  ]);
+  const closed = await withDeadline(app.close(), CLOSE_DEADLINE_MS);
   if (!closed) new Logger('Api').warn(`not closed within ${CLOSE_DEADLINE_MS / 1000} s: leaving`);
   return 0;
 }

@@ -27,6 +27,9 @@ function channel(): ChildChannel {
   }
   // The worker is gone (killed with its process group, say): a child must not outlive it.
   process.on('disconnect', () => process.exit(1));
+  // Ctrl-C reaches the whole process group: the worker decides when its children stop (after the
+  // tasks they run), so the child itself ignores it.
+  process.on('SIGINT', () => undefined);
   return {
     // The worker may be gone already: then 'disconnect' ends this process.
     send: (m: ChildMessage) =>

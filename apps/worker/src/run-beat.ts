@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { BeatRunner } from '@brain/tasks';
 import { BeatAppModule } from './beat-app.module';
 import { loadIncludes } from './task-includes';
-import { waitForStop } from './wait-for-stop';
+import { waitForStop, withDeadline } from './wait-for-stop';
+
+const STOP_DEADLINE_MS = 10_000;
 
 /** Runs a beat process until SIGTERM/SIGINT or `brain beat stop`. Answers the exit code. */
 export async function runBeat(include?: string): Promise<number> {
@@ -17,7 +19,12 @@ export async function runBeat(include?: string): Promise<number> {
   await beat.start();
   const reason = await waitForStop(beat.stopRequest);
   new Logger('Beat').log(`${reason === 'SIGUSR2' ? 'beat stop' : reason} received: stopping`);
-  await beat.stop();
-  await app.close();
+  // Stopping talks to Redis (the last beat out removes the schedules): with Redis gone it could
+  // wait for ever.
+  const stopped = await withDeadline(
+    beat.stop().then(() => app.close()),
+    STOP_DEADLINE_MS,
+  );
+  if (!stopped) new Logger('Beat').warn(`not stopped within ${STOP_DEADLINE_MS / 1000} s: leaving`);
   return 0;
 }

@@ -63,7 +63,9 @@ async function launch(binary: string, port: number, dir: string): Promise<Embedd
         ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
         ...['--save', '', '--appendonly', 'yes', '--daemonize', 'no'],
       ],
-      { stdio: ['ignore', fd, fd] },
+      // A process group of its own: Ctrl-C on `brain up` must not stop Redis before the worker,
+      // beat and API have stopped with it (up stops it last).
+      { stdio: ['ignore', fd, fd], detached: true },
     );
   } finally {
     closeSync(fd);

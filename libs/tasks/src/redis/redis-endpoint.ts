@@ -25,12 +25,12 @@ export function redisEndpoint(redisUrl: string, failFast = false): RedisEndpoint
     // BullMQ's blocking commands need unlimited retries; our own calls fail fast on their own timeouts.
     maxRetriesPerRequest: null,
     lazyConnect: false,
-    // A process serving requests answers "unavailable" at once rather than holding commands until
-    // Redis is back (and running them after its caller has given up).
-    // It also reconnects every 2 s at most, so that it serves again soon after Redis is back.
+    // A process serving requests fails a command sent while Redis is away at the next reconnect
+    // attempt (no retries), rather than holding it until Redis is back and running it after its
+    // caller has given up; and it reconnects every 2 s at most, so it serves again soon after.
+    // (Its offline queue stays, so that a client that never connected can still be closed.)
     ...(failFast && {
       maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
       retryStrategy: (times: number) => Math.min(times * 200, 2000),
     }),
   };
