@@ -62,6 +62,12 @@ describe('beat (real processes)', () => {
         schedule: { key: 'beat:generate-daily-metrics', every_seconds: null, cron: '0 0 * * *' },
       }),
     );
+    // And so does the CLI.
+    const cli = new BrainProcess(['tasks', 'scheduled'], suite.prefix);
+    expect(await cli.exit()).toBe(0);
+    expect(cli.log).toMatch(
+      /system_tasks\.generate_daily_metrics {2}beat:generate-daily-metrics \(cron 0 0 \* \* \*\)/,
+    );
     const pending = await system.getJobs(['delayed', 'prioritized', 'waiting']);
     expect(pending.filter((j) => j.id?.startsWith('repeat:beat:health-check:'))).toHaveLength(1);
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiCommand, ApiStartCommand } from './commands/api.command';
 import { BeatCommand, BeatStartCommand, BeatStopCommand } from './commands/beat.command';
+import { TasksCommand, TasksScheduledCommand } from './commands/tasks.command';
 import { UpCommand } from './commands/up.command';
 import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands/worker.command';
 
@@ -15,6 +16,8 @@ import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands
     BeatCommand,
     BeatStartCommand,
     BeatStopCommand,
+    TasksCommand,
+    TasksScheduledCommand,
     UpCommand,
   ],
 })
