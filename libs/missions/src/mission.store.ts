@@ -92,6 +92,7 @@ export class MissionStore {
       result: null,
       error: null,
       attempts: 0,
+      runner_task_id: null,
       created_at: at,
       started_at: null,
       completed_at: null,
@@ -132,8 +133,12 @@ export class MissionStore {
     return rows.map(toMission);
   }
 
-  /** pending -> running; counts an attempt. Does nothing to a mission in any other state. */
-  async start(id: string, now = new Date()): Promise<Transition> {
+  /**
+   * pending -> running; counts an attempt. Does nothing to a mission in any other state, except
+   * one still running under `runnerTaskId` itself: that is a redelivery of the task whose first
+   * attempt died with its worker (BullMQ redelivers only then), which takes the mission over.
+   */
+  async start(id: string, now = new Date(), runnerTaskId?: string): Promise<Transition> {
     const at = now.toISOString();
     const updated = await this.db
       .updateTable('missions')
@@ -142,9 +147,17 @@ export class MissionStore {
         started_at: at,
         updated_at: at,
         attempts: eb('attempts', '+', 1),
+        runner_task_id: runnerTaskId ?? null,
       }))
       .where('id', '=', id)
-      .where('status', '=', 'pending')
+      .where((eb) =>
+        runnerTaskId
+          ? eb.or([
+              eb('status', '=', 'pending'),
+              eb.and([eb('status', '=', 'running'), eb('runner_task_id', '=', runnerTaskId)]),
+            ])
+          : eb('status', '=', 'pending'),
+      )
       .executeTakeFirst();
     return this.outcome(id, updated.numUpdatedRows, 'pending');
   }

@@ -206,7 +206,7 @@ export class MissionTasks {
     { mission_id }: { mission_id: string },
     ctx: TaskContext,
   ): Promise<ProcessedMission> {
-    const started = await this.missions.start(mission_id);
+    const started = await this.missions.start(mission_id, new Date(), ctx.taskId);
     if (!started.moved) {
       if (!started.mission) throw new MissionNotFoundError(mission_id);
       ctx.logger.warn(`process_mission_async: ${started.reason}; nothing done`);

@@ -183,6 +183,18 @@ describe.each(eachDialect)('missions on %s (real Redis and database)', (dialect,
       });
     });
 
+    it('lets a redelivery of the running task take the mission over, and no other task', async () => {
+      const m = await store.create({ name: 'redelivered' });
+      expect(await store.start(m.id, new Date(), 'task-1')).toMatchObject({ moved: true });
+      // Another task (process sent twice) leaves it alone...
+      expect(await store.start(m.id, new Date(), 'task-2')).toMatchObject({ moved: false });
+      // ...but the same task again means its first attempt died: it runs the mission again.
+      expect(await store.start(m.id, new Date(), 'task-1')).toMatchObject({
+        moved: true,
+        mission: { status: 'running', attempts: 2 },
+      });
+    });
+
     it('lets only one of two concurrent starts win', async () => {
       const m = await store.create({ name: 'race' });
       const outcomes = await Promise.all([store.start(m.id), store.start(m.id), store.start(m.id)]);

@@ -155,6 +155,8 @@ export interface MissionsTable {
   error: string | null;
   /** How many times processing started. */
   attempts: number;
+  /** The process_mission_async task that runs (or ran) it. */
+  runner_task_id: string | null;
   created_at: IsoTimestamp;
   started_at: IsoTimestamp | null;
   completed_at: IsoTimestamp | null;

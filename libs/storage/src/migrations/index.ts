@@ -5,6 +5,7 @@ import { cacheAndKeyring } from './0002-cache-and-keyring';
 import { missions } from './0003-missions';
 import { agents } from './0004-agents';
 import { notifications } from './0005-notifications';
+import { missionRunner } from './0006-mission-runner';
 
 /** Builds a migration for one dialect; the few dialect-specific bits branch on it. */
 export type StorageMigration = (dialect: StorageDialect) => Migration;
@@ -19,4 +20,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Storag
   ['0003-missions', missions],
   ['0004-agents', agents],
   ['0005-notifications', notifications],
+  ['0006-mission-runner', missionRunner],
 ];

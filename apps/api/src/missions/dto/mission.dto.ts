@@ -114,6 +114,13 @@ export class MissionDto {
   @ApiProperty({ example: 1, description: 'How many times processing started' })
   attempts!: number;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The process_mission_async task that runs (or ran) it',
+  })
+  runner_task_id!: string | null;
+
   @ApiProperty({ example: '2025-12-20T10:30:00.000Z' })
   created_at!: string;
 
