@@ -19,6 +19,8 @@ export interface Mission {
   result: unknown;
   error: string | null;
   attempts: number;
+  /** The process_mission_async task that runs (or ran) it. */
+  runner_task_id: string | null;
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
