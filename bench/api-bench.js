@@ -3,25 +3,16 @@
 // database. Prints figures; asserts nothing. Called by bench.js (or alone: node bench/api-bench.js).
 const { spawn } = require('node:child_process');
 const { mkdtempSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
 
+const DIST = join(__dirname, '..', 'dist', 'apps', 'cli', 'libs', 'tasks', 'src', 'redis');
+const { freePort } = require(join(DIST, 'free-port'));
+
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 20);
 const KEY = 'bench-admin-key-0123456789abcdef';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startApi(redisUrl, port) {
   const dir = mkdtempSync(join(tmpdir(), 'brain-api-bench-'));
@@ -77,7 +68,7 @@ async function apiBench(redisUrl) {
 module.exports = { apiBench };
 
 if (require.main === module) {
-  const { startEmbeddedRedis } = require(join(__dirname, '..', 'dist', 'apps', 'cli', 'libs', 'tasks', 'src', 'redis', 'embedded-redis'));
+  const { startEmbeddedRedis } = require(join(DIST, 'embedded-redis'));
   (async () => {
     const redis = process.env.BENCH_REDIS_URL
       ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined }

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import {
   type AgentExecutionKind,
+  type AgentExecutionsTable,
+  type AgentsTable,
   type AgentExecutionStatus,
   type AgentStatus,
   type Database,
@@ -10,16 +12,7 @@ import {
 } from '@brain/storage';
 
 /** An agent as the tasks and the REST API return it. */
-export interface Agent {
-  id: string;
-  name: string;
-  endpoint: string | null;
-  status: AgentStatus;
-  metadata: Record<string, unknown> | null;
-  registered_at: string;
-  last_heartbeat_at: string | null;
-  updated_at: string;
-}
+export type Agent = Omit<AgentsTable, 'metadata'> & { metadata: Record<string, unknown> | null };
 
 export interface AgentRegistration {
   id: string;
@@ -57,19 +50,9 @@ export interface NewAgentExecution {
   finishedAt: Date;
 }
 
-export interface AgentExecution {
-  id: number;
-  agent_id: string;
-  kind: AgentExecutionKind;
-  action: string | null;
-  status: AgentExecutionStatus;
-  http_status: number | null;
-  duration_ms: number;
-  error: string | null;
+export type AgentExecution = Omit<Selectable<AgentExecutionsTable>, 'detail'> & {
   detail: unknown;
-  started_at: string;
-  finished_at: string;
-}
+};
 
 export interface ExecutionStats {
   executions: number;

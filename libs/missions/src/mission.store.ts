@@ -10,22 +10,10 @@ export const MISSION_STATUSES: readonly MissionStatus[] = [
 ];
 
 /** A mission as the API and the tasks see it: JSON columns parsed. */
-export interface Mission {
-  id: string;
-  name: string;
+export type Mission = Omit<MissionsTable, 'payload' | 'result'> & {
   payload: Record<string, unknown>;
-  priority: number;
-  status: MissionStatus;
   result: unknown;
-  error: string | null;
-  attempts: number;
-  /** The process_mission_async task that runs (or ran) it. */
-  runner_task_id: string | null;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  updated_at: string;
-}
+};
 
 export interface NewMission {
   /** Default `mission_<uuid>`. */

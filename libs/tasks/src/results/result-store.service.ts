@@ -111,15 +111,7 @@ export class ResultStore {
    * running ones are untouched. Answers how many records went.
    */
   async purge(): Promise<number> {
-    let purged = 0;
-    for (const queue of QUEUE_NAMES) {
-      const q = this.queues.get(queue);
-      for (const state of ['completed', 'failed'] as const) {
-        const ids = await q.clean(0, 0, state);
-        purged += ids.length;
-        if (ids.length) await this.redis.client.zrem(this.indexKey, ...ids);
-      }
-    }
+    let purged = await this.forgetFinishedBefore(new Date());
     const pattern = this.revokedKey('*');
     let cursor = '0';
     do {
