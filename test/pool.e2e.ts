@@ -133,29 +133,34 @@ describe('the prefork pool with --max-memory-per-child (real worker process)', (
   });
 });
 
-describe('prefetch: a child holds the next tasks (real worker processes)', () => {
-  it('gives a task reserved behind a long one back to its queue, where another worker runs it', async () => {
-    const prefix = uniquePrefix('pool-prefetch');
-    const app = await clientApp(prefix);
-    const { client, results } = tasks(app);
-    // Both wait before any worker runs: the first worker takes both at once (prefetch 4).
-    // Long enough to outlast the second worker's start on a loaded machine.
-    const long = await client.applyAsync('tests.sleep', { kwargs: { seconds: 60 } });
-    const short = await client.applyAsync('tests.add', { args: [1, 2] });
-    const busy = await BrainProcess.worker(prefix, ['--concurrency', '1', '--hostname', 'busy']);
-    let idle: BrainProcess | undefined;
-    try {
-      await waitForState(results, long.task_id, ['STARTED']);
-      idle = await BrainProcess.worker(prefix, ['--concurrency', '1', '--hostname', 'idle']);
-      const done = await waitForState(results, short.task_id, ['SUCCESS']);
-      expect(done).toMatchObject({ result: 3, worker: 'idle', attempts: 1 });
-      // It did not wait for the long task to end.
-      expect((await results.get(long.task_id))?.state).toBe('STARTED');
-      expect(busy.log).toContain(`tests.add[${short.task_id}] released unstarted`);
-    } finally {
-      // The long task would hold a graceful stop for its whole minute.
-      await Promise.all([busy.stop('SIGKILL'), idle?.stop()]);
-      await app.close();
-    }
-  });
-});
+describe.each(['prefork', 'threads'])(
+  'no task waits behind a long one in the %s pool (real worker processes)',
+  (pool) => {
+    it('leaves a task queued behind a long one to another worker, which runs it', async () => {
+      const prefix = uniquePrefix(`pool-behind-${pool}`);
+      const app = await clientApp(prefix);
+      const { client, results } = tasks(app);
+      // Both wait before any worker runs: the first worker takes both at once (prefetch 4), and
+      // gives the short one back once the long one has run for a moment.
+      // Long enough to outlast the second worker's start on a loaded machine.
+      const long = await client.applyAsync('tests.sleep', { kwargs: { seconds: 60 } });
+      const short = await client.applyAsync('tests.add', { args: [1, 2] });
+      const args = ['--pool', pool, '--concurrency', '1'];
+      const busy = await BrainProcess.worker(prefix, [...args, '--hostname', 'busy']);
+      let idle: BrainProcess | undefined;
+      try {
+        await waitForState(results, long.task_id, ['STARTED']);
+        idle = await BrainProcess.worker(prefix, [...args, '--hostname', 'idle']);
+        const done = await waitForState(results, short.task_id, ['SUCCESS']);
+        expect(done).toMatchObject({ result: 3, worker: 'idle', attempts: 1 });
+        // It did not wait for the long task to end.
+        expect((await results.get(long.task_id))?.state).toBe('STARTED');
+        expect(busy.log).toContain(`tests.add[${short.task_id}] released unstarted`);
+      } finally {
+        // The long task would hold a graceful stop for its whole minute.
+        await Promise.all([busy.stop('SIGKILL'), idle?.stop()]);
+        await app.close();
+      }
+    });
+  },
+);

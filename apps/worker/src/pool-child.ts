@@ -6,55 +6,92 @@ import {
   type ChildChannel,
   type ChildMessage,
   type ParentMessage,
+  PREFORK_CHILD_CONFIG_ENV,
+  type PreforkChannel,
+  type PreforkChildConfig,
+  type ResolvedTasksOptions,
+  RedisConnection,
+  RevocationService,
   serializeError,
   serveChild,
+  servePreforkChild,
+  TaskExecutor,
   TaskRegistry,
+  TASKS_OPTIONS,
 } from '@brain/tasks';
 import { ChildAppModule } from './child-app.module';
 import { loadIncludes } from './task-includes';
+import { WorkerAppModule } from './worker-app.module';
 
 /**
- * A pool child (a forked process, or a worker thread): builds the same task modules as the worker,
- * once, then runs tasks as the worker hands them over.
+ * A pool child: a prefork child process (a consumer of its own, supervised by the worker), or a
+ * worker thread of the threads pool (fed by the worker). Either builds the same task modules as
+ * the worker, once, then runs many tasks.
  */
-function channel(): ChildChannel {
-  if (!isMainThread && parentPort) {
-    const port = parentPort;
-    return {
-      send: (m: ChildMessage) => Promise.resolve(port.postMessage(m)),
-      onMessage: (l: (m: ParentMessage) => void) => port.on('message', l),
-    };
-  }
-  // The worker is gone (killed with its process group, say): a child must not outlive it.
-  process.on('disconnect', () => process.exit(1));
-  // Ctrl-C reaches the whole process group: the worker decides when its children stop (after the
-  // tasks they run), so the child itself ignores it.
-  process.on('SIGINT', () => undefined);
-  return {
-    // The worker may be gone already: then 'disconnect' ends this process.
-    send: (m: ChildMessage) =>
-      new Promise<void>((resolve) =>
-        process.send ? process.send(m, undefined, {}, () => resolve()) : resolve(),
-      ),
-    onMessage: (l: (m: ParentMessage) => void) => process.on('message', l),
-  };
+type AnyMessage = ChildMessage | Parameters<PreforkChannel['send']>[0];
+
+function send(message: AnyMessage): Promise<void> {
+  if (!isMainThread && parentPort) return Promise.resolve(parentPort.postMessage(message));
+  // The worker may be gone already: then 'disconnect' ends this process.
+  return new Promise<void>((resolve) =>
+    process.send ? process.send(message, undefined, {}, () => resolve()) : resolve(),
+  );
+}
+
+function onMessage<M>(listener: (message: M) => void): void {
+  if (!isMainThread && parentPort) parentPort.on('message', listener);
+  else process.on('message', listener as (message: unknown) => void);
 }
 
 async function main(): Promise<void> {
-  const ch = channel();
+  if (isMainThread) {
+    // The worker is gone (killed with its process group, say): a child must not outlive it.
+    process.on('disconnect', () => process.exit(1));
+    // Ctrl-C reaches the whole process group: the worker decides when its children stop (after
+    // the tasks they run), so the child itself ignores it.
+    process.on('SIGINT', () => undefined);
+  }
+  const prefork = process.env[PREFORK_CHILD_CONFIG_ENV];
   try {
     loadAppConfig(process.env);
-    const app = await NestFactory.createApplicationContext(
-      ChildAppModule.register(loadIncludes(process.env.BRAIN_INCLUDE)),
-      { logger: ['warn', 'error'] },
-    );
-    serveChild(app.get(TaskRegistry), ch, () => {
+    const includes = loadIncludes(process.env.BRAIN_INCLUDE);
+    if (prefork) return await preforkChild(JSON.parse(prefork) as PreforkChildConfig, includes);
+    const app = await NestFactory.createApplicationContext(ChildAppModule.register(includes), {
+      logger: ['warn', 'error'],
+    });
+    const channel: ChildChannel = { send, onMessage: (l) => onMessage<ParentMessage>(l) };
+    serveChild(app.get(TaskRegistry), channel, () => {
       void app.close().then(() => (isMainThread ? process.exit(0) : parentPort?.close()));
     });
   } catch (err) {
-    await ch.send({ type: 'boot-failed', error: serializeError(err) });
+    await send({ type: 'boot-failed', error: serializeError(err) });
     if (isMainThread) process.exit(1);
   }
+}
+
+async function preforkChild(
+  config: PreforkChildConfig,
+  includes: ReturnType<typeof loadIncludes>,
+): Promise<void> {
+  const app = await NestFactory.createApplicationContext(WorkerAppModule.register(includes), {
+    logger: config.logLevels,
+  });
+  const options = app.get<ResolvedTasksOptions>(TASKS_OPTIONS);
+  const finished = await servePreforkChild(
+    {
+      redis: app.get(RedisConnection),
+      executor: app.get(TaskExecutor),
+      registry: app.get(TaskRegistry),
+      revocations: app.get(RevocationService),
+      prefix: options.prefix,
+      resultExpires: options.resultExpires,
+    },
+    { send, onMessage: (l) => onMessage<Parameters<typeof l>[0]>(l) },
+    config,
+  );
+  await app.close();
+  // Exit code 3: tasks were still running when the grace period ended (stalled-job recovery).
+  process.exit(finished ? 0 : 3);
 }
 
 void main();

@@ -32,7 +32,11 @@ export async function migrate(storage: Storage): Promise<string[]> {
   };
   const migrator = new Migrator({ db: storage.db, provider });
   const run = async () => applied(await migrator.migrateToLatest());
-  return storage.dialect === 'sqlite' ? inSqliteWriteTransaction(storage.db, run) : run();
+  if (storage.dialect !== 'sqlite') return run();
+  // Most starts find nothing to do: a read (which WAL never blocks) spares them the write lock,
+  // which many processes starting at once (a worker's pool children) would otherwise queue for.
+  const pending = (await migrator.getMigrations()).some((m) => !m.executedAt);
+  return pending ? inSqliteWriteTransaction(storage.db, run) : [];
 }
 
 function applied({ error, results = [] }: MigrationResultSet): string[] {

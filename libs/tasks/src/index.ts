@@ -41,3 +41,7 @@ export * from './pool/execution-pool';
 export * from './pool/inline-pool';
 export * from './pool/pool-protocol';
 export * from './pool/serialize-error';
+export * from './pool/prefork/prefork-child';
+export * from './pool/prefork/prefork-protocol';
+export * from './worker/task-executor';
+export * from './pool/prefork/prefork-channel';

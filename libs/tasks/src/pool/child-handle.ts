@@ -3,17 +3,20 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { ChildMessage, ParentMessage } from './pool-protocol';
 
 /** One child, process or thread, as the pool drives it. */
-export interface ChildHandle {
+export interface ChildHandle<Out = ParentMessage, In = ChildMessage> {
   /** A pid for a process, a thread id for a thread. */
   readonly id: number;
-  send(message: ParentMessage): void;
+  send(message: Out): void;
   kill(): void;
-  onMessage(listener: (message: ChildMessage) => void): void;
+  onMessage(listener: (message: In) => void): void;
   /** Fires once the child is gone and every message it sent has been delivered. */
   onExit(listener: (detail: string) => void): void;
 }
 
-export function forkProcess(entry: string, env: NodeJS.ProcessEnv): ChildHandle {
+export function forkProcess<Out extends object = ParentMessage, In = ChildMessage>(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+): ChildHandle<Out, In> {
   const proc = fork(entry, [], {
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

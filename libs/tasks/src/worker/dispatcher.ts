@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisEndpoint } from '../redis/redis-endpoint';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
 import { evalScript } from '../redis/eval-script';
 import { SELECT_QUEUE_SCRIPT } from './queue-selector.lua';
+import { type FetchingWorker, openQueueWorker } from './queue-worker';
 
 export interface DispatcherOptions {
   /** Served queues, highest priority first. */
@@ -22,6 +23,10 @@ export interface DispatcherOptions {
   watchClient: Redis;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Off in a prefork child: its supervisor runs them. */
+  stalledChecks?: boolean;
+  /** Starts every lock token this dispatcher takes jobs with (a random id by default). */
+  tokenTag?: string;
   /** Longest blocking wait; bounds how long a lost wake-up can delay a due delayed task. */
   maxIdleWaitMs?: number;
   /**
@@ -43,14 +48,6 @@ export type JobRunner = (
   token: string,
   finish: (end: JobFinish) => Promise<void>,
 ) => Promise<void>;
-
-/** BullMQ's worker, with the hook that turns a fetched job's raw data into a Job. */
-class FetchingWorker extends Worker<TaskMessage> {
-  fromRaw(raw: unknown[], token: string): Promise<Job<TaskMessage> | undefined> {
-    const [data, id] = raw as [Parameters<Worker['createJob']>[0] | undefined, string | undefined];
-    return this.nextJobFromJobData(data, id, token);
-  }
-}
 
 /** Events of a queue's BullMQ stream that mean it may have work. */
 const NEW_WORK_EVENTS = new Set(['added', 'waiting', 'delayed', 'prioritized']);
@@ -112,19 +109,14 @@ export class Dispatcher {
   async start(): Promise<void> {
     const lockDuration = this.options.lockDurationMs ?? 30_000;
     for (const queue of this.options.queues) {
-      const worker = new FetchingWorker(queue, null, {
+      const worker = await openQueueWorker(queue, {
         connection: this.options.connection,
         prefix: this.options.prefix,
-        name: this.options.hostname,
-        autorun: false,
-        lockDuration,
-        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
-        maxStalledCount: 5,
+        hostname: this.options.hostname,
+        lockDurationMs: lockDuration,
+        stalledIntervalMs: this.options.stalledIntervalMs ?? 30_000,
+        stalledChecks: this.options.stalledChecks !== false,
       });
-      worker.on('error', (err) => this.logger.warn(`queue ${queue}: ${err.message}`));
-      await worker.waitUntilReady();
-      // Jobs of a crashed worker go back to wait once their lock lapses: at-least-once delivery.
-      await worker.startStalledCheckTimer();
       this.workers.set(queue, worker);
     }
     this.lockTimer = setInterval(() => void this.extendLocks(lockDuration), lockDuration / 3);
@@ -209,7 +201,7 @@ export class Dispatcher {
 
   private async fetchFrom(queue: QueueName): Promise<void> {
     const worker = this.workers.get(queue)!;
-    const token = `${worker.id}:${++this.tokenSeq}`;
+    const token = `${this.options.tokenTag ?? worker.id}:${++this.tokenSeq}`;
     // Another worker may win the race for this job: then we simply select again.
     const job = await worker.getNextJob(token, { block: false });
     if (job?.id) this.launch(job, token, queue);

@@ -49,6 +49,8 @@ export interface ExecutionScope {
   finish?: JobFinisher;
   /** Where the handler runs; inline (this event loop) by default. */
   pool?: ExecutionPool;
+  /** Part of each task's rate limit this process may use (a prefork child: 1/children). */
+  rateShare?: number;
 }
 
 /** Without a dispatcher (tests, tools): end the job and fetch nothing. */
@@ -122,7 +124,8 @@ export class TaskExecutor {
     let result: unknown;
     try {
       if (task.options.rateLimit) {
-        const waitMs = this.rateLimiter.reserve(task.name, parseRate(task.options.rateLimit));
+        const intervalMs = parseRate(task.options.rateLimit) / (scope.rateShare ?? 1);
+        const waitMs = this.rateLimiter.reserve(task.name, intervalMs);
         if (waitMs > 0) await sleep(waitMs, undefined, { signal: scope.stop });
       }
       const kwargs = bindArguments(task.options, msg.args, msg.kwargs);
@@ -158,6 +161,17 @@ export class TaskExecutor {
     this.logger.log(`${task.name}[${msg.taskId}] succeeded in ${Date.now() - began}ms`);
     await this.sendAll(msg.link, (sig) => [result, ...(sig.args ?? [])], msg.taskId);
     return outcome('SUCCESS');
+  }
+
+  /**
+   * Ends, from outside, a job whose run died with its process (a prefork child crashed or was
+   * killed): as that run's failure, so the retry policy, link_error and REVOKED apply.
+   */
+  async endLost(job: Job<TaskMessage>, token: string, err: Error): Promise<TaskState> {
+    const msg = normalizeMessage(job);
+    const task = this.registry.has(job.name) ? this.registry.get(job.name) : undefined;
+    if (!task) return this.fail(job, token, msg, err, finishAlone);
+    return this.handleError(job, token, msg, task, err, finishAlone);
   }
 
   private async handleError(

@@ -1,12 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import { loadavg } from 'node:os';
-import type { TaskMessage } from '../client/apply-options';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
-import { TaskRevokedError } from '../errors/task-revoked.error';
 import { HEARTBEAT_INTERVAL_S, WorkerDirectory } from '../inspect/worker-directory.service';
-import type { HeldTask, WorkerHeartbeat } from '../inspect/worker-heartbeat';
-import { redactArguments } from '../execution/redaction';
+import type { WorkerHeartbeat } from '../inspect/worker-heartbeat';
 import { byPriority, type QueueName } from '../queues/queue-names';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
@@ -15,19 +11,20 @@ import { ResultStore } from '../results/result-store.service';
 import { ChildPool } from '../pool/child-pool';
 import type { ExecutionPool, PoolImplementation } from '../pool/execution-pool';
 import { InlinePool } from '../pool/inline-pool';
+import { PreforkSupervisor } from '../pool/prefork/prefork-supervisor';
 import { TaskRegistry } from '../registry/task-registry';
-import { Dispatcher } from './dispatcher';
-
-const HOUSEKEEPING_INTERVAL_MS = 60_000;
-/** Celery's default: enough to keep a child busy with short tasks. */
-const DEFAULT_PREFETCH_MULTIPLIER = 4;
-import type { JobFinisher } from './task-executor';
+import { Consumer } from './consumer';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
+import type { WorkerEngine } from './worker-engine';
 import {
   type PingReply,
   WORKER_CONTROL_CHANNEL,
   type WorkerControlMessage,
 } from './worker-control';
+
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
+/** Celery's default: enough to keep a child busy with short tasks. */
+const DEFAULT_PREFETCH_MULTIPLIER = 4;
 
 export interface WorkerPoolOptions {
   implementation: PoolImplementation;
@@ -44,7 +41,6 @@ export interface WorkerPoolOptions {
    */
   prefetchMultiplier?: number;
 }
-
 export interface WorkerStartOptions extends ExecutorDefaults {
   queues: readonly QueueName[];
   concurrency: number;
@@ -62,20 +58,16 @@ export interface WorkerStartOptions extends ExecutorDefaults {
 }
 
 /**
- * A worker process's engine: dispatcher, executor, revocation and control listeners, heartbeat.
- * Only the worker app imports it, so API and CLI processes never consume tasks.
+ * A worker process: its engine (a consumer, or a prefork supervisor), the revocation and control
+ * listeners, heartbeat and housekeeping. Only the worker app imports it, so API and CLI processes
+ * never consume tasks.
  */
 @Injectable()
 export class TaskWorker implements OnApplicationShutdown {
   private readonly logger = new Logger(TaskWorker.name);
-  private dispatcher?: Dispatcher;
-  private pool?: ExecutionPool;
+  private engine?: WorkerEngine;
   private options?: WorkerStartOptions;
-  private readonly stops = new Map<string, AbortController>();
-  /** Revoked task ids and when: loaded at start, then fed by the broadcast. */
-  private revoked = new Map<string, number>();
-  private readonly totals: Record<string, number> = {};
-  private processed = 0;
+  private implementation: PoolImplementation = 'inline';
   private startedAt = new Date();
   private heartbeatTimer?: NodeJS.Timeout;
   private housekeepingTimer?: NodeJS.Timeout;
@@ -103,56 +95,80 @@ export class TaskWorker implements OnApplicationShutdown {
     const queues = byPriority(options.queues);
     this.options = { ...options, queues };
     this.startedAt = new Date();
-    const pool = (this.pool = this.createPool(options));
-    await pool.start();
+    this.implementation = options.pool?.implementation ?? 'inline';
+    const engine = (this.engine = this.createEngine(queues, options));
     await this.listen();
-    this.revoked = await this.revocations.revokedSince();
-    this.dispatcher = new Dispatcher(
-      {
-        queues,
-        concurrency: options.concurrency * this.prefetchOf(options),
-        capacity: () => pool.capacity(),
-        hostname: options.hostname,
-        prefix: this.tasksOptions.prefix,
-        connection: this.redis.connectionOptions,
-        client: this.redis.client,
-        lockDurationMs: (options.lockTimeout ?? 30) * 1000,
-        stalledIntervalMs: (options.lockTimeout ?? 30) * 500,
-        blockingClient: this.redis.create('dispatcher-wait'),
-        watchClient: this.redis.create('dispatcher-watch'),
-      },
-      (job, token, finish) => this.run(job, token, finish),
-    );
-    pool.onCapacity(() => this.dispatcher?.wake());
-    await this.dispatcher.start();
+    await engine.start();
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_S * 1000);
     this.housekeepingTimer = setInterval(() => void this.housekeeping(), HOUSEKEEPING_INTERVAL_MS);
     this.logger.log(
-      `worker ${options.hostname} ready: queues ${queues.join(', ')}, concurrency ${options.concurrency}, pool ${this.pool.implementation}`,
+      `worker ${options.hostname} ready: queues ${queues.join(', ')}, concurrency ${options.concurrency}, pool ${this.implementation}`,
     );
   }
 
-  private prefetchOf(options: WorkerStartOptions): number {
-    const pool = options.pool;
-    if (!pool || pool.implementation === 'inline') return 1;
-    return pool.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER;
-  }
-
-  private createPool(options: WorkerStartOptions): ExecutionPool {
+  private createEngine(queues: QueueName[], options: WorkerStartOptions): WorkerEngine {
     const pool = options.pool ?? { implementation: 'inline' };
-    if (pool.implementation === 'inline') return new InlinePool(this.registry);
-    if (!pool.childEntry)
+    const lockTimeout = options.lockTimeout ?? 30;
+    const defaults = { timeLimit: options.timeLimit, softTimeLimit: options.softTimeLimit };
+    if (pool.implementation !== 'inline' && !pool.childEntry)
       throw new Error(`the ${pool.implementation} pool needs a child entry script`);
-    return new ChildPool({
-      kind: pool.implementation,
-      size: options.concurrency,
-      entry: pool.childEntry,
-      env: pool.childEnv,
-      maxTasksPerChild: pool.maxTasksPerChild,
-      maxMemoryPerChildMb: pool.maxMemoryPerChildMb,
-      prefetch: this.prefetchOf(options),
-    });
+    const prefetch =
+      pool.implementation === 'inline'
+        ? 1
+        : (pool.prefetchMultiplier ?? DEFAULT_PREFETCH_MULTIPLIER);
+    if (pool.implementation === 'prefork') {
+      return new PreforkSupervisor(
+        {
+          redis: this.redis,
+          executor: this.executor,
+          queues: this.queues,
+          prefix: this.tasksOptions.prefix,
+        },
+        {
+          size: options.concurrency,
+          entry: pool.childEntry!,
+          env: pool.childEnv,
+          queues,
+          hostname: options.hostname,
+          lockTimeout,
+          prefetch,
+          defaults,
+          maxTasksPerChild: pool.maxTasksPerChild,
+          maxMemoryPerChildMb: pool.maxMemoryPerChildMb,
+        },
+      );
+    }
+    const executionPool: ExecutionPool =
+      pool.implementation === 'inline'
+        ? new InlinePool(this.registry)
+        : new ChildPool({
+            kind: pool.implementation,
+            size: options.concurrency,
+            entry: pool.childEntry!,
+            env: pool.childEnv,
+            maxTasksPerChild: pool.maxTasksPerChild,
+            maxMemoryPerChildMb: pool.maxMemoryPerChildMb,
+            prefetch,
+          });
+    return new Consumer(
+      {
+        redis: this.redis,
+        executor: this.executor,
+        registry: this.registry,
+        revocations: this.revocations,
+        prefix: this.tasksOptions.prefix,
+        resultExpires: this.tasksOptions.resultExpires,
+      },
+      {
+        queues,
+        slots: options.concurrency * prefetch,
+        hostname: options.hostname,
+        pool: executionPool,
+        defaults,
+        lockTimeout,
+      },
+    );
   }
 
   /** Graceful stop: no new tasks; running ones get the grace period; then connections close. */
@@ -167,49 +183,17 @@ export class TaskWorker implements OnApplicationShutdown {
   }
 
   private async doStop(): Promise<boolean> {
-    const dispatcher = this.dispatcher;
-    if (!dispatcher) return true;
+    const engine = this.engine;
+    if (!engine) return true;
     this.logger.log(
-      `worker ${this.options?.hostname} stopping: ${dispatcher.activeCount} task(s) running`,
+      `worker ${this.options?.hostname} stopping: ${engine.snapshot().active.length} task(s) running`,
     );
-    await dispatcher.stopFetching();
-    // Reserved tasks go back to their queues now, for other workers; running ones finish.
-    this.pool?.release();
-    const finished = await dispatcher.drain(this.options?.gracePeriodMs ?? 30_000);
-    if (!finished) {
-      this.logger.warn(
-        `${dispatcher.activeCount} task(s) still running after the grace period: left to stalled-job recovery`,
-      );
-    }
+    const finished = await engine.stop(this.options?.gracePeriodMs ?? 30_000);
     clearInterval(this.heartbeatTimer);
     clearInterval(this.housekeepingTimer);
-    await dispatcher.close();
-    await this.pool?.close();
     if (this.options) await this.directory.remove(this.options.hostname).catch(() => undefined);
     this.logger.log(`worker ${this.options?.hostname} stopped`);
     return finished;
-  }
-
-  private async run(job: Job<TaskMessage>, token: string, finish: JobFinisher): Promise<void> {
-    const stop = new AbortController();
-    const id = String(job.id);
-    this.stops.set(id, stop);
-    try {
-      const outcome = await this.executor.execute(job, token, {
-        hostname: this.options!.hostname,
-        stop: stop.signal,
-        defaults: this.options,
-        isRevoked: (taskId) => this.revoked.has(taskId),
-        finish,
-        pool: this.pool,
-      });
-      if (outcome.state !== 'PENDING') {
-        this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
-        this.processed++;
-      }
-    } finally {
-      this.stops.delete(id);
-    }
   }
 
   private async listen(): Promise<void> {
@@ -219,25 +203,12 @@ export class TaskWorker implements OnApplicationShutdown {
     sub.on('message', (channel: string, raw: string) => {
       try {
         if (channel === this.revocations.channel)
-          this.onRevoke(JSON.parse(raw) as RevocationMessage);
+          this.engine?.onRevoke(JSON.parse(raw) as RevocationMessage);
         else this.onControl(JSON.parse(raw) as WorkerControlMessage);
       } catch (err) {
         this.logger.warn(`bad message on ${channel}: ${(err as Error).message}`);
       }
     });
-  }
-
-  private onRevoke(msg: RevocationMessage): void {
-    this.revoked.set(msg.taskId, Date.now());
-    const stop = this.stops.get(msg.taskId);
-    if (!stop) return;
-    if (msg.terminate) {
-      this.logger.warn(`terminating ${msg.taskId}`);
-      stop.abort(new TaskRevokedError('terminated'));
-    } else if (this.pool?.isReserved(msg.taskId)) {
-      // Taken but not started: it will not start (a started one finishes, as in Celery).
-      stop.abort(new TaskRevokedError('revoked'));
-    }
   }
 
   private onControl(msg: WorkerControlMessage): void {
@@ -271,47 +242,28 @@ export class TaskWorker implements OnApplicationShutdown {
     }
   }
 
-  /** What this worker holds: running (active) and prefetched but not started (reserved). */
-  private heldTasks(): Pick<WorkerHeartbeat, 'active' | 'reserved'> {
-    const held = { active: [] as HeldTask[], reserved: [] as HeldTask[] };
-    for (const { job, queue } of this.dispatcher?.activeJobs() ?? []) {
-      const taskId = job.data?.taskId ?? String(job.id);
-      const declared = this.registry.has(job.name)
-        ? this.registry.get(job.name).options
-        : undefined;
-      const args = Array.isArray(job.data?.args) ? job.data.args : [];
-      (this.pool?.isReserved(taskId) ? held.reserved : held.active).push({
-        task_id: taskId,
-        task_name: job.name,
-        queue,
-        ...redactArguments(declared, args, job.data?.kwargs ?? {}),
-        time_start: new Date(job.processedOn ?? Date.now()).toISOString(),
-      });
-    }
-    return held;
-  }
-
   private async heartbeat(): Promise<void> {
-    if (!this.options || !this.dispatcher) return;
-    const forgetBefore = Date.now() - this.tasksOptions.resultExpires * 1000;
-    for (const [id, at] of this.revoked) if (at < forgetBefore) this.revoked.delete(id);
+    if (!this.options || !this.engine) return;
+    const { total, processed, active, reserved, processes, children } = this.engine.snapshot();
     const usage = process.cpuUsage();
     const beat: WorkerHeartbeat = {
       hostname: this.options.hostname,
       pid: process.pid,
       queues: [...this.options.queues],
       pool: {
-        implementation: this.pool?.implementation ?? 'inline',
+        implementation: this.implementation,
         'max-concurrency': this.options.concurrency,
-        processes: this.pool?.processes() ?? [],
+        processes,
       },
-      total: { ...this.totals },
-      processed: this.processed,
-      ...this.heldTasks(),
+      total,
+      processed,
+      active,
+      reserved,
       started_at: this.startedAt.toISOString(),
       sent_at: new Date().toISOString(),
-      cpu_seconds: (usage.user + usage.system) / 1e6,
-      rss_bytes: process.memoryUsage().rss,
+      // The pool's children count as the worker's: an operator sizes the host, not one process.
+      cpu_seconds: (usage.user + usage.system) / 1e6 + (children?.cpuSeconds ?? 0),
+      rss_bytes: process.memoryUsage().rss + (children?.rssBytes ?? 0),
       loadavg: loadavg(),
     };
     await this.directory

@@ -1,0 +1,198 @@
+import { Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { TaskMessage } from '../client/apply-options';
+import { TaskRevokedError } from '../errors/task-revoked.error';
+import { redactArguments } from '../execution/redaction';
+import type { HeldTask } from '../inspect/worker-heartbeat';
+import type { ExecutionPool } from '../pool/execution-pool';
+import type { QueueName } from '../queues/queue-names';
+import type { RedisConnection } from '../redis/redis-connection.service';
+import type { TaskRegistry } from '../registry/task-registry';
+import type { RevocationMessage, RevocationService } from '../revocation/revocation.service';
+import { RevokedSet } from '../revocation/revoked-set';
+import { Dispatcher } from './dispatcher';
+import type {
+  ExecutionOutcome,
+  ExecutorDefaults,
+  JobFinisher,
+  TaskExecutor,
+} from './task-executor';
+import type { EngineSnapshot, WorkerEngine } from './worker-engine';
+
+export interface ConsumerDeps {
+  redis: RedisConnection;
+  executor: TaskExecutor;
+  registry: TaskRegistry;
+  revocations: RevocationService;
+  prefix: string;
+  /** Seconds revocations are remembered (the result expiry). */
+  resultExpires: number;
+}
+
+export interface ConsumerOptions {
+  /** Served queues, highest priority first. */
+  queues: readonly QueueName[];
+  /** Jobs held at once, prefetched ones included. */
+  slots: number;
+  hostname: string;
+  pool: ExecutionPool;
+  defaults?: ExecutorDefaults;
+  /** Seconds a job's lock lasts without renewal. */
+  lockTimeout: number;
+  /** Starts this consumer's lock tokens: a prefork supervisor finds its child's jobs by it. */
+  tokenTag?: string;
+  /** Off in a prefork child: its supervisor runs the stalled-job checks, once per worker. */
+  stalledChecks?: boolean;
+  /** Part of each task's rate limit this consumer may use: 1/children in a prefork child. */
+  rateShare?: number;
+  /** Told of every task run to its end (not of a task given back unstarted). */
+  onOutcome?: (outcome: ExecutionOutcome) => void;
+}
+
+/** Per task name, and in all, since the consumer started. */
+export interface ConsumerSnapshot {
+  total: Record<string, number>;
+  processed: number;
+  active: HeldTask[];
+  reserved: HeldTask[];
+}
+
+/**
+ * Takes tasks from the served queues (the dispatcher) and runs each through the executor in its
+ * pool. Used by an inline or threads worker in its own process, and by each prefork child.
+ */
+export class Consumer implements WorkerEngine {
+  private readonly logger = new Logger('Worker');
+  private dispatcher?: Dispatcher;
+  private readonly stops = new Map<string, AbortController>();
+  readonly revoked = new RevokedSet();
+  private readonly totals: Record<string, number> = {};
+  private processed = 0;
+
+  constructor(
+    private readonly deps: ConsumerDeps,
+    readonly options: ConsumerOptions,
+  ) {}
+
+  get activeCount(): number {
+    return this.dispatcher?.activeCount ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const { pool, lockTimeout } = this.options;
+    await pool.start();
+    await this.revoked.load(this.deps.revocations);
+    const redis = this.deps.redis;
+    this.dispatcher = new Dispatcher(
+      {
+        queues: this.options.queues,
+        concurrency: this.options.slots,
+        capacity: () => pool.capacity(),
+        hostname: this.options.hostname,
+        prefix: this.deps.prefix,
+        connection: redis.connectionOptions,
+        client: redis.client,
+        lockDurationMs: lockTimeout * 1000,
+        stalledIntervalMs: lockTimeout * 500,
+        stalledChecks: this.options.stalledChecks,
+        tokenTag: this.options.tokenTag,
+        blockingClient: redis.create('dispatcher-wait'),
+        watchClient: redis.create('dispatcher-watch'),
+      },
+      (job, token, finish) => this.run(job, token, finish),
+    );
+    pool.onCapacity(() => this.dispatcher?.wake());
+    await this.dispatcher.start();
+  }
+
+  /**
+   * Graceful stop: no new tasks; reserved ones go back to their queues; running ones get `graceMs`.
+   * Answers whether every running task finished in time.
+   */
+  async stop(graceMs: number): Promise<boolean> {
+    const dispatcher = this.dispatcher;
+    if (!dispatcher) return true;
+    await dispatcher.stopFetching();
+    // Reserved tasks go back to their queues now, for other workers; running ones finish.
+    this.options.pool.release();
+    const finished = await dispatcher.drain(graceMs);
+    if (!finished) {
+      this.logger.warn(
+        `${dispatcher.activeCount} task(s) still running after the grace period: left to stalled-job recovery`,
+      );
+    }
+    await dispatcher.close();
+    await this.options.pool.close();
+    return finished;
+  }
+
+  /** A revocation broadcast: remembered; `terminate` stops the task here if it runs here. */
+  onRevoke(msg: RevocationMessage): void {
+    this.revoked.add(msg.taskId);
+    const stop = this.stops.get(msg.taskId);
+    if (!stop) return;
+    if (msg.terminate) {
+      this.logger.warn(`terminating ${msg.taskId}`);
+      stop.abort(new TaskRevokedError('terminated'));
+    } else if (this.options.pool.isReserved(msg.taskId)) {
+      // Taken but not started: it will not start (a started one finishes, as in Celery).
+      stop.abort(new TaskRevokedError('revoked'));
+    }
+  }
+
+  snapshot(): EngineSnapshot {
+    this.revoked.forgetBefore(Date.now() - this.deps.resultExpires * 1000);
+    const held = { active: [] as HeldTask[], reserved: [] as HeldTask[] };
+    for (const { job, queue } of this.dispatcher?.activeJobs() ?? []) {
+      const task = heldTask(this.deps.registry, job, queue);
+      (this.options.pool.isReserved(task.task_id) ? held.reserved : held.active).push(task);
+    }
+    return {
+      total: { ...this.totals },
+      processed: this.processed,
+      ...held,
+      processes: this.options.pool.processes(),
+    };
+  }
+
+  private async run(job: Job<TaskMessage>, token: string, finish: JobFinisher): Promise<void> {
+    const stop = new AbortController();
+    const id = String(job.id);
+    this.stops.set(id, stop);
+    try {
+      const outcome = await this.deps.executor.execute(job, token, {
+        hostname: this.options.hostname,
+        stop: stop.signal,
+        defaults: this.options.defaults,
+        isRevoked: (taskId) => this.revoked.has(taskId),
+        finish,
+        pool: this.options.pool,
+        rateShare: this.options.rateShare,
+      });
+      if (outcome.state !== 'PENDING') {
+        this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
+        this.processed++;
+        this.options.onOutcome?.(outcome);
+      }
+    } finally {
+      this.stops.delete(id);
+    }
+  }
+}
+
+/** A held job as inspect shows it: sensitive arguments masked. */
+export function heldTask(
+  registry: TaskRegistry,
+  job: Job<TaskMessage>,
+  queue: QueueName,
+): HeldTask {
+  const declared = registry.has(job.name) ? registry.get(job.name).options : undefined;
+  const args = Array.isArray(job.data?.args) ? job.data.args : [];
+  return {
+    task_id: job.data?.taskId ?? String(job.id),
+    task_name: job.name,
+    queue,
+    ...redactArguments(declared, args, job.data?.kwargs ?? {}),
+    time_start: new Date(job.processedOn ?? Date.now()).toISOString(),
+  };
+}
