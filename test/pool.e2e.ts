@@ -164,3 +164,29 @@ describe.each(['prefork', 'threads'])(
     });
   },
 );
+
+describe('a prefork child that crashes with tasks in reserve (real worker process)', () => {
+  it('fails only the task it was running; those it held unstarted run elsewhere, attempts untouched', async () => {
+    const prefix = uniquePrefix('pool-crash-reserved');
+    const app = await clientApp(prefix);
+    const { client, results } = tasks(app);
+    // Queued before the worker starts: its one child takes both at once (prefetch 4).
+    const crash = await client.applyAsync('tests.crash');
+    const add = await client.applyAsync('tests.add', { args: [1, 2] });
+    const worker = await BrainProcess.worker(prefix, ['--pool', 'prefork', '--concurrency', '1']);
+    try {
+      expect(await waitForState(results, crash.task_id, ['FAILURE', 'SUCCESS'])).toMatchObject({
+        error: { type: 'WorkerLostError' },
+      });
+      expect(await waitForState(results, add.task_id, ['SUCCESS', 'FAILURE'])).toMatchObject({
+        state: 'SUCCESS',
+        result: 3,
+        attempts: 1,
+      });
+      expect(worker.log).toContain(`tests.add[${add.task_id}] given back unstarted by child`);
+    } finally {
+      await worker.stop();
+      await app.close();
+    }
+  });
+});

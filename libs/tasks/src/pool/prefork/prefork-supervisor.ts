@@ -245,8 +245,10 @@ export class PreforkSupervisor implements WorkerEngine {
         if (!job) continue;
         const taskId = job.data?.taskId ?? jobId;
         try {
-          if (taskId !== running) await releaseJob(job, token, client);
-          else {
+          if (taskId !== running) {
+            await releaseJob(job, token, client);
+            this.logger.log(`${job.name}[${taskId}] given back unstarted by child ${child.pid}`);
+          } else {
             const error =
               child.killing?.error ?? new WorkerLostError(`child ${child.pid} exited (${detail})`);
             await this.deps.executor.endLost(job, token, error);
