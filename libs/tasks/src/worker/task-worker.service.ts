@@ -7,6 +7,7 @@ import { TaskRevokedError } from '../errors/task-revoked.error';
 import { HEARTBEAT_INTERVAL_S, WorkerDirectory } from '../inspect/worker-directory.service';
 import type { HeldTask, WorkerHeartbeat } from '../inspect/worker-heartbeat';
 import { redactArguments } from '../execution/redaction';
+import { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
 import { byPriority, type QueueName } from '../queues/queue-names';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
@@ -93,6 +94,7 @@ export class TaskWorker implements OnApplicationShutdown {
     private readonly results: ResultStore,
     private readonly registry: TaskRegistry,
     @Inject(TASKS_OPTIONS) private readonly tasksOptions: ResolvedTasksOptions,
+    private readonly metrics: TaskMetricsRecorder,
   ) {}
 
   get hostname(): string | undefined {
@@ -203,6 +205,7 @@ export class TaskWorker implements OnApplicationShutdown {
         finish,
         pool: this.pool,
       });
+      this.metrics.record(outcome.taskName, outcome.state, outcome.runtimeMs);
       if (outcome.state !== 'PENDING') {
         this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
         this.processed++;
