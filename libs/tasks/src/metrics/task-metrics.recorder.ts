@@ -12,6 +12,8 @@ import {
 
 /** How often a worker writes what it has counted (also on shutdown). */
 export const METRICS_FLUSH_INTERVAL_MS = 2000;
+/** How long a stopping process tries to write its last counts. */
+const SHUTDOWN_FLUSH_MS = 5000;
 
 /**
  * Counts each run's outcome and duration in memory, and adds them to Redis every few seconds in
@@ -74,11 +76,24 @@ export class TaskMetricsRecorder implements BeforeApplicationShutdown {
     return write;
   }
 
-  /** After the worker has stopped (runWorker stops it before closing the app): the last counts. */
+  /**
+   * After the worker has stopped (runWorker stops it before closing the app): the last counts,
+   * given up after a few seconds so that an unreachable Redis cannot hold the shutdown.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await Promise.all(this.inFlight);
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const written = Promise.all(this.inFlight)
+      .then(() => this.flush())
+      .then(() => !this.failing);
+    const gaveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), SHUTDOWN_FLUSH_MS);
+    });
+    const ok = await Promise.race([written, gaveUp]);
+    clearTimeout(timer);
+    if (!ok && (this.counts.size || this.sums.size || this.inFlight.size)) {
+      this.logger.warn('task metrics of the last runs not written: Redis did not take them');
+    }
   }
 }
 

@@ -118,14 +118,14 @@ export function parseTaskMetrics(hash: Record<string, string>): TaskSeries[] {
     const value = Number(raw);
     if (!parsed || !Number.isFinite(value)) continue;
     const s = of(parsed.status, parsed.task);
-    if (parsed.kind === 'total') s.total = value;
-    else if (parsed.kind === 'count') s.count = value;
-    else if (parsed.kind === 'sum') s.sumSeconds = value;
-    else {
+    if (parsed.kind === 'bucket') {
+      const { le } = parsed;
       TASK_DURATION_BUCKETS.forEach((bound, i) => {
-        if (parsed.le <= bound) s.buckets[i] += value;
+        if (le <= bound) s.buckets[i] += value;
       });
-    }
+    } else if (parsed.kind === 'total') s.total = value;
+    else if (parsed.kind === 'count') s.count = value;
+    else s.sumSeconds = value;
   }
   return [...series.values()].sort(
     (a, b) => a.task.localeCompare(b.task) || a.status.localeCompare(b.status),
