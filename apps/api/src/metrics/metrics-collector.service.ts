@@ -15,7 +15,7 @@ const REDIS_DEADLINE_MS = 5000;
  * counters (`promtool check metrics` refuses them); each is the sum of the per-type gauge beside it
  * (nodejs_active_handles...), so nothing is lost.
  */
-const MISNAMED_DEFAULTS = [
+export const MISNAMED_DEFAULTS = [
   'nodejs_active_handles_total',
   'nodejs_active_requests_total',
   'nodejs_active_resources_total',
