@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { join } from 'node:path';
 import type { DatabaseConfig } from '@brain/config';
 import { brainMetrics } from '../apps/api/src/metrics/brain-metrics';
@@ -77,6 +78,18 @@ describe('GET /metrics (real API and worker processes)', () => {
     expect(unknown.status).toBe(401);
     expect((await api.as(TEST_ADMIN_KEY).get('/metrics')).status).toBe(200);
     expect((await scrape()).value('redis_up')).toBe(1);
+  });
+
+  it('is in the OpenAPI document, as text behind the bearer key', async () => {
+    const doc = (await api.as(null).get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, { get?: Record<string, unknown> }>;
+    };
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+    expect(doc.paths['/metrics']?.get).toMatchObject({
+      tags: ['metrics'],
+      security: [{ 'api-key': [] }],
+      responses: { '200': { content: { 'text/plain': expect.anything() as unknown } } },
+    });
   });
 
   it('counts real runs per task and status, with their durations', async () => {
