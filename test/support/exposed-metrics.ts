@@ -13,6 +13,14 @@ const unused = () => Promise.reject(new Error('names only'));
  * Prometheus's own.
  */
 export function exposedSeriesNames(): Set<string> {
+  // Once per test file: prom-client's default collectors start monitors that stay on.
+  exposed ??= listExposedSeriesNames();
+  return new Set(exposed);
+}
+
+let exposed: Set<string> | undefined;
+
+function listExposedSeriesNames(): Set<string> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = [
