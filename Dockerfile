@@ -25,5 +25,7 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 RUN mkdir -p /app/var && chown node:node /app/var
 USER node
+# API, dashboard
+EXPOSE 8000 5555
 ENTRYPOINT ["node", "bin/brain.js"]
 CMD ["--help"]

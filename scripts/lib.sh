@@ -37,3 +37,17 @@ ensure_node_modules() {
     npm ci
   fi
 }
+
+# Installs promtool (Debian package prometheus) with apt-get when it is missing and we are root;
+# the monitoring tests check the Prometheus config, the alert rules and the API's /metrics with it.
+# Returns 1 when promtool is still missing.
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo '==> installing prometheus, for promtool (apt-get)' >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends prometheus
+    command -v promtool >/dev/null 2>&1 && return 0
+  fi
+  return 1
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole suite on a fresh Debian machine (root, Node 20): installs redis-server,
+# Runs the whole suite on a fresh Debian machine (root, Node 20): installs redis-server, promtool,
 # postgresql and node_modules when missing, builds, lints, then runs Jest. Arguments are passed
 # on to Jest. With TEST_REDIS_URL (TEST_POSTGRES_URL) set, the tests use that Redis (PostgreSQL)
 # instead of a private redis-server (cluster).
@@ -13,6 +13,10 @@ if [ -z "${TEST_REDIS_URL:-}" ] && ! ensure_redis_server; then
 fi
 if [ -z "${TEST_POSTGRES_URL:-}" ] && ! ensure_postgres_server; then
   echo 'PostgreSQL server binaries are missing: install them (apt-get install postgresql) or set TEST_POSTGRES_URL' >&2
+  exit 1
+fi
+if ! ensure_promtool; then
+  echo 'promtool is missing: install it (apt-get install prometheus)' >&2
   exit 1
 fi
 ensure_node_modules

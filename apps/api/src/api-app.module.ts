@@ -9,7 +9,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { appImports } from '../../worker/src/app-imports';
 import { AuditInterceptor } from './audit/audit.interceptor';
-import { AdminKeySeeder } from './auth/admin-key.seeder';
+import { ApiKeySeeder } from './auth/api-key.seeder';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { DatabaseHealthIndicator } from './health/database.health';
@@ -17,6 +17,7 @@ import { HealthController } from './health/health.controller';
 import { RedisHealthIndicator } from './health/redis.health';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { RedisGate } from './http/redis-gate.interceptor';
+import { MetricsModule } from './metrics/metrics.module';
 import { RequestMetricsMiddleware } from './metrics/request-metrics.middleware';
 import { RegisteredTasksController } from './tasks/registered-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
@@ -32,7 +33,9 @@ export class ApiAppModule implements NestModule {
   static register(includes: Type[] = []): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: appImports([TerminusModule], includes, { failFast: true }),
+      imports: appImports([TerminusModule, MetricsModule.register()], includes, {
+        failFast: true,
+      }),
       controllers: [
         RegisteredTasksController,
         TasksController,
@@ -46,7 +49,7 @@ export class ApiAppModule implements NestModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         RedisGate,
-        AdminKeySeeder,
+        ApiKeySeeder,
         RedisHealthIndicator,
         DatabaseHealthIndicator,
       ],

@@ -16,6 +16,7 @@ import {
   serveChild,
   servePreforkChild,
   TaskExecutor,
+  TaskMetricsRecorder,
   TaskRegistry,
   TASKS_OPTIONS,
 } from '@brain/tasks';
@@ -83,6 +84,7 @@ async function preforkChild(
       executor: app.get(TaskExecutor),
       registry: app.get(TaskRegistry),
       revocations: app.get(RevocationService),
+      metrics: app.get(TaskMetricsRecorder),
       prefix: options.prefix,
       resultExpires: options.resultExpires,
     },

@@ -16,6 +16,7 @@ export class AppConfigService {
       DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
       PORT: config.get('PORT', { infer: true }),
       ADMIN_API_KEY: config.get('ADMIN_API_KEY', { infer: true }),
+      METRICS_API_KEY: config.get('METRICS_API_KEY', { infer: true }),
       BRAIN_MASTER_KEY: config.get('BRAIN_MASTER_KEY', { infer: true }),
       RESULT_EXPIRES: config.get('RESULT_EXPIRES', { infer: true }),
       TZ: config.get('TZ', { infer: true }),
@@ -44,6 +45,10 @@ export class AppConfigService {
 
   get adminApiKey(): string | undefined {
     return this.all.adminApiKey;
+  }
+
+  get metricsApiKey(): string | undefined {
+    return this.all.metricsApiKey;
   }
 
   get masterKey(): string | undefined {

@@ -11,6 +11,8 @@ export interface AppConfig {
   readonly port: number;
   /** Undefined when ADMIN_API_KEY is unset. */
   readonly adminApiKey: string | undefined;
+  /** A viewer key for Prometheus; undefined when METRICS_API_KEY is unset. */
+  readonly metricsApiKey: string | undefined;
   /** The keyring's master key; undefined when BRAIN_MASTER_KEY is unset. */
   readonly masterKey: string | undefined;
   /** Seconds a task result is kept. */
@@ -36,6 +38,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     database,
     port: env.PORT,
     adminApiKey: env.ADMIN_API_KEY,
+    metricsApiKey: env.METRICS_API_KEY,
     masterKey: env.BRAIN_MASTER_KEY,
     resultExpires: env.RESULT_EXPIRES,
     timezone: env.TZ,

@@ -104,6 +104,11 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'must be at least 16 characters long' })
   ADMIN_API_KEY?: string;
 
+  /** A key seeded with the viewer role, for Prometheus to scrape /metrics with. */
+  @IsOptional()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
+  METRICS_API_KEY?: string;
+
   /** The keyring's master key (key-encryption key); unset: secrets cannot be sealed or opened. */
   @IsOptional()
   @MinLength(32, { message: 'must be at least 32 characters long' })
@@ -149,6 +154,7 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   DATABASE_URL: true,
   PORT: true,
   ADMIN_API_KEY: true,
+  METRICS_API_KEY: true,
   BRAIN_MASTER_KEY: true,
   RESULT_EXPIRES: true,
   TZ: true,

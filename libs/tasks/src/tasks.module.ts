@@ -11,6 +11,8 @@ import {
 import { Inspector } from './inspect/inspector.service';
 import { QueueInspector } from './inspect/queue-inspector.service';
 import { WorkerDirectory } from './inspect/worker-directory.service';
+import { TaskMetricsReader } from './metrics/task-metrics.reader';
+import { TaskMetricsRecorder } from './metrics/task-metrics.recorder';
 import { QUEUE_NAMES } from './queues/queue-names';
 import { QueueRegistry } from './queues/queue-registry';
 import { RedisConnection } from './redis/redis-connection.service';
@@ -39,6 +41,8 @@ const SERVICES = [
   WorkerDirectory,
   QueueInspector,
   Inspector,
+  TaskMetricsRecorder,
+  TaskMetricsReader,
 ];
 
 @Global()

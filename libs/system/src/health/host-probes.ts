@@ -1,9 +1,19 @@
-import { statfs } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { readFile, statfs } from 'node:fs/promises';
 import { freemem, totalmem } from 'node:os';
 
 const GB = 1024 ** 3;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export interface DiskBytes {
+  /** What an unprivileged process may still write. */
+  availableBytes: number;
+  sizeBytes: number;
+}
+
+export interface MemoryBytes {
+  availableBytes: number;
+  totalBytes: number;
+}
 
 export interface DiskUsage {
   free_gb: number;
@@ -17,11 +27,32 @@ export interface MemoryUsage {
   percent_used: number;
 }
 
+/** Size and free space of the filesystem holding `path`. */
+export async function diskBytes(path: string): Promise<DiskBytes> {
+  const s = await statfs(path);
+  return { availableBytes: s.bavail * s.bsize, sizeBytes: s.blocks * s.bsize };
+}
+
+/**
+ * Memory of the host. On Linux, MemAvailable counts reclaimable cache as free, which os.freemem()
+ * does not; elsewhere fall back to it.
+ */
+export async function memoryBytes(): Promise<MemoryBytes> {
+  const totalBytes = totalmem();
+  let availableBytes = freemem();
+  try {
+    const meminfo = await readFile('/proc/meminfo', 'utf8');
+    const kb = /^MemAvailable:\s+(\d+) kB/m.exec(meminfo)?.[1];
+    if (kb) availableBytes = Number(kb) * 1024;
+  } catch {
+    // not Linux: keep freemem()
+  }
+  return { availableBytes, totalBytes };
+}
+
 /** Free space of the filesystem holding `path`, as an unprivileged process may use it. */
 export async function diskUsage(path: string): Promise<DiskUsage> {
-  const s = await statfs(path);
-  const total = s.blocks * s.bsize;
-  const free = s.bavail * s.bsize;
+  const { availableBytes: free, sizeBytes: total } = await diskBytes(path);
   return {
     free_gb: round(free / GB),
     total_gb: round(total / GB),
@@ -29,20 +60,9 @@ export async function diskUsage(path: string): Promise<DiskUsage> {
   };
 }
 
-/**
- * Memory in use. On Linux, MemAvailable counts reclaimable cache as free, which os.freemem() does
- * not; elsewhere fall back to it.
- */
+/** Memory in use, in GB and percent. */
 export async function memoryUsage(): Promise<MemoryUsage> {
-  const total = totalmem();
-  let available = freemem();
-  try {
-    const meminfo = await readFile('/proc/meminfo', 'utf8');
-    const kb = /^MemAvailable:\s+(\d+) kB/m.exec(meminfo)?.[1];
-    if (kb) available = Number(kb) * 1024;
-  } catch {
-    // not Linux: keep freemem()
-  }
+  const { availableBytes: available, totalBytes: total } = await memoryBytes();
   const used = total - available;
   return {
     used_gb: round(used / GB),

@@ -4,6 +4,7 @@ import { TaskNotFoundError } from '../errors/task-errors';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { toTaskError } from '../execution/to-task-error';
 import { RedisConnection } from '../redis/redis-connection.service';
+import { taskMetricsKey, totalField } from '../metrics/task-metrics.schema';
 import { ResultStore } from '../results/result-store.service';
 import type { TaskState } from '../results/task-state';
 import { UNSTARTED_STATES } from '../results/task-state';
@@ -79,12 +80,20 @@ export class RevocationService {
       }
     }
     const message: RevocationMessage = { taskId, terminate };
-    await this.redis.client
+    const tx = this.redis.client
       .multi()
       .zadd(this.revokedKey, now.getTime(), taskId)
       .zremrangebyscore(this.revokedKey, 0, now.getTime() - this.options.resultExpires * 1000)
-      .publish(this.channel, JSON.stringify(message))
-      .exec();
+      .publish(this.channel, JSON.stringify(message));
+    // Taken off its queue here, no worker will count it: task_total counts it now.
+    if (state === 'REVOKED' && previous !== 'REVOKED') {
+      tx.hincrby(
+        taskMetricsKey(this.options.prefix),
+        totalField('revoked', view.record.task_name),
+        1,
+      );
+    }
+    await tx.exec();
     this.logger.log(`revoked ${taskId} (was ${previous}${terminate ? ', terminate' : ''})`);
     return { task_id: taskId, previous_state: previous, state, terminate };
   }

@@ -4,6 +4,7 @@ import type { TaskMessage } from '../client/apply-options';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { redactArguments } from '../execution/redaction';
 import type { HeldTask } from '../inspect/worker-heartbeat';
+import type { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
 import type { ExecutionPool } from '../pool/execution-pool';
 import type { QueueName } from '../queues/queue-names';
 import type { RedisConnection } from '../redis/redis-connection.service';
@@ -24,6 +25,7 @@ export interface ConsumerDeps {
   executor: TaskExecutor;
   registry: TaskRegistry;
   revocations: RevocationService;
+  metrics: TaskMetricsRecorder;
   prefix: string;
   /** Seconds revocations are remembered (the result expiry). */
   resultExpires: number;
@@ -169,6 +171,7 @@ export class Consumer implements WorkerEngine {
         pool: this.options.pool,
         rateShare: this.options.rateShare,
       });
+      this.deps.metrics.record(outcome.taskName, outcome.state, outcome.runtimeMs);
       if (outcome.state !== 'PENDING') {
         this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
         this.processed++;

@@ -12,6 +12,7 @@ import { ChildPool } from '../pool/child-pool';
 import type { ExecutionPool, PoolImplementation } from '../pool/execution-pool';
 import { InlinePool } from '../pool/inline-pool';
 import { PreforkSupervisor } from '../pool/prefork/prefork-supervisor';
+import { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
 import { TaskRegistry } from '../registry/task-registry';
 import { Consumer } from './consumer';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
@@ -84,6 +85,7 @@ export class TaskWorker implements OnApplicationShutdown {
     private readonly queues: QueueRegistry,
     private readonly results: ResultStore,
     private readonly registry: TaskRegistry,
+    private readonly metrics: TaskMetricsRecorder,
     @Inject(TASKS_OPTIONS) private readonly tasksOptions: ResolvedTasksOptions,
   ) {}
 
@@ -157,6 +159,7 @@ export class TaskWorker implements OnApplicationShutdown {
         executor: this.executor,
         registry: this.registry,
         revocations: this.revocations,
+        metrics: this.metrics,
         prefix: this.tasksOptions.prefix,
         resultExpires: this.tasksOptions.resultExpires,
       },
