@@ -12,10 +12,16 @@ const lib = (p) => require(join(DIST, p));
 const N = Number(process.env.BENCH_JOBS ?? 20000);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-/** Child processes of the prefork run: one per core or so, as Celery advises for CPU-bound work. */
-const PREFORK_CONCURRENCY = Number(process.env.BENCH_PREFORK_CONCURRENCY ?? 4);
-/** Tasks each child holds (the worker's --prefetch-multiplier); the worker's default when unset. */
-const PREFETCH = process.env.BENCH_PREFETCH ? Number(process.env.BENCH_PREFETCH) : undefined;
+/** Child processes of the prefork run: one per core, the worker's (and Celery's) default. */
+const PREFORK_CONCURRENCY = Number(process.env.BENCH_PREFORK_CONCURRENCY ?? availableParallelism());
+/**
+ * Tasks each child holds (the worker's --prefetch-multiplier). By default as many tasks are in
+ * flight in all as raw BullMQ's concurrency (16 = 2 children x 8): no-op tasks make the round
+ * trip ending each task the whole cost, and tasks in flight are what hides it.
+ */
+const PREFETCH = Number(
+  process.env.BENCH_PREFETCH ?? Math.max(1, Math.round(CONCURRENCY / PREFORK_CONCURRENCY)),
+);
 /** Raw and engine alternate this many times; medians are reported, as this machine is noisy. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -159,7 +165,7 @@ async function main() {
   const u = new URL(redis.url);
   const connection = { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null };
   try {
-    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY} (prefork: ${PREFORK_CONCURRENCY} children, prefetch ${PREFETCH ?? "default"}), ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
+    console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY} (prefork: ${PREFORK_CONCURRENCY} children, prefetch ${PREFETCH}), ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
     const skip = { enqueueRate: NaN, drainRate: NaN, median: NaN, p99: NaN };
     const raws = [];
     const ourss = [];

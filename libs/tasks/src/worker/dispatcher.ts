@@ -317,7 +317,11 @@ export class Dispatcher {
           held.map((h) => h.token),
           lockDuration,
         );
-        if (failed.length) this.logger.warn(`lost the lock of ${failed.join(', ')} on ${queue}`);
+        // A job that ended meanwhile has no lock left to extend: only a job still held is lost.
+        const lost = failed.filter((id) =>
+          held.some((h) => h.job.id === id && this.held.get(id) === h),
+        );
+        if (lost.length) this.logger.warn(`lost the lock of ${lost.join(', ')} on ${queue}`);
       } catch (err) {
         this.logger.warn(`lock renewal on ${queue} failed: ${(err as Error).message}`);
       }
