@@ -10,6 +10,7 @@ import {
 } from './config/tasks-module-options';
 import { Inspector } from './inspect/inspector.service';
 import { QueueInspector } from './inspect/queue-inspector.service';
+import { TaskThroughput } from './inspect/task-throughput.service';
 import { WorkerDirectory } from './inspect/worker-directory.service';
 import { QUEUE_NAMES } from './queues/queue-names';
 import { QueueRegistry } from './queues/queue-registry';
@@ -39,6 +40,7 @@ const SERVICES = [
   WorkerDirectory,
   QueueInspector,
   Inspector,
+  TaskThroughput,
 ];
 
 @Global()
