@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole suite on a fresh Debian machine (root, Node 20): installs redis-server,
-# postgresql and node_modules when missing, builds, lints, then runs Jest. Arguments are passed
-# on to Jest. With TEST_REDIS_URL (TEST_POSTGRES_URL) set, the tests use that Redis (PostgreSQL)
+# postgresql, chromium and node_modules when missing, builds, lints, then runs Jest. Arguments are
+# passed on to Jest. With TEST_REDIS_URL (TEST_POSTGRES_URL) set, the tests use that Redis (PostgreSQL)
 # instead of a private redis-server (cluster).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,6 +13,10 @@ if [ -z "${TEST_REDIS_URL:-}" ] && ! ensure_redis_server; then
 fi
 if [ -z "${TEST_POSTGRES_URL:-}" ] && ! ensure_postgres_server; then
   echo 'PostgreSQL server binaries are missing: install them (apt-get install postgresql) or set TEST_POSTGRES_URL' >&2
+  exit 1
+fi
+if ! ensure_chromium; then
+  echo 'chromium is missing: install it (apt-get install chromium) or set CHROMIUM_PATH' >&2
   exit 1
 fi
 ensure_node_modules
