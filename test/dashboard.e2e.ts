@@ -42,12 +42,18 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
   });
 
   afterAll(async () => {
+    // Stop the long tasks first, so that the worker has nothing to wait for when it stops.
     const revocations = app?.get(RevocationService);
     for (const id of leftovers) await revocations?.revoke(id, true).catch(() => undefined);
     await browser?.close();
-    await Promise.all([dashboard?.stop(), worker?.stop()]);
+    const stopped = await Promise.allSettled([dashboard?.stop(), worker?.stop()]);
+    for (const [i, outcome] of stopped.entries()) {
+      if (outcome.status === 'fulfilled') continue;
+      await (i === 0 ? dashboard.process : worker).stop('SIGKILL').catch(() => undefined);
+    }
     await storage?.close();
     await app?.close();
+    for (const outcome of stopped) if (outcome.status === 'rejected') throw outcome.reason;
   });
 
   const send = (name: string, kwargs: Record<string, unknown>) =>
@@ -85,6 +91,7 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     const http = request(dashboard.url);
     await http.get('/api/snapshot').expect(401);
     await http.get('/api/events').expect(401);
+    await http.get('/queues').expect(401);
     const login = await http
       .post('/api/session')
       .set('Origin', dashboard.url)
@@ -162,6 +169,25 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     await detail.waitFor({ timeout: DEADLINE_MS });
     expect(await detail.getByLabel('result').textContent()).toBe('42');
     await context.close();
+  });
+
+  it('opens the read-only raw job view (bull-board) to admins only', async () => {
+    const admin = await logIn(TEST_ADMIN_KEY);
+    const [raw] = await Promise.all([
+      admin.context.waitForEvent('page'),
+      admin.page.getByRole('link', { name: 'Raw jobs' }).click(),
+    ]);
+    await raw.getByText('BRAiN raw jobs').first().waitFor({ timeout: DEADLINE_MS });
+    await raw.getByText('maintenance').first().waitFor({ timeout: DEADLINE_MS });
+    await admin.context.close();
+
+    const operator = await logIn(keys.operator);
+    expect(await operator.page.getByRole('link', { name: 'Raw jobs' }).count()).toBe(0);
+    const status = await operator.page.evaluate(() =>
+      fetch('queues/api/queues').then((r) => r.status),
+    );
+    expect(status).toBe(403);
+    await operator.context.close();
   });
 
   it('shows a viewer no action, and refuses its actions (403) and forged ones', async () => {

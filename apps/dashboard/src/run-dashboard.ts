@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BODY_LIMIT, bodyErrors, validationPipe } from '../../api/src/http/configure-app';
 import { waitForStop, withDeadline } from '../../worker/src/wait-for-stop';
 import { DashboardAppModule } from './dashboard-app.module';
+import { mountRawJobView } from './raw-jobs/raw-job-view';
 import { serveWebAssets } from './web/web-assets';
 
 /** How long a stopping dashboard waits for its connections (open event streams too) to close. */
@@ -22,7 +23,7 @@ export async function createDashboard(
   app.use(bodyErrors);
   app.useGlobalPipes(validationPipe());
   serveWebAssets(app);
-  app.enableShutdownHooks();
+  mountRawJobView(app);
   await app.listen(port, process.env.DASHBOARD_HOST ?? '0.0.0.0');
   return app;
 }

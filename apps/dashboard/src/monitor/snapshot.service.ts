@@ -1,5 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { catchError, EMPTY, exhaustMap, from, type Observable, shareReplay, timer } from 'rxjs';
+import {
+  catchError,
+  EMPTY,
+  exhaustMap,
+  from,
+  type Observable,
+  shareReplay,
+  tap,
+  timer,
+} from 'rxjs';
 import {
   HEARTBEAT_INTERVAL_S,
   QueueInspector,
@@ -26,13 +35,20 @@ export class SnapshotService {
   private readonly logger = new Logger('Dashboard');
   private readonly cpu = new CpuTracker();
   private throughput?: { at: number; value: Throughput };
+  private failing = false;
 
   /** The latest snapshot first (to a page that has just opened), then each new one. */
   readonly snapshots$: Observable<DashboardSnapshot> = timer(0, SNAPSHOT_INTERVAL_MS).pipe(
     exhaustMap(() =>
       from(this.build()).pipe(
+        tap(() => {
+          if (this.failing) this.logger.log('snapshots built again');
+          this.failing = false;
+        }),
+        // Pages keep the last snapshot (they show its time); the outage is logged once.
         catchError((err: Error) => {
-          this.logger.warn(`snapshot not built: ${err.message}`);
+          if (!this.failing) this.logger.warn(`snapshot not built: ${err.message}`);
+          this.failing = true;
           return EMPTY;
         }),
       ),

@@ -103,36 +103,44 @@ export class TaskFeed {
     return { tasks: records.filter((r): r is TaskRecord => r !== null), overflow };
   }
 
-  /** Follows every queue's event stream from now on, adding the ids of tasks that moved. */
+  /**
+   * Follows every queue's event stream from now on, adding the ids of tasks that moved. While
+   * Redis is away it tries again every BLOCK_MS, saying so once.
+   */
   private async readStreams(
     client: Redis,
     pending: Set<string>,
     stopped: () => boolean,
   ): Promise<void> {
     const keys = QUEUE_NAMES.map((q) => this.queues.get(q).keys.events);
-    try {
-      // From the newest entry of each stream: '$' would lose what comes between two reads.
-      const ids = await Promise.all(
-        keys.map(async (k) => (await client.xrevrange(k, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'),
-      );
-      while (!stopped()) {
-        const res = await client.xread('BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...ids);
-        for (const [stream, entries] of res ?? []) {
-          const i = keys.indexOf(stream);
-          for (const [id, fields] of entries) {
-            ids[i] = id;
-            const event = field(fields, 'event');
-            const jobId = field(fields, 'jobId');
-            if (event && STATE_EVENTS.has(event) && jobId && !jobId.startsWith('repeat:'))
-              pending.add(jobId);
+    let failing = false;
+    while (!stopped()) {
+      try {
+        // From the newest entry of each stream: '$' would lose what comes between two reads.
+        const ids = await Promise.all(
+          keys.map(async (k) => (await client.xrevrange(k, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'),
+        );
+        if (failing) this.logger.log('queue events followed again');
+        failing = false;
+        while (!stopped()) {
+          const res = await client.xread('BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...ids);
+          for (const [stream, entries] of res ?? []) {
+            const i = keys.indexOf(stream);
+            for (const [id, fields] of entries) {
+              ids[i] = id;
+              const event = field(fields, 'event');
+              const jobId = field(fields, 'jobId');
+              if (event && STATE_EVENTS.has(event) && jobId && !jobId.startsWith('repeat:'))
+                pending.add(jobId);
+            }
           }
         }
+      } catch (err) {
+        if (stopped()) return;
+        if (!failing) this.logger.warn(`queue events not followed: ${(err as Error).message}`);
+        failing = true;
+        await new Promise((r) => setTimeout(r, BLOCK_MS));
       }
-    } catch (err) {
-      if (stopped()) return;
-      this.logger.warn(`queue events not followed: ${(err as Error).message}; retrying`);
-      await new Promise((r) => setTimeout(r, BLOCK_MS));
-      return this.readStreams(client, pending, stopped);
     }
   }
 }

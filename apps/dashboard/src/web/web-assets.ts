@@ -18,7 +18,7 @@ export const PREACT_HTM_FILE = join(
  * arguments, results and errors are user data: the page renders them as text, and this policy is
  * the second line should that ever slip.
  */
-const CONTENT_SECURITY_POLICY = [
+export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
