@@ -157,6 +157,60 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     await context.close();
   });
 
+  it('retries a failed task, revokes a waiting one and purges a queue, each audited', async () => {
+    const failing = await send('tests.always_fails', {});
+    await waitForState(app.get(ResultStore), failing.task_id, ['FAILURE']);
+    const { context, page } = await logIn(keys.operator);
+    await page.goto(`${dashboard.url}/#/tasks/${failing.task_id}`);
+    const failed = page.locator(`[data-testid="task-detail"][data-task-id="${failing.task_id}"]`);
+    await failed.waitFor({ timeout: DEADLINE_MS });
+    expect(await page.getByTestId('error').textContent()).toContain('fails every time');
+    expect(await page.getByLabel('traceback').textContent()).toMatch(/at /);
+    expect(await page.getByTestId('timeline').textContent()).toMatch(/RETRY.*RETRY.*FAILURE/s);
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    // The page moves to the new task, which names the failed one as its origin.
+    const retried = page.locator('[data-testid="task-detail"]', {
+      hasText: `Retry of${failing.task_id}`,
+    });
+    await retried.waitFor({ timeout: DEADLINE_MS });
+    const newId = await retried.getAttribute('data-task-id');
+    expect(newId).not.toBe(failing.task_id);
+
+    const waiting = await app
+      .get(TaskClient)
+      .applyAsync('tests.add', { args: [1, 2], countdown: 600, queue: 'maintenance' });
+    await page.goto(`${dashboard.url}/#/tasks/${waiting.task_id}`);
+    const pending = page.locator(`[data-testid="task-detail"][data-task-id="${waiting.task_id}"]`);
+    await pending.getByRole('button', { name: 'Revoke' }).click();
+    await page
+      .locator(`[data-task-id="${waiting.task_id}"][data-state="REVOKED"]`)
+      .waitFor({ timeout: DEADLINE_MS });
+
+    const queued = await app
+      .get(TaskClient)
+      .applyAsync('tests.add', { args: [3, 4], countdown: 600, queue: 'maintenance' });
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const maintenance = page.getByTestId('queues').locator('tr', { hasText: 'maintenance' });
+    await maintenance.getByRole('button', { name: 'Purge' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Purged 1 task(s) from maintenance' })
+      .waitFor({ timeout: DEADLINE_MS });
+    expect(await app.get(ResultStore).get(queued.task_id)).toBeNull();
+
+    const audit = new AuditLog(storage);
+    for (const [action, match] of [
+      ['task.retry', { task_id: failing.task_id }],
+      ['task.revoke', { task_id: waiting.task_id }],
+      ['queue.purge', { target: 'maintenance' }],
+    ] as const) {
+      expect(await audit.list({ action })).toContainEqual(
+        expect.objectContaining({ principal: 'ui-operator', ...match }),
+      );
+    }
+    await context.close();
+  });
+
   it('keeps history and sessions across a restart of the dashboard (records live in the engine)', async () => {
     const done = await send('tests.add', { x: 20, y: 22 });
     await waitForState(app.get(ResultStore), done.task_id, ['SUCCESS']);
@@ -169,6 +223,15 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     await detail.waitFor({ timeout: DEADLINE_MS });
     expect(await detail.getByLabel('result').textContent()).toBe('42');
     await context.close();
+  });
+
+  it('is `brain flower start`, also `brain dashboard start`; a bad port is bad usage', async () => {
+    const bad = new BrainProcess(['dashboard', 'start', '--port', 'nope'], prefix);
+    expect(await bad.exit()).toBe(2);
+    expect(bad.log.trim()).toBe('brain: --port must be a whole number from 0 to 65535');
+    const help = new BrainProcess(['flower', '--help'], prefix);
+    expect(await help.exit()).toBe(0);
+    expect(help.log).toMatch(/start/);
   });
 
   it('opens the read-only raw job view (bull-board) to admins only', async () => {
