@@ -211,6 +211,48 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     await context.close();
   });
 
+  it('searches tasks by id or part of the name, and filters them by state and queue', async () => {
+    const [a, b] = [
+      await send('tests.add', { x: 1, y: 1 }),
+      await send('tests.flaky', { fail_times: 0 }),
+    ];
+    await waitForState(app.get(ResultStore), a.task_id, ['SUCCESS']);
+    await waitForState(app.get(ResultStore), b.task_id, ['SUCCESS']);
+    const { context, page } = await logIn(keys.viewer);
+    await page.getByRole('link', { name: 'Tasks', exact: true }).click();
+    await page.getByLabel('Search').fill('FLAK');
+    await page.getByRole('button', { name: 'Search' }).click();
+    // The unfiltered list is replaced by the search's.
+    await row(page, a.task_id).waitFor({ state: 'detached', timeout: DEADLINE_MS });
+    await row(page, b.task_id).waitFor({ timeout: DEADLINE_MS });
+
+    await page.getByLabel('Search').fill(a.task_id);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await row(page, b.task_id).waitFor({ state: 'detached', timeout: DEADLINE_MS });
+    await row(page, a.task_id).waitFor({ timeout: DEADLINE_MS });
+    expect(await page.locator('[data-testid="tasks"] tbody tr').count()).toBe(1);
+
+    // Filters live in the address: a fresh load of it shows the same list.
+    await page.goto(`${dashboard.url}/#/tasks?status=SUCCESS&queue=default&task_name=tests.add`);
+    await page.reload();
+    await row(page, a.task_id).waitFor({ timeout: DEADLINE_MS });
+    const states = await page
+      .locator('[data-testid="tasks"] tbody tr')
+      .evaluateAll((rows: Array<{ getAttribute(n: string): string | null; textContent: string }>) =>
+        rows.map((r) => [r.getAttribute('data-state'), r.textContent] as const),
+      );
+    for (const [state, text] of states) {
+      expect(state).toBe('SUCCESS');
+      expect(text).toContain('tests.add');
+    }
+    const refused = await page.evaluate(async () => {
+      const res = await fetch('api/tasks?status=DONE');
+      return [res.status, await res.json()] as const;
+    });
+    expect(refused).toEqual([400, expect.objectContaining({ field: 'status' })]);
+    await context.close();
+  });
+
   it('keeps history and sessions across a restart of the dashboard (records live in the engine)', async () => {
     const done = await send('tests.add', { x: 20, y: 22 });
     await waitForState(app.get(ResultStore), done.task_id, ['SUCCESS']);
