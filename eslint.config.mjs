@@ -21,6 +21,30 @@ export default tseslint.config(
     },
   },
   {
+    // The monitoring UI's page: plain ES modules run by the browser, not type-checked.
+    files: ['apps/dashboard/src/web/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'addEventListener',
+          'removeEventListener',
+          'confirm',
+          'console',
+          'document',
+          'EventSource',
+          'fetch',
+          'location',
+          'setTimeout',
+          'clearTimeout',
+          'URLSearchParams',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -28,6 +28,20 @@ ensure_postgres_server() {
   return 1
 }
 
+# Installs Debian's chromium with apt-get when it is missing and we are root: the monitoring UI's
+# browser test drives it headless with playwright-core (which cannot download a browser here).
+# Returns 1 when chromium is still missing.
+ensure_chromium() {
+  command -v "${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo '==> installing chromium (apt-get)' >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+    return 0
+  fi
+  return 1
+}
+
 # Runs `npm ci` when node_modules is missing or older than package-lock.json
 # (npm stamps every install in node_modules/.package-lock.json).
 ensure_node_modules() {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole suite on a fresh Debian machine (root, Node 20): installs redis-server, promtool,
-# postgresql and node_modules when missing, builds, lints, then runs Jest. Arguments are passed
-# on to Jest. With TEST_REDIS_URL (TEST_POSTGRES_URL) set, the tests use that Redis (PostgreSQL)
-# instead of a private redis-server (cluster).
+# Runs the whole suite on a fresh Debian machine (root, Node 20): installs redis-server,
+# postgresql, promtool, chromium and node_modules when missing, builds, lints, then runs Jest.
+# Arguments are passed on to Jest. With TEST_REDIS_URL (TEST_POSTGRES_URL) set, the tests use that
+# Redis (PostgreSQL) instead of a private redis-server (cluster).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -17,6 +17,10 @@ if [ -z "${TEST_POSTGRES_URL:-}" ] && ! ensure_postgres_server; then
 fi
 if ! ensure_promtool; then
   echo 'promtool is missing: install it (apt-get install prometheus)' >&2
+  exit 1
+fi
+if ! ensure_chromium; then
+  echo 'chromium is missing: install it (apt-get install chromium) or set CHROMIUM_PATH' >&2
   exit 1
 fi
 ensure_node_modules

@@ -13,10 +13,18 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
   it('starts a private redis, worker, beat and API; runs a task; Ctrl-C stops them all and redis', async () => {
     const varDir = mkdtempSync(join(tmpdir(), 'brain-up-'));
     const prefix = uniquePrefix('up');
-    const port = await freePort();
+    const [port, dashboardPort] = await Promise.all([freePort(), freePort()]);
     // No REDIS_URL nor ADMIN_API_KEY: `up` must start its own redis-server and make a key.
     const up = new BrainProcess(
-      ['up', '--concurrency', '2', '--port', String(port)],
+      [
+        'up',
+        '--concurrency',
+        '2',
+        '--port',
+        String(port),
+        '--dashboard-port',
+        String(dashboardPort),
+      ],
       prefix,
       {
         REDIS_URL: '',
@@ -47,6 +55,20 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
           .set('Authorization', `Bearer ${adminKey}`);
         return res.body.status === 'SUCCESS' ? true : undefined;
       }, 'the task sent through the API to succeed');
+
+      // The monitoring UI, behind the same keys.
+      await up.waitForOutput(/Dashboard listening on/);
+      expect(up.log).toContain(`dashboard  pid`);
+      expect(up.log).toContain(`http://localhost:${dashboardPort}`);
+      const ui = `http://127.0.0.1:${dashboardPort}`;
+      const page = await request(ui).get('/').expect(200);
+      expect(page.text).toContain('js/main.js');
+      const login = await request(ui)
+        .post('/api/session')
+        .set('Origin', ui)
+        .send({ api_key: adminKey })
+        .expect(200);
+      expect(login.body).toMatchObject({ name: 'ADMIN_API_KEY', role: 'admin' });
       const url = readFileSync(join(varDir, 'redis', 'url'), 'utf8').trim();
 
       const app = await clientApp(prefix, 3600, url);

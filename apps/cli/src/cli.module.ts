@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiCommand, ApiStartCommand } from './commands/api.command';
 import { BeatCommand, BeatStartCommand, BeatStopCommand } from './commands/beat.command';
+import { FlowerCommand, FlowerStartCommand } from './commands/flower.command';
 import { TasksCommand, TasksScheduledCommand } from './commands/tasks.command';
 import { UpCommand } from './commands/up.command';
 import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands/worker.command';
@@ -19,6 +20,8 @@ import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands
     TasksCommand,
     TasksScheduledCommand,
     UpCommand,
+    FlowerCommand,
+    FlowerStartCommand,
   ],
 })
 export class CliModule {}

@@ -12,6 +12,7 @@ export * from './execution/redaction';
 export * from './execution/task-context';
 export * from './inspect/inspector.service';
 export * from './inspect/queue-inspector.service';
+export * from './inspect/task-throughput.service';
 export * from './inspect/worker-directory.service';
 export * from './inspect/worker-heartbeat';
 export * from './metrics/task-metrics.reader';

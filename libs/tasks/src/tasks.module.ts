@@ -10,6 +10,7 @@ import {
 } from './config/tasks-module-options';
 import { Inspector } from './inspect/inspector.service';
 import { QueueInspector } from './inspect/queue-inspector.service';
+import { TaskThroughput } from './inspect/task-throughput.service';
 import { WorkerDirectory } from './inspect/worker-directory.service';
 import { TaskMetricsReader } from './metrics/task-metrics.reader';
 import { TaskMetricsRecorder } from './metrics/task-metrics.recorder';
@@ -43,6 +44,7 @@ const SERVICES = [
   Inspector,
   TaskMetricsRecorder,
   TaskMetricsReader,
+  TaskThroughput,
 ];
 
 @Global()

@@ -14,16 +14,19 @@ export const BODY_LIMIT = '256kb';
 export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(bodyErrors);
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: (errors) => validationError(errors),
-    }),
-  );
+  app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   setupSwagger(app);
+}
+
+/** Validation that names the failing field and refuses unknown fields (400). */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => validationError(errors),
+  });
 }
 
 function setupSwagger(app: INestApplication): void {
@@ -54,7 +57,13 @@ interface BodyParserError extends Error {
   status?: number;
 }
 
-function bodyErrors(err: BodyParserError, _req: Request, res: Response, next: NextFunction): void {
+/** Body parser failures as the API's JSON errors: malformed (400), too large (413). */
+export function bodyErrors(
+  err: BodyParserError,
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
   if (err.type === 'entity.parse.failed') {
     res.status(400).json({
       statusCode: 400,

@@ -27,7 +27,7 @@ interface Proc {
 
 /**
  * The whole system on one machine: a private redis-server when REDIS_URL is unset, then worker,
- * beat and API as child processes. Ctrl-C (or SIGTERM) stops them gracefully, then redis.
+ * beat, API and monitoring UI as child processes. Ctrl-C (or SIGTERM) stops them gracefully, then redis.
  */
 @Command({
   name: 'up',
@@ -36,7 +36,7 @@ interface Proc {
 export class UpCommand extends CommandRunner {
   async run(
     _params: string[],
-    options: { concurrency?: string; port?: string } = {},
+    options: { concurrency?: string; port?: string; dashboardPort?: string } = {},
   ): Promise<void> {
     await runCommand(async () => {
       let stopRedis: (() => Promise<void>) | undefined;
@@ -63,15 +63,20 @@ export class UpCommand extends CommandRunner {
       process.env.BRAIN_MASTER_KEY ||= localSecret(MASTER_KEY_FILE);
       const api = ['api', 'start'];
       if (options.port) api.push('--port', options.port);
+      const dashboard = ['flower', 'start'];
+      if (options.dashboardPort) dashboard.push('--port', options.dashboardPort);
       const procs: Proc[] = [
         { name: 'worker', child: this.spawnSelf(worker) },
         { name: 'beat', child: this.spawnSelf(['beat', 'start']) },
         { name: 'api', child: this.spawnSelf(api) },
+        { name: 'dashboard', child: this.spawnSelf(dashboard) },
       ];
       const port = options.port ?? process.env.PORT ?? '8000';
+      const dashboardPort = options.dashboardPort ?? process.env.DASHBOARD_PORT ?? '5555';
       process.stdout.write(
         `worker     pid ${procs[0].child.pid} (all queues)\nbeat       pid ${procs[1].child.pid}\n` +
-          `api        pid ${procs[2].child.pid}, http://localhost:${port} (docs /api/docs)\n`,
+          `api        pid ${procs[2].child.pid}, http://localhost:${port} (docs /api/docs)\n` +
+          `dashboard  pid ${procs[3].child.pid}, http://localhost:${dashboardPort} (log in with an API key)\n`,
       );
       process.stdout.write('Ctrl-C stops everything.\n');
       const code = await this.supervise(procs);
@@ -87,6 +92,14 @@ export class UpCommand extends CommandRunner {
 
   @Option({ flags: '-p, --port <port>', description: 'API port (default PORT, 8000)' })
   parsePort(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--dashboard-port <port>',
+    description: 'monitoring UI port (default DASHBOARD_PORT, 5555)',
+  })
+  parseDashboardPort(value: string): string {
     return value;
   }
 

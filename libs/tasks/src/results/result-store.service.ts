@@ -95,6 +95,15 @@ export class ResultStore {
     return (await this.view(taskId))?.events ?? [];
   }
 
+  /** Which of `ids` have the record of a task revoked before it ran (see saveRevoked). */
+  async revokedBeforeRun(ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const found = await this.redis.client
+      .pipeline(ids.map((id) => ['exists', this.revokedKey(id)]))
+      .exec();
+    return new Set(ids.filter((_, i) => found?.[i]?.[1] === 1));
+  }
+
   /** Keeps the record of a task revoked before it ran, whose job is gone. */
   async saveRevoked(view: TaskView): Promise<void> {
     const { record, events, sent } = view;

@@ -9,6 +9,8 @@ export interface TaskListFilter {
   state?: TaskState;
   queue?: QueueName;
   worker?: string;
+  /** The task id, or a part of the task name (either case). */
+  search?: string;
   /** Sent at or after. */
   since?: Date;
   /** Sent at or before. */
@@ -31,7 +33,7 @@ const MAX_SCANNED = 20_000;
 
 /**
  * Flower's task list: recent tasks newest first, filtered by name, state, queue, worker and time
- * sent. The time index narrows by time; the other filters are applied to the records, read a
+ * sent, and searched by id or part of the name. The time index narrows by time; the other filters are applied to the records, read a
  * batch at a time, so a page costs what it scans (bounded), not the whole history.
  */
 @Injectable()
@@ -46,7 +48,8 @@ export class TaskListing {
     for (let scanned = 0; matches.length < wanted && scanned < MAX_SCANNED; scanned += BATCH) {
       const ids = await this.results.recentIdsBetween(since, until, scanned, BATCH);
       const records = await Promise.all(ids.map((id) => this.results.get(id)));
-      for (const record of records) if (record && matches_(record, filter)) matches.push(record);
+      for (const record of records)
+        if (record && recordMatches(record, filter)) matches.push(record);
       if (ids.length < BATCH) break;
     }
     return {
@@ -58,11 +61,21 @@ export class TaskListing {
   }
 }
 
-function matches_(record: TaskRecord, filter: TaskListFilter): boolean {
+/** Whether a record passes a list's filters (the time range aside: the index applies it). */
+export function recordMatches(
+  record: TaskRecord,
+  filter: Omit<TaskListFilter, 'limit' | 'offset'>,
+): boolean {
   return (
     (!filter.taskName || record.task_name === filter.taskName) &&
     (!filter.state || record.state === filter.state) &&
     (!filter.queue || record.queue === filter.queue) &&
-    (!filter.worker || record.worker === filter.worker)
+    (!filter.worker || record.worker === filter.worker) &&
+    (!filter.search || searchMatches(record, filter.search))
   );
+}
+
+function searchMatches(record: TaskRecord, search: string): boolean {
+  const needle = search.trim().toLowerCase();
+  return record.task_id.toLowerCase() === needle || record.task_name.toLowerCase().includes(needle);
 }

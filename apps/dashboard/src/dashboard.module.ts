@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { RedisConnection } from '@brain/tasks';
+import { AuditInterceptor } from '../../api/src/audit/audit.interceptor';
+import { ApiKeySeeder } from '../../api/src/auth/api-key.seeder';
+import { ApiExceptionFilter } from '../../api/src/http/api-exception.filter';
+import { RedisGate } from '../../api/src/http/redis-gate.interceptor';
+import { EventsController } from './monitor/events.controller';
+import { MetaController } from './monitor/meta.controller';
+import { SnapshotService } from './monitor/snapshot.service';
+import { TaskFeed } from './monitor/task-feed.service';
+import { DashboardQueuesController } from './queues/dashboard-queues.controller';
+import { SessionController } from './session/session.controller';
+import { SessionGuard } from './session/session.guard';
+import { SessionService } from './session/session.service';
+import { SessionStore } from './session/session.store';
+import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
+
+/**
+ * The monitoring UI's server: sessions opened with an API key, the live snapshot and task feed,
+ * task and queue actions. The API's audit, error shape and admin key seeding, reused as they are.
+ * Needs the engine and storage (imported by the app).
+ */
+@Module({
+  controllers: [
+    SessionController,
+    MetaController,
+    EventsController,
+    DashboardTasksController,
+    DashboardQueuesController,
+  ],
+  providers: [
+    {
+      provide: SessionStore,
+      inject: [RedisConnection],
+      useFactory: (redis: RedisConnection) => new SessionStore(redis.client, redis.prefix),
+    },
+    SessionService,
+    SnapshotService,
+    TaskFeed,
+    RedisGate,
+    ApiKeySeeder,
+    { provide: APP_GUARD, useClass: SessionGuard },
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ],
+})
+export class DashboardModule {}

@@ -1,0 +1,56 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { QueueRegistry } from '@brain/tasks';
+import { roleAllows } from '../../../api/src/auth/roles';
+import { csrfFailure } from '../session/csrf';
+import { sessionIdOf } from '../session/session-cookie';
+import { SessionService } from '../session/session.service';
+import { CONTENT_SECURITY_POLICY } from '../web/web-assets';
+
+export const RAW_JOB_VIEW_PATH = '/queues';
+
+/** bull-board's page sets inline styles and a <base>: allowed here, and only here. */
+const RAW_VIEW_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+).replace("base-uri 'none'", "base-uri 'self'");
+
+/**
+ * bull-board at /queues: BullMQ's jobs as they are in Redis, for admins who need to look under
+ * the engine. Read-only: every action goes through the dashboard (engine semantics, audit log).
+ */
+export function mountRawJobView(app: NestExpressApplication): void {
+  const server = new ExpressAdapter();
+  server.setBasePath(RAW_JOB_VIEW_PATH);
+  createBullBoard({
+    queues: app
+      .get(QueueRegistry)
+      .all()
+      .map(([, queue]) => new BullMQAdapter(queue, { readOnlyMode: true })),
+    serverAdapter: server,
+    options: { uiConfig: { boardTitle: 'BRAiN raw jobs' } },
+  });
+  const view = server.getRouter() as Express;
+  view.disable('x-powered-by');
+  app.use(RAW_JOB_VIEW_PATH, adminsOnly(app.get(SessionService)), view);
+}
+
+/** The dashboard's session, an admin's key, and (for anything but a read) this very origin. */
+function adminsOnly(sessions: SessionService): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const refuse = (statusCode: number, error: string, message: string) =>
+      void res.status(statusCode).json({ statusCode, error, message });
+    sessions.resolve(sessionIdOf(req)).then((found) => {
+      if (!found) return refuse(401, 'Unauthorized', 'Log in to the dashboard first');
+      if (!roleAllows(found.key.role, 'admin'))
+        return refuse(403, 'Forbidden', `The raw job view needs the admin role`);
+      const refused = csrfFailure(req);
+      if (refused) return refuse(403, 'Forbidden', refused);
+      res.setHeader('Content-Security-Policy', RAW_VIEW_POLICY);
+      next();
+    }, next);
+  };
+}

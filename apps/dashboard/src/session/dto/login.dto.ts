@@ -1,0 +1,16 @@
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+export class LoginDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  api_key!: string;
+}
+
+/** Who is logged in, and the token their page sends with every action. */
+export interface SessionView {
+  name: string;
+  role: string;
+  csrf_token: string;
+  expires_at: string;
+}

@@ -1,0 +1,73 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { Audited } from '../../../api/src/audit/audited.decorator';
+import { Public, RequireRole } from '../../../api/src/auth/roles';
+import type { DashboardRequest } from './dashboard-request';
+import { LoginDto, type SessionView } from './dto/login.dto';
+import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie';
+import { SessionService } from './session.service';
+
+/**
+ * Logging in with an API key. EventSource cannot send an Authorization header, so the key is
+ * exchanged once for a server-side session whose opaque id travels in an HttpOnly cookie.
+ */
+@Controller('api/session')
+export class SessionController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @Audited('dashboard.login')
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: DashboardRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionView> {
+    const created = await this.sessions.login(dto.api_key);
+    if (!created) throw new UnauthorizedException('Unknown, expired or revoked API key');
+    const { key, session } = created;
+    req.principal = { keyId: key.id, name: key.name, role: key.role };
+    setSessionCookie(req, res, created);
+    return {
+      name: key.name,
+      role: key.role,
+      csrf_token: session.csrfToken,
+      expires_at: session.expiresAt,
+    };
+  }
+
+  @Get()
+  @RequireRole('viewer')
+  current(@Req() req: DashboardRequest): SessionView {
+    const { principal, dashboardSession } = req;
+    return {
+      name: principal!.name,
+      role: principal!.role,
+      csrf_token: dashboardSession!.csrfToken,
+      expires_at: dashboardSession!.expiresAt,
+    };
+  }
+
+  @Delete()
+  @RequireRole('viewer')
+  @HttpCode(204)
+  @Audited('dashboard.logout')
+  async logout(
+    @Req() req: DashboardRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await this.sessions.logout(sessionIdOf(req));
+    clearSessionCookie(req, res);
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { ApiKeyRole } from '@brain/storage';
+import { PUBLIC_KEY, ROLE_KEY, roleAllows } from '../../../api/src/auth/roles';
+import { csrfFailure } from './csrf';
+import type { DashboardRequest } from './dashboard-request';
+import { sessionIdOf } from './session-cookie';
+import { SessionService } from './session.service';
+
+/**
+ * Every dashboard call but the login needs a live session (401 without one), state-changing ones
+ * also its CSRF token from this very origin (403), and the role the call asks for with
+ * `@RequireRole` (403; admin when it says nothing), as the API does with its keys.
+ */
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    const req = ctx.switchToHttp().getRequest<DashboardRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      const refused = csrfFailure(req);
+      if (refused) throw new ForbiddenException(refused);
+      return true;
+    }
+    const found = await this.sessions.resolve(sessionIdOf(req));
+    if (!found) throw new UnauthorizedException('Not logged in, or the session has ended');
+    const refused = csrfFailure(req, found.session.csrfToken);
+    if (refused) throw new ForbiddenException(refused);
+    const { key } = found;
+    req.principal = { keyId: key.id, name: key.name, role: key.role };
+    req.dashboardSession = { ...found.session, id: found.id };
+    const needed = this.reflector.getAllAndOverride<ApiKeyRole>(ROLE_KEY, targets) ?? 'admin';
+    if (!roleAllows(key.role, needed)) {
+      throw new ForbiddenException(
+        `This action needs the ${needed} role; key "${key.name}" has the ${key.role} role`,
+      );
+    }
+    return true;
+  }
+}

@@ -1,0 +1,10 @@
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ListTasksQuery } from '../../../../api/src/tasks/dto/task-queries.dto';
+
+/** The API's task list filters, plus a search box: a task id, or a part of a task name. */
+export class TaskSearchQuery extends ListTasksQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+}

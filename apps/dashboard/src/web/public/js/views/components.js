@@ -1,0 +1,75 @@
+import { html, useEffect, useState } from '../../vendor/preact-htm.js';
+import { post, query } from '../api.js';
+import { json } from '../format.js';
+
+export function StateBadge({ state }) {
+  return html`<span class=${`state state-${String(state).toLowerCase()}`}>${state}</span>`;
+}
+
+export function Flash({ flash, onClose }) {
+  useEffect(() => {
+    if (!flash || flash.kind === 'error') return undefined;
+    const timer = setTimeout(onClose, 6000);
+    return () => clearTimeout(timer);
+  }, [flash]);
+  if (!flash) return null;
+  return html`<div class=${`flash flash-${flash.kind}`} role=${flash.kind === 'error' ? 'alert' : 'status'}>
+    <span>${flash.text}</span>
+    <button class="link" aria-label="Dismiss" onClick=${onClose}>×</button>
+  </div>`;
+}
+
+/** Any value as indented JSON, as text. */
+export function JsonBlock({ value, label }) {
+  return html`<pre class="json" aria-label=${label}>${json(value)}</pre>`;
+}
+
+export function Card({ label, value, hint }) {
+  return html`<div class="card"><div class="card-value">${value}</div><div class="card-label">${label}</div>${hint && html`<div class="card-hint">${hint}</div>`}</div>`;
+}
+
+const REVOCABLE = new Set(['PENDING', 'RETRY', 'STARTED']);
+const RETRYABLE = new Set(['FAILURE', 'REVOKED']);
+
+/**
+ * Revoke, terminate and retry, as the task's state allows. Shown to operators and admins only;
+ * the server checks the role again whatever the page shows.
+ */
+export function TaskActions({ task, canAct, notify, compact = false }) {
+  const [busy, setBusy] = useState(false);
+  if (!canAct) return null;
+  const act = async (label, confirmText, path, done) => {
+    if (confirmText && !confirm(confirmText)) return;
+    setBusy(true);
+    try {
+      const res = await post(path);
+      notify('success', done(res));
+    } catch (err) {
+      notify('error', `${label} failed: ${err.message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const id = encodeURIComponent(task.task_id);
+  const state = task.state;
+  return html`<span class=${compact ? 'actions compact' : 'actions'}>
+    ${state !== 'STARTED' &&
+    REVOCABLE.has(state) &&
+    html`<button disabled=${busy} onClick=${() =>
+      act('Revoke', `Revoke ${task.task_name} (${task.task_id})? It will not run.`, `api/tasks/${id}/revoke`, (r) => `Revoked ${r.task_id}: ${r.state}`)}>Revoke</button>`}
+    ${REVOCABLE.has(state) &&
+    html`<button class="danger" disabled=${busy} onClick=${() =>
+      act(
+        'Terminate',
+        `Terminate ${task.task_name} (${task.task_id})? A running task is stopped at once.`,
+        `api/tasks/${id}/revoke${query({ terminate: true })}`,
+        (r) => `Terminate sent for ${r.task_id} (was ${r.previous_state})`,
+      )}>Terminate</button>`}
+    ${RETRYABLE.has(state) &&
+    html`<button disabled=${busy} onClick=${() =>
+      act('Retry', null, `api/tasks/${id}/retry`, (r) => {
+        location.hash = `#/tasks/${encodeURIComponent(r.task_id)}`;
+        return `Sent again as ${r.task_id}`;
+      })}>Retry</button>`}
+  </span>`;
+}
