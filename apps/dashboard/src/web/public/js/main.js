@@ -79,8 +79,12 @@ function App() {
       <nav>
         <a href="#/" class=${route.view === 'dashboard' ? 'active' : ''}>Dashboard</a>
         <a href="#/tasks" class=${route.view !== 'dashboard' ? 'active' : ''}>Tasks</a>
-        ${session.role === 'admin' &&
-        html`<a href="queues" target="_blank" rel="noopener" title="bull-board, read-only">Raw jobs</a>`}
+        ${
+          session.role === 'admin' &&
+          html`<a href="queues" target="_blank" rel="noopener" title="bull-board, read-only"
+            >Raw jobs</a
+          >`
+        }
       </nav>
       <span class=${`live live-${status}`} title="Live updates">${status}</span>
       <span class="who" data-testid="who">${session.name} · ${session.role}</span>

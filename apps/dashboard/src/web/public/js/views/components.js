@@ -13,7 +13,10 @@ export function Flash({ flash, onClose }) {
     return () => clearTimeout(timer);
   }, [flash]);
   if (!flash) return null;
-  return html`<div class=${`flash flash-${flash.kind}`} role=${flash.kind === 'error' ? 'alert' : 'status'}>
+  return html`<div
+    class=${`flash flash-${flash.kind}`}
+    role=${flash.kind === 'error' ? 'alert' : 'status'}
+  >
     <span>${flash.text}</span>
     <button class="link" aria-label="Dismiss" onClick=${onClose}>×</button>
   </div>`;
@@ -25,7 +28,11 @@ export function JsonBlock({ value, label }) {
 }
 
 export function Card({ label, value, hint }) {
-  return html`<div class="card"><div class="card-value">${value}</div><div class="card-label">${label}</div>${hint && html`<div class="card-hint">${hint}</div>`}</div>`;
+  return html`<div class="card">
+    <div class="card-value">${value}</div>
+    <div class="card-label">${label}</div>
+    ${hint && html`<div class="card-hint">${hint}</div>`}
+  </div>`;
 }
 
 const REVOCABLE = new Set(['PENDING', 'RETRY', 'STARTED']);
@@ -53,23 +60,50 @@ export function TaskActions({ task, canAct, notify, compact = false }) {
   const id = encodeURIComponent(task.task_id);
   const state = task.state;
   return html`<span class=${compact ? 'actions compact' : 'actions'}>
-    ${state !== 'STARTED' &&
-    REVOCABLE.has(state) &&
-    html`<button disabled=${busy} onClick=${() =>
-      act('Revoke', `Revoke ${task.task_name} (${task.task_id})? It will not run.`, `api/tasks/${id}/revoke`, (r) => `Revoked ${r.task_id}: ${r.state}`)}>Revoke</button>`}
-    ${REVOCABLE.has(state) &&
-    html`<button class="danger" disabled=${busy} onClick=${() =>
-      act(
-        'Terminate',
-        `Terminate ${task.task_name} (${task.task_id})? A running task is stopped at once.`,
-        `api/tasks/${id}/revoke${query({ terminate: true })}`,
-        (r) => `Terminate sent for ${r.task_id} (was ${r.previous_state})`,
-      )}>Terminate</button>`}
-    ${RETRYABLE.has(state) &&
-    html`<button disabled=${busy} onClick=${() =>
-      act('Retry', null, `api/tasks/${id}/retry`, (r) => {
-        location.hash = `#/tasks/${encodeURIComponent(r.task_id)}`;
-        return `Sent again as ${r.task_id}`;
-      })}>Retry</button>`}
+    ${
+      state !== 'STARTED' &&
+      REVOCABLE.has(state) &&
+      html`<button
+        disabled=${busy}
+        onClick=${() =>
+          act(
+            'Revoke',
+            `Revoke ${task.task_name} (${task.task_id})? It will not run.`,
+            `api/tasks/${id}/revoke`,
+            (r) => `Revoked ${r.task_id}: ${r.state}`,
+          )}
+      >
+        Revoke
+      </button>`
+    }
+    ${
+      REVOCABLE.has(state) &&
+      html`<button
+        class="danger"
+        disabled=${busy}
+        onClick=${() =>
+          act(
+            'Terminate',
+            `Terminate ${task.task_name} (${task.task_id})? A running task is stopped at once.`,
+            `api/tasks/${id}/revoke${query({ terminate: true })}`,
+            (r) => `Terminate sent for ${r.task_id} (was ${r.previous_state})`,
+          )}
+      >
+        Terminate
+      </button>`
+    }
+    ${
+      RETRYABLE.has(state) &&
+      html`<button
+        disabled=${busy}
+        onClick=${() =>
+          act('Retry', null, `api/tasks/${id}/retry`, (r) => {
+            location.hash = `#/tasks/${encodeURIComponent(r.task_id)}`;
+            return `Sent again as ${r.task_id}`;
+          })}
+      >
+        Retry
+      </button>`
+    }
   </span>`;
 }

@@ -17,7 +17,8 @@ function matches(record, p) {
   if (p.queue && record.queue !== p.queue) return false;
   if (p.search) {
     const s = p.search.trim().toLowerCase();
-    if (record.task_id.toLowerCase() !== s && !record.task_name.toLowerCase().includes(s)) return false;
+    if (record.task_id.toLowerCase() !== s && !record.task_name.toLowerCase().includes(s))
+      return false;
   }
   return true;
 }
@@ -52,9 +53,12 @@ export function Tasks({ meta, params }) {
       setPage((current) => {
         if (!current) return current;
         const byId = new Map(tasks.map((t) => [t.task_id, t]));
-        const shown = current.tasks.map((t) => byId.get(t.task_id) ?? t).filter((t) => matches(t, params));
+        const shown = current.tasks
+          .map((t) => byId.get(t.task_id) ?? t)
+          .filter((t) => matches(t, params));
         const known = new Set(shown.map((t) => t.task_id));
-        const fresh = offset === 0 ? tasks.filter((t) => !known.has(t.task_id) && matches(t, params)) : [];
+        const fresh =
+          offset === 0 ? tasks.filter((t) => !known.has(t.task_id) && matches(t, params)) : [];
         fresh.sort((a, b) => b.date_received.localeCompare(a.date_received));
         return { ...current, tasks: [...fresh, ...shown].slice(0, PAGE) };
       });
@@ -65,7 +69,12 @@ export function Tasks({ meta, params }) {
     e.preventDefault();
     const form = e.currentTarget.form ?? e.currentTarget;
     const f = form.elements;
-    setParams({ search: f.search.value.trim(), status: f.status.value, task_name: f.task_name.value, queue: f.queue.value });
+    setParams({
+      search: f.search.value.trim(),
+      status: f.status.value,
+      task_name: f.task_name.value,
+      queue: f.queue.value,
+    });
   };
 
   // The search box is left to the browser (defaultValue): live updates re-render this view, and
@@ -97,30 +106,70 @@ export function Tasks({ meta, params }) {
       <a class="button link" href="#/tasks">Clear</a>
     </form>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    ${!page
-      ? html`<p class="muted">Loading…</p>`
-      : page.tasks.length === 0
-        ? html`<p class="muted">No task matches${meta ? ` (records are kept ${duration(meta.result_expires_seconds)})` : ''}.</p>`
-        : html`<table class="grid tasks" data-testid="tasks">
-            <thead><tr><th>Received</th><th>Task</th><th>Id</th><th>State</th><th>Queue</th><th>Worker</th><th class="num">Runtime</th></tr></thead>
-            <tbody>
-              ${page.tasks.map((t) => html`<tr key=${t.task_id} data-task-id=${t.task_id} data-state=${t.state}
-                  onClick=${() => (location.hash = `#/tasks/${encodeURIComponent(t.task_id)}`)}>
-                <td>${dateTime(t.date_received)}</td>
-                <td>${t.task_name}</td>
-                <td><a href=${`#/tasks/${encodeURIComponent(t.task_id)}`} title=${t.task_id}>${shortId(t.task_id)}</a></td>
-                <td><${StateBadge} state=${t.state} /></td>
-                <td>${t.queue}</td>
-                <td>${t.worker ?? '–'}</td>
-                <td class="num">${duration(runtime(t))}</td>
-              </tr>`)}
-            </tbody>
-          </table>`}
-    ${page &&
-    html`<div class="pager">
-      <button disabled=${offset === 0} onClick=${() => setParams({ ...params, offset: Math.max(0, offset - PAGE) || undefined })}>Newer</button>
-      <span class="muted">${page.tasks.length ? `${offset + 1}–${offset + page.tasks.length}` : ''}</span>
-      <button disabled=${!page.has_more} onClick=${() => setParams({ ...params, offset: offset + PAGE })}>Older</button>
-    </div>`}
+    ${
+      !page
+        ? html`<p class="muted">Loading…</p>`
+        : page.tasks.length === 0
+          ? html`<p class="muted">
+              No task
+              matches${meta ? ` (records are kept ${duration(meta.result_expires_seconds)})` : ''}.
+            </p>`
+          : html`<table class="grid tasks" data-testid="tasks">
+              <thead>
+                <tr>
+                  <th>Received</th>
+                  <th>Task</th>
+                  <th>Id</th>
+                  <th>State</th>
+                  <th>Queue</th>
+                  <th>Worker</th>
+                  <th class="num">Runtime</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${page.tasks.map(
+                  (t) =>
+                    html`<tr
+                      key=${t.task_id}
+                      data-task-id=${t.task_id}
+                      data-state=${t.state}
+                      onClick=${() => (location.hash = `#/tasks/${encodeURIComponent(t.task_id)}`)}
+                    >
+                      <td>${dateTime(t.date_received)}</td>
+                      <td>${t.task_name}</td>
+                      <td>
+                        <a href=${`#/tasks/${encodeURIComponent(t.task_id)}`} title=${t.task_id}
+                          >${shortId(t.task_id)}</a
+                        >
+                      </td>
+                      <td><${StateBadge} state=${t.state} /></td>
+                      <td>${t.queue}</td>
+                      <td>${t.worker ?? '–'}</td>
+                      <td class="num">${duration(runtime(t))}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+    }
+    ${
+      page &&
+      html`<div class="pager">
+        <button
+          disabled=${offset === 0}
+          onClick=${() => setParams({ ...params, offset: Math.max(0, offset - PAGE) || undefined })}
+        >
+          Newer
+        </button>
+        <span class="muted"
+          >${page.tasks.length ? `${offset + 1}–${offset + page.tasks.length}` : ''}</span
+        >
+        <button
+          disabled=${!page.has_more}
+          onClick=${() => setParams({ ...params, offset: offset + PAGE })}
+        >
+          Older
+        </button>
+      </div>`
+    }
   </section>`;
 }
