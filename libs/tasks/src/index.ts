@@ -30,6 +30,7 @@ export * from './results/task-state';
 export * from './retry/retry-request';
 export * from './revocation/revocation.service';
 export * from './tasks.module';
+export * from './views/task-views';
 export * from './worker/task-worker.module';
 export * from './worker/task-worker.service';
 export * from './worker/worker-control';
