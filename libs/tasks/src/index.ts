@@ -24,6 +24,7 @@ export * from './registry/task-options';
 export * from './registry/task-registry';
 export * from './registry/task.decorator';
 export * from './results/result-store.service';
+export * from './results/result-waiter.service';
 export * from './results/task-listing.service';
 export * from './results/task-record';
 export * from './results/task-state';
