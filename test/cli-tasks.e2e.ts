@@ -116,7 +116,7 @@ describe('brain tasks (real worker, real CLI processes)', () => {
         [['tests.add', 'extra'], /^brain: too many arguments for 'execute'/],
       ],
     );
-  });
+  }, 180_000);
 
   it('status shows state, result, worker and the timeline; --json adds it to the API’s shape', async () => {
     const sent = (await brain('tasks', 'execute', 'tests.add', '--args', '[1, 2]')).stdout.trim();
@@ -226,7 +226,7 @@ describe('brain tasks (real worker, real CLI processes)', () => {
         [['--page', '2', '--offset', '5'], /^brain: give --page or --offset, not both$/],
       ],
     );
-  });
+  }, 180_000);
 
   it('active lists a running task; cancel --terminate stops it and it reads REVOKED', async () => {
     const id = (

@@ -29,8 +29,8 @@ export class TasksScheduledCommand extends OutputCommand {
           { header: 'ETA', value: (t) => formatTime(t.eta) },
           { header: 'QUEUE', value: (t) => t.queue },
           { header: 'TASK', value: (t) => t.task_name },
-          { header: 'TASK ID', value: (t) => (t.schedule ? null : t.task_id) },
           { header: 'WAITING FOR', value: describeWait },
+          { header: 'TASK ID', value: (t) => (t.schedule ? null : t.task_id) },
           { header: 'ARGS', value: (t) => formatCall(t.args, t.kwargs) },
         ]);
         printLine(`${scheduled.length} scheduled`);
