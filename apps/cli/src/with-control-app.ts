@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, Type } from '@nestjs/common';
 import { loadIncludes } from '../../worker/src/task-includes';
 import { CliError } from './cli-error';
 import { CliLogger } from './cli-logger';
@@ -18,7 +18,7 @@ export async function withControlApp<T>(
 ): Promise<T> {
   checkEnvironment();
   await checkRedisReachable(process.env.REDIS_URL!);
-  let includes;
+  let includes: Type[];
   try {
     includes = loadIncludes(options.include ?? process.env.BRAIN_INCLUDE);
   } catch (err) {
