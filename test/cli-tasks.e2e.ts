@@ -81,6 +81,28 @@ describe('brain tasks (real worker, real CLI processes)', () => {
     await brain('tasks', 'cancel', id, '--terminate');
   });
 
+  it('execute --wait says, exit 1, when the task goes away unfinished (its queue purged)', async () => {
+    const waiting = brain(
+      'tasks',
+      'execute',
+      'tests.add',
+      '--args',
+      '[7, 7]',
+      '--countdown',
+      '300',
+      '--wait',
+    );
+    const inspector = suite.app.get(Inspector);
+    const id = await waitFor(
+      async () => (await inspector.scheduled()).find((t) => t.task_name === 'tests.add')?.task_id,
+      'the task to wait for its countdown',
+    );
+    await inspector.purgeQueue('default');
+    const r = await waiting;
+    expect({ code: r.code, stdout: r.stdout.trim() }).toEqual({ code: 1, stdout: id });
+    expect(r.stderr.trim()).toBe(`brain: task ${id} is gone (its queue was purged?)`);
+  });
+
   it('refuses bad execute input as the API does: exit 2, one line naming the option', async () => {
     await expectUsageErrors(
       (args) => brain('tasks', 'execute', ...args),
