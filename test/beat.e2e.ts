@@ -66,7 +66,7 @@ describe('beat (real processes)', () => {
     const cli = new BrainProcess(['tasks', 'scheduled'], suite.prefix);
     expect(await cli.exit()).toBe(0);
     expect(cli.log).toMatch(
-      /system_tasks\.generate_daily_metrics {2}beat:generate-daily-metrics \(cron 0 0 \* \* \*\)/,
+      /system_tasks\.generate_daily_metrics +beat:generate-daily-metrics \(cron 0 0 \* \* \*\)/,
     );
     const pending = await system.getJobs(['delayed', 'prioritized', 'waiting']);
     expect(pending.filter((j) => j.id?.startsWith('repeat:beat:health-check:'))).toHaveLength(1);

@@ -1,10 +1,17 @@
 import { Module } from '@nestjs/common';
+import { APIKEYS_SUBCOMMANDS, ApiKeysCommand } from './commands/apikeys/apikeys.command';
 import { ApiCommand, ApiStartCommand } from './commands/api.command';
 import { BeatCommand, BeatStartCommand, BeatStopCommand } from './commands/beat.command';
 import { FlowerCommand, FlowerStartCommand } from './commands/flower.command';
-import { TasksCommand, TasksScheduledCommand } from './commands/tasks.command';
+import { InfoCommand } from './commands/info.command';
+import { TASKS_SUBCOMMANDS, TasksCommand } from './commands/tasks/tasks.command';
 import { UpCommand } from './commands/up.command';
-import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands/worker.command';
+import { WorkerStatsCommand } from './commands/worker/worker-stats.command';
+import {
+  WorkerCommand,
+  WorkerStartCommand,
+  WorkerStopCommand,
+} from './commands/worker/worker.command';
 
 /** Commands only: each command boots the application context it needs. */
 @Module({
@@ -14,11 +21,15 @@ import { WorkerCommand, WorkerStartCommand, WorkerStopCommand } from './commands
     WorkerCommand,
     WorkerStartCommand,
     WorkerStopCommand,
+    WorkerStatsCommand,
     BeatCommand,
     BeatStartCommand,
     BeatStopCommand,
     TasksCommand,
-    TasksScheduledCommand,
+    ...TASKS_SUBCOMMANDS,
+    ApiKeysCommand,
+    ...APIKEYS_SUBCOMMANDS,
+    InfoCommand,
     UpCommand,
     FlowerCommand,
     FlowerStartCommand,

@@ -1,11 +1,14 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { BeatModule } from '@brain/tasks';
 import { appImports } from '../../worker/src/app-imports';
 
-/** What short-lived CLI commands need: the engine and the declared tasks, no consumers. */
+/**
+ * What short-lived CLI commands need: the engine, the database and the declared tasks (plus any
+ * included ones, so that their names are known), no consumers.
+ */
 @Module({})
 export class ControlAppModule {
-  static register(): DynamicModule {
-    return { module: ControlAppModule, imports: appImports([BeatModule]) };
+  static register(includes: Type[] = []): DynamicModule {
+    return { module: ControlAppModule, imports: appImports([BeatModule], includes) };
   }
 }

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAppConfig } from '@brain/config';
+import { redactUrl } from '@brain/tasks';
+import { redisEndpoint } from '@brain/tasks/redis/redis-endpoint';
+import { Redis } from 'ioredis';
 import { CliError } from './cli-error';
 
 /** Where `brain up` keeps its private redis (BRAIN_VAR_DIR, default ./var). */
@@ -35,4 +38,30 @@ export function ensureRedisUrl(): void {
     'REDIS_URL is not set and no embedded redis is running: set REDIS_URL or run `brain up`',
     1,
   );
+}
+
+/**
+ * One PING before a command boots the engine: an unreachable Redis is then one line naming its
+ * (masked) address, instead of the engine's connection retries and BullMQ's stack traces.
+ */
+export async function checkRedisReachable(url: string, timeoutMs = 5000): Promise<void> {
+  const client = new Redis({
+    ...redisEndpoint(url),
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  // The connection's own error (ECONNREFUSED...) says more than the failed call's.
+  let cause: Error | undefined;
+  client.on('error', (err: Error) => (cause ??= err));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    const reason = (cause ?? (err as Error)).message;
+    throw new CliError(`cannot reach Redis at ${redactUrl(url)}: ${reason}`, 1);
+  } finally {
+    client.disconnect();
+  }
 }

@@ -20,6 +20,7 @@ import { RedisConnection } from './redis/redis-connection.service';
 import { redisEndpoint } from './redis/redis-endpoint';
 import { TaskRegistry } from './registry/task-registry';
 import { ResultStore } from './results/result-store.service';
+import { ResultWaiter } from './results/result-waiter.service';
 import { TaskListing } from './results/task-listing.service';
 import { RevocationService } from './revocation/revocation.service';
 import { TaskRouter } from './routing/task-router';
@@ -36,6 +37,7 @@ const SERVICES = [
   TaskRegistry,
   QueueRegistry,
   ResultStore,
+  ResultWaiter,
   TaskListing,
   TaskClient,
   RevocationService,

@@ -31,6 +31,9 @@ import {
   TaskListing,
   TaskNotFoundError,
   WorkerDirectory,
+  revokeResult,
+  taskStatus,
+  workerStats,
 } from '@brain/tasks';
 import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../auth/roles';
@@ -52,7 +55,6 @@ import {
   WorkerStatsDto,
   WorkerStatsEntryDto,
 } from './dto/task-responses.dto';
-import { taskStatus, workerStats } from './task-views';
 
 /** The spec's task endpoints, on the engine. This process sends and inspects; it never consumes. */
 @ApiTags('tasks')
@@ -197,13 +199,7 @@ export class TasksController {
     @Param('task_id') taskId: string,
     @Query() q: TerminateQuery,
   ): Promise<RevokeResultDto> {
-    const outcome = await this.revocations.revoke(taskId, q.terminate ?? false);
-    return {
-      task_id: outcome.task_id,
-      previous_status: outcome.previous_state,
-      status: outcome.state,
-      terminate: outcome.terminate,
-    };
+    return revokeResult(await this.revocations.revoke(taskId, q.terminate ?? false));
   }
 
   @Post(':task_id/retry')

@@ -2,6 +2,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { loadAppConfig } from '@brain/config';
 import { runApi } from '../../../api/src/run-api';
 import { loadIncludes } from '../../../worker/src/task-includes';
+import { GroupCommand } from './group-command';
 import { runCommand, usage } from '../cli-error';
 import { checkEnvironment } from '../redis-target';
 
@@ -39,8 +40,4 @@ export class ApiStartCommand extends CommandRunner {
 }
 
 @Command({ name: 'api', description: 'REST API: start', subCommands: [ApiStartCommand] })
-export class ApiCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class ApiCommand extends GroupCommand {}

@@ -1,6 +1,7 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { BeatRunner } from '@brain/tasks';
 import { runBeat } from '../../../worker/src/run-beat';
+import { GroupCommand } from './group-command';
 import { runCommand } from '../cli-error';
 import { checkEnvironment } from '../redis-target';
 import { withControlApp } from '../with-control-app';
@@ -44,8 +45,4 @@ export class BeatStopCommand extends CommandRunner {
   description: 'Beat scheduler: start, stop',
   subCommands: [BeatStartCommand, BeatStopCommand],
 })
-export class BeatCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class BeatCommand extends GroupCommand {}

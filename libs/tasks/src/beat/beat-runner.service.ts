@@ -69,6 +69,25 @@ export class BeatRunner {
     return this.beat.removeAll();
   }
 
+  /** Beat processes alive now (`host:pid`), from their presence keys. */
+  async running(): Promise<string[]> {
+    const prefix = this.presenceKey('');
+    const ids: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.client.scan(
+        cursor,
+        'MATCH',
+        `${prefix}*`,
+        'COUNT',
+        500,
+      );
+      cursor = next;
+      ids.push(...keys.map((k) => k.slice(prefix.length)));
+    } while (cursor !== '0');
+    return ids.sort();
+  }
+
   private async announce(): Promise<void> {
     await this.redis.client
       .set(this.presenceKey(this.id), new Date().toISOString(), 'EX', PRESENCE_TTL_S)

@@ -36,7 +36,9 @@ export class TaskClient {
     const task = this.registry.get(name);
     const now = Date.now();
     const v = validateApply(task, options, now);
-    task.options.checkArgs?.(bindArguments(task.options, v.args, v.kwargs));
+    // Bound first, on its own: as an argument of `checkArgs?.()` it would be skipped with it.
+    const bound = bindArguments(task.options, v.args, v.kwargs);
+    task.options.checkArgs?.(bound);
     for (const sig of [...v.link, ...v.linkError]) {
       if (!this.registry.has(sig.name))
         throw new TaskInputError(`Unknown task "${sig.name}" in link`, 'link');

@@ -25,9 +25,9 @@ export const TASK_DURATION_BUCKETS: readonly number[] = [
 
 /** The `status` label: how a run ended, in Prometheus's lower case. */
 export const TASK_STATUSES = ['success', 'failure', 'retry', 'revoked'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskMetricStatus = (typeof TASK_STATUSES)[number];
 
-const STATUS_OF_STATE: Partial<Record<TaskState, TaskStatus>> = {
+const STATUS_OF_STATE: Partial<Record<TaskState, TaskMetricStatus>> = {
   SUCCESS: 'success',
   FAILURE: 'failure',
   RETRY: 'retry',
@@ -35,28 +35,28 @@ const STATUS_OF_STATE: Partial<Record<TaskState, TaskStatus>> = {
 };
 
 /** The status of a run that ended in `state`; undefined for one that did not end (PENDING). */
-export function statusOf(state: TaskState): TaskStatus | undefined {
+export function statusOf(state: TaskState): TaskMetricStatus | undefined {
   return STATUS_OF_STATE[state];
 }
 
-function isStatus(value: string): value is TaskStatus {
+function isStatus(value: string): value is TaskMetricStatus {
   return (TASK_STATUSES as readonly string[]).includes(value);
 }
 
-export function totalField(status: TaskStatus, task: string): string {
+export function totalField(status: TaskMetricStatus, task: string): string {
   return `total:${status}:${task}`;
 }
 
-export function countField(status: TaskStatus, task: string): string {
+export function countField(status: TaskMetricStatus, task: string): string {
   return `count:${status}:${task}`;
 }
 
-export function sumField(status: TaskStatus, task: string): string {
+export function sumField(status: TaskMetricStatus, task: string): string {
   return `sum:${status}:${task}`;
 }
 
 /** The bucket a duration falls in; undefined past the last bound (counted in +Inf only). */
-export function bucketField(status: TaskStatus, seconds: number, task: string): string | undefined {
+export function bucketField(status: TaskMetricStatus, seconds: number, task: string): string | undefined {
   const le = TASK_DURATION_BUCKETS.find((bound) => seconds <= bound);
   return le === undefined ? undefined : `bucket:${status}:${le}:${task}`;
 }
@@ -64,7 +64,7 @@ export function bucketField(status: TaskStatus, seconds: number, task: string): 
 /** One task and status: its outcomes and its duration histogram. */
 export interface TaskSeries {
   task: string;
-  status: TaskStatus;
+  status: TaskMetricStatus;
   total: number;
   count: number;
   sumSeconds: number;
@@ -73,8 +73,8 @@ export interface TaskSeries {
 }
 
 type ParsedField =
-  | { kind: 'total' | 'count' | 'sum'; status: TaskStatus; task: string }
-  | { kind: 'bucket'; status: TaskStatus; le: number; task: string };
+  | { kind: 'total' | 'count' | 'sum'; status: TaskMetricStatus; task: string }
+  | { kind: 'bucket'; status: TaskMetricStatus; le: number; task: string };
 
 function parseField(field: string): ParsedField | undefined {
   const [kind, status, ...rest] = field.split(':');
@@ -97,7 +97,7 @@ function parseField(field: string): ParsedField | undefined {
  */
 export function parseTaskMetrics(hash: Record<string, string>): TaskSeries[] {
   const series = new Map<string, TaskSeries>();
-  const of = (status: TaskStatus, task: string): TaskSeries => {
+  const of = (status: TaskMetricStatus, task: string): TaskSeries => {
     const id = `${status}:${task}`;
     let s = series.get(id);
     if (!s) {

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { QUEUE_NAMES, TASK_STATES } from '@brain/tasks';
+import {
+  QUEUE_NAMES,
+  type RevokeResult,
+  TASK_STATES,
+  type TaskState,
+  type TaskStatus,
+  type WorkerStats,
+  type WorkerStatsEntry,
+} from '@brain/tasks';
 
 const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const HEALTH_CHECK = 'backend.app.tasks.system_tasks.health_check';
@@ -29,12 +37,12 @@ export class TaskErrorDto {
   traceback!: string | null;
 }
 
-export class TaskStatusDto {
+export class TaskStatusDto implements TaskStatus {
   @ApiProperty({ example: TASK_ID })
   task_id!: string;
 
   @ApiProperty({ enum: TASK_STATES, example: 'SUCCESS' })
-  status!: string;
+  status!: TaskState;
 
   @ApiProperty({ description: 'Ended: SUCCESS, FAILURE or REVOKED' })
   ready!: boolean;
@@ -106,15 +114,15 @@ export class TaskPageDto {
   has_more!: boolean;
 }
 
-export class RevokeResultDto {
+export class RevokeResultDto implements RevokeResult {
   @ApiProperty({ example: TASK_ID })
   task_id!: string;
 
   @ApiProperty({ enum: TASK_STATES, example: 'PENDING' })
-  previous_status!: string;
+  previous_status!: TaskState;
 
   @ApiProperty({ enum: TASK_STATES, example: 'REVOKED' })
-  status!: string;
+  status!: TaskState;
 
   @ApiProperty()
   terminate!: boolean;
@@ -183,7 +191,7 @@ export class WorkerPoolDto {
   processes!: number[];
 }
 
-export class WorkerStatsEntryDto {
+export class WorkerStatsEntryDto implements WorkerStatsEntry {
   @ApiProperty({ type: WorkerPoolDto })
   pool!: WorkerPoolDto;
 
@@ -223,7 +231,7 @@ export class WorkerStatsEntryDto {
   heartbeat_at!: string;
 }
 
-export class WorkerStatsDto {
+export class WorkerStatsDto implements WorkerStats {
   @ApiProperty({
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(WorkerStatsEntryDto) },

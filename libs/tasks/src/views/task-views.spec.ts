@@ -1,5 +1,6 @@
-import type { TaskRecord, WorkerHeartbeat } from '@brain/tasks';
-import { taskStatus, workerStats } from './task-views';
+import type { WorkerHeartbeat } from '../inspect/worker-heartbeat';
+import type { TaskRecord } from '../results/task-record';
+import { revokeResult, taskDetail, taskStatus, workerStats } from './task-views';
 
 const record = (over: Partial<TaskRecord>): TaskRecord => ({
   task_id: 't1',
@@ -47,6 +48,19 @@ describe('taskStatus', () => {
       error: { type: 'TypeError', message: 'boom' },
     });
     expect(taskStatus(record({ state: 'REVOKED' }))).toMatchObject({ ready: true });
+  });
+});
+
+describe('taskDetail and revokeResult', () => {
+  it('adds the timeline to the status', () => {
+    const timeline = [{ state: 'PENDING' as const, at: '2026-11-29T10:00:00.000Z' }];
+    expect(taskDetail(record({}), timeline)).toEqual({ ...taskStatus(record({})), timeline });
+  });
+
+  it('names the states as the API does', () => {
+    expect(
+      revokeResult({ task_id: 't1', previous_state: 'STARTED', state: 'STARTED', terminate: true }),
+    ).toEqual({ task_id: 't1', previous_status: 'STARTED', status: 'STARTED', terminate: true });
   });
 });
 

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { GroupCommand } from '../group-command';
+import { WorkerStatsCommand } from './worker-stats.command';
 import {
   RedisConnection,
   TASKS_OPTIONS,
@@ -7,20 +9,20 @@ import {
   WORKER_CONTROL_CHANNEL,
   type WorkerControlMessage,
 } from '@brain/tasks';
-import { runWorker } from '../../../worker/src/run-worker';
+import { runWorker } from '../../../../worker/src/run-worker';
 import {
   expandHostname,
   parseConcurrency,
   parsePool,
   parsePositive,
   parseQueues,
-} from '../../../worker/src/worker-args';
+} from '../../../../worker/src/worker-args';
 
 // Celery's default: tasks run in child processes, so a crash or a kill takes only its task.
 const DEFAULT_POOL = 'prefork';
-import { runCommand, usage } from '../cli-error';
-import { checkEnvironment } from '../redis-target';
-import { withControlApp } from '../with-control-app';
+import { runCommand, usage } from '../../cli-error';
+import { checkEnvironment } from '../../redis-target';
+import { withControlApp } from '../../with-control-app';
 
 interface StartOptions {
   queue?: string;
@@ -202,14 +204,10 @@ export class WorkerStopCommand extends CommandRunner {
 
 @Command({
   name: 'worker',
-  description: 'Worker management: start, stop',
-  subCommands: [WorkerStartCommand, WorkerStopCommand],
+  description: 'Worker management: start, stop, stats',
+  subCommands: [WorkerStartCommand, WorkerStopCommand, WorkerStatsCommand],
 })
-export class WorkerCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class WorkerCommand extends GroupCommand {}
 
 function parseSeconds(raw: string | undefined, flag: string): number | undefined {
   if (raw === undefined) return undefined;
