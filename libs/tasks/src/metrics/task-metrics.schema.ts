@@ -56,7 +56,11 @@ export function sumField(status: TaskMetricStatus, task: string): string {
 }
 
 /** The bucket a duration falls in; undefined past the last bound (counted in +Inf only). */
-export function bucketField(status: TaskMetricStatus, seconds: number, task: string): string | undefined {
+export function bucketField(
+  status: TaskMetricStatus,
+  seconds: number,
+  task: string,
+): string | undefined {
   const le = TASK_DURATION_BUCKETS.find((bound) => seconds <= bound);
   return le === undefined ? undefined : `bucket:${status}:${le}:${task}`;
 }
