@@ -1,6 +1,7 @@
 import { type LogLevel, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskMessage } from '../../client/apply-options';
@@ -50,6 +51,9 @@ export interface PreforkOptions {
   maxMemoryPerChildMb?: number;
   bootTimeoutMs?: number;
 }
+
+/** A scoreboard is written once per task: memory (tmpfs) makes that write cheapest. */
+const SCOREBOARD_DIR = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -273,7 +277,7 @@ export class PreforkSupervisor implements WorkerEngine {
 
   private spawn(): Promise<void> {
     const tag = `${this.options.hostname}/${process.pid}.${++this.seq}.${randomBytes(3).toString('hex')}`;
-    const scoreboard = join(tmpdir(), `brain-prefork-${process.pid}.${this.seq}.scoreboard`);
+    const scoreboard = join(SCOREBOARD_DIR, `brain-prefork-${process.pid}.${this.seq}.scoreboard`);
     const config: PreforkChildConfig = {
       queues: this.options.queues,
       hostname: this.options.hostname,
