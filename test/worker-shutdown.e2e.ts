@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedRedis } from '../libs/tasks/src/redis/embedded-redis';
 import { BrainProcess } from './support/brain-process';
 import { tasks, waitForState } from './support/client-app';
 import { clientSuite } from './support/worker-suite';
@@ -35,5 +39,24 @@ describe('worker shutdown (real processes)', () => {
     const all = new BrainProcess(['worker', 'stop'], suite.prefix);
     expect(await all.exit()).toBe(0);
     expect(await b.exit()).toBe(0);
+  });
+
+  it('leaves within its grace period and a margin when Redis is gone', async () => {
+    // A Redis of its own, to lose: the suite's is shared.
+    const redis = await startEmbeddedRedis({ dir: mkdtempSync(join(tmpdir(), 'brain-lost-')) });
+    const worker = await BrainProcess.worker(
+      suite.prefix,
+      ['--concurrency', '1', '--grace', '1'],
+      false,
+      {
+        REDIS_URL: redis.url,
+      },
+    );
+    await redis.stop();
+    // Grace 1 s + 10 s margin: well within the 40 s allowed, unless the stop hangs on Redis.
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    expect(worker.log).toMatch(
+      /not stopped within 11 s \(Redis unreachable\?\): leaving|worker \S+ stopped/,
+    );
   });
 });

@@ -3,8 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { TaskWorker, type WorkerStartOptions } from '@brain/tasks';
 import { loadIncludes } from './task-includes';
-import { waitForStop } from './wait-for-stop';
+import { waitForStop, withDeadline } from './wait-for-stop';
 import { WorkerAppModule } from './worker-app.module';
+
+/** Time to stop, beyond the grace period, before the worker leaves anyway. */
+const STOP_MARGIN_MS = 10_000;
 
 /**
  * Runs a worker until SIGTERM/SIGINT or a remote `worker stop`: then it stops taking tasks, lets
@@ -28,12 +31,23 @@ export async function runWorker(options: WorkerStartOptions, include?: string): 
     },
   });
   const reason = await waitForStop(worker.shutdownRequest);
-  new Logger('Worker').log(
-    `${reason === 'SIGUSR2' ? 'remote stop' : reason} received: warm shutdown`,
+  const logger = new Logger('Worker');
+  logger.log(`${reason === 'SIGUSR2' ? 'remote stop' : reason} received: warm shutdown`);
+  // Stopping talks to Redis (ending jobs, leaving the directory): with Redis gone it could wait for
+  // ever. Past the grace period and a margin, leave: unfinished tasks keep their locks, and
+  // stalled-job recovery gives them to another worker.
+  const deadlineMs = (options.gracePeriodMs ?? 30_000) + STOP_MARGIN_MS;
+  let finished = false;
+  const stopped = await withDeadline(
+    worker.stop().then(async (done) => {
+      finished = done;
+      await app.close();
+    }),
+    deadlineMs,
   );
-  const finished = await worker.stop();
-  await app.close();
-  if (!finished) {
+  if (!stopped)
+    logger.warn(`not stopped within ${deadlineMs / 1000} s (Redis unreachable?): leaving`);
+  if (!finished || !stopped) {
     // Tasks past the grace period would keep this process alive: their jobs go back to the queue
     // through stalled-job recovery, so leave now, once the logs are out.
     setTimeout(() => process.exit(0), 100);
