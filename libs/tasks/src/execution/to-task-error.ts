@@ -1,9 +1,13 @@
+import { RemoteError } from '../pool/serialize-error';
 import type { TaskError } from '../results/task-record';
 
 /** The record's view of anything thrown: class name, message, stack. */
 export function toTaskError(err: unknown): TaskError {
   if (err instanceof Error) {
-    const type = err.name && err.name !== 'Error' ? err.name : err.constructor.name || 'Error';
+    // An error from a pool thread is rebuilt as a RemoteError: its type is the original class's.
+    const className =
+      err instanceof RemoteError ? (err.remote.chain[0] ?? 'Error') : err.constructor.name;
+    const type = err.name && err.name !== 'Error' ? err.name : className || 'Error';
     return { type, message: err.message, traceback: err.stack ?? null };
   }
   return {
