@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { ApiKeyRole } from '@brain/storage';
-
-export const API_KEY_ROLES: readonly ApiKeyRole[] = ['admin', 'operator', 'viewer'];
+import { API_KEY_ROLES, type ApiKeyRole } from '@brain/storage';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'grafana', description: 'What the key is for' })
