@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsNotEmpty,
   IsOptional,
   Matches,
   MinLength,
@@ -134,6 +135,15 @@ export class EnvironmentVariables {
   @Check('isPort', isIntegerIn(1, 65535), 'must be an integer from 1 to 65535')
   DASHBOARD_PORT: number = 5555;
 
+  /** Addresses the API and the dashboard listen on. */
+  @IsOptional()
+  @IsNotEmpty({ message: 'must not be empty' })
+  API_HOST?: string;
+
+  @IsOptional()
+  @IsNotEmpty({ message: 'must not be empty' })
+  DASHBOARD_HOST?: string;
+
   /** smtp[s]://[user:password@]host[:port] for email notifications; unset: recorded undelivered. */
   @IsOptional()
   @Check(
@@ -160,6 +170,8 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   TZ: true,
   BRAIN_PREFIX: true,
   DASHBOARD_PORT: true,
+  API_HOST: true,
+  DASHBOARD_HOST: true,
   SMTP_URL: true,
   SMTP_FROM: true,
 };
