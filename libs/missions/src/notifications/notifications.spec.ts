@@ -94,7 +94,7 @@ describe.each(eachDialect)('send_mission_notification on %s', (dialect, newDatab
           prefix: uniquePrefix(`notify-${dialect}`),
         }),
         StorageModule.forRoot({ database, masterKey: MASTER_KEY }),
-        MissionsModule.forRoot({ smtpUrl, smtpFrom: 'BRAiN <brain@test.local>', timeoutMs: 500 }),
+        MissionsModule.forRoot({ smtpUrl, smtpFrom: 'BRAiN <brain@test.local>', timeoutMs: 3000 }),
       ],
     })
     class AppModule {}
@@ -140,7 +140,8 @@ describe.each(eachDialect)('send_mission_notification on %s', (dialect, newDatab
         if (path === '/gone') return res.writeHead(410).end('gone');
         if (path === '/flaky') return res.writeHead(++flakyCalls === 1 ? 503 : 204).end();
         if (path === '/slow') {
-          const timer = setTimeout(() => res.writeHead(200).end('late'), 3000);
+          // Far past the 3 s timeout; the SMTP greeting must fit in it on a loaded machine.
+          const timer = setTimeout(() => res.writeHead(200).end('late'), 20_000);
           res.on('close', () => clearTimeout(timer));
           return;
         }
@@ -326,7 +327,7 @@ describe.each(eachDialect)('send_mission_notification on %s', (dialect, newDatab
       failed: 3,
       recipients: [
         { outcome: 'failed', detail: 'HTTP 500' },
-        { outcome: 'failed', detail: 'timed out after 500 ms' },
+        { outcome: 'failed', detail: 'timed out after 3000 ms' },
         { outcome: 'failed', detail: 'HTTP 410' },
         { outcome: 'delivered', detail: 'HTTP 200' },
       ],
@@ -340,7 +341,7 @@ describe.each(eachDialect)('send_mission_notification on %s', (dialect, newDatab
     const attempts = await outbox.attempts(err.result.notification_id);
     expect(attempts.map((a) => [a.outcome, a.detail])).toEqual([
       ['failed', 'HTTP 500'],
-      ['failed', 'timed out after 500 ms'],
+      ['failed', 'timed out after 3000 ms'],
       ['failed', 'HTTP 410'],
       ['delivered', 'HTTP 200'],
     ]);
