@@ -3,14 +3,12 @@ import { TimeLimitExceeded } from '../errors/task-errors';
 import { TaskReleased } from '../errors/task-released.error';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { WorkerLostError } from '../errors/worker-lost.error';
-import { type ChildHandle, forkProcess, startThread } from './child-handle';
+import { type ChildHandle, startThread } from './child-handle';
 import type { ExecutionPool } from './execution-pool';
 import type { ChildMessage, PoolRequest } from './pool-protocol';
 import { deserializeRetry, RemoteError } from './serialize-error';
 
 export interface ChildPoolOptions {
-  /** prefork: child processes; threads: worker threads. */
-  kind: 'prefork' | 'threads';
   size: number;
   /** The child's script: it builds its Nest context and calls serveChild(). */
   entry: string;
@@ -74,15 +72,15 @@ function kills(why: Error): boolean {
 }
 
 /**
- * Celery's prefork pool (and its threads variant): tasks run in child processes or worker
- * threads, one at a time each, every child with its own Nest context built once. Each child also
- * holds the next few tasks (prefetch), so that no round trip separates two short tasks; those are
+ * The threads pool: tasks run in worker threads fed by the worker (prefork children fetch their
+ * own, see PreforkSupervisor), one at a time each, every thread with its own Nest context built
+ * once. Each child also holds the next few tasks (prefetch), so that no round trip separates two short tasks; those are
  * given back unstarted when the child is busy for long. The parent enforces hard time limits and
  * terminate by killing the child; a child that dies mid-task fails only that task
  * (WorkerLostError), and the tasks it held unstarted go to another child.
  */
 export class ChildPool implements ExecutionPool {
-  readonly implementation: 'prefork' | 'threads';
+  readonly implementation = 'threads';
   private readonly logger = new Logger('Pool');
   private readonly children = new Set<Child>();
   /** Runs no child has room for yet, oldest first. */
@@ -96,7 +94,6 @@ export class ChildPool implements ExecutionPool {
   private seq = 0;
 
   constructor(private readonly options: ChildPoolOptions) {
-    this.implementation = options.kind;
     this.prefetch = Math.max(1, options.prefetch ?? 1);
     this.reserveTimeoutMs = options.reserveTimeoutMs ?? DEFAULT_RESERVE_TIMEOUT_MS;
   }
@@ -399,10 +396,7 @@ export class ChildPool implements ExecutionPool {
 
   private spawn(): Promise<void> {
     const env = this.options.env ?? process.env;
-    const handle =
-      this.options.kind === 'threads'
-        ? startThread(this.options.entry, env)
-        : forkProcess(this.options.entry, env);
+    const handle = startThread(this.options.entry, env);
     const child: Child = {
       handle,
       pid: handle.id,

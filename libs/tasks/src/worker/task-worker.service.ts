@@ -145,7 +145,6 @@ export class TaskWorker implements OnApplicationShutdown {
       pool.implementation === 'inline'
         ? new InlinePool(this.registry)
         : new ChildPool({
-            kind: pool.implementation,
             size: options.concurrency,
             entry: pool.childEntry!,
             env: pool.childEnv,
