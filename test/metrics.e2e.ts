@@ -109,9 +109,13 @@ describe('GET /metrics (real API and worker processes)', () => {
       waitStatus(failing, 'FAILURE'),
     ]);
 
+    // Each prefork child flushes its own counts every 2 s, and the three attempts may have run
+    // in different children: wait for every count, not only the last attempt's.
     const after = await scrapeUntil(
       (s) =>
         total(s, 'tests.add', 'success') >= total(before, 'tests.add', 'success') + 3 &&
+        total(s, 'tests.always_fails', 'retry') >=
+          total(before, 'tests.always_fails', 'retry') + 2 &&
         total(s, 'tests.always_fails', 'failure') >=
           total(before, 'tests.always_fails', 'failure') + 1,
       'the runs to be counted',
