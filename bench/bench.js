@@ -117,20 +117,20 @@ async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline') {
 
   const events = new QueueEvents('default', { connection: sender.get(tasks.RedisConnection).connectionOptions, prefix });
   await events.waitUntilReady();
+  // A fast worker may finish a task before applyAsync has answered its id: remember every
+  // completion, then look the id up.
+  const completed = new Set();
+  let onCompleted = () => undefined;
+  events.on('completed', ({ jobId }) => {
+    completed.add(jobId);
+    onCompleted();
+  });
   const rtt = [];
   for (let i = 0; i < ROUND_TRIPS; i++) {
     const s = performance.now();
-    const done = new Promise((resolve) => {
-      const on = ({ jobId }) => {
-        if (jobId === id) {
-          events.off('completed', on);
-          resolve();
-        }
-      };
-      events.on('completed', on);
-    });
     const id = (await client.applyAsync(taskName)).task_id;
-    await done;
+    while (!completed.has(id)) await new Promise((resolve) => (onCompleted = resolve));
+    completed.delete(id);
     rtt.push(performance.now() - s);
   }
   await events.close();
@@ -171,9 +171,10 @@ async function main() {
     const ourss = [];
     const preforks = [];
     for (let round = 0; round < ROUNDS; round++) {
-      raws.push(process.env.BENCH_ONLY === 'engine' ? skip : await rawBullmq(connection));
-      ourss.push(process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url));
-      preforks.push(process.env.BENCH_ONLY === 'raw' ? skip : await engine(redis.url, 'bench.noop', process.env.BENCH_POOL ?? 'prefork'));
+      const only = process.env.BENCH_ONLY;
+      raws.push(!only || only === 'raw' ? await rawBullmq(connection) : skip);
+      ourss.push(!only || only === 'engine' || only === 'inline' ? await engine(redis.url) : skip);
+      preforks.push(!only || only === 'engine' || only === 'prefork' ? await engine(redis.url, 'bench.noop', process.env.BENCH_POOL ?? 'prefork') : skip);
     }
     const mid = (runs) => {
       const pick = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
@@ -200,7 +201,7 @@ async function main() {
     console.log(
       `prefork drain ratio (BRAiN prefork / raw), median of rounds: ${preforkRatios[Math.floor(preforkRatios.length / 2)].toFixed(2)}x`,
     );
-    if (process.env.BENCH_ONLY !== 'raw') {
+    if (!process.env.BENCH_ONLY) {
       await require('./api-bench').apiBench(redis.url);
       const kept = await engine(redis.url, 'bench.noop_kept');
       console.log(`BRAiN, results kept ${f(kept.enqueueRate)} ${f(kept.drainRate)}      ${ms(kept.median)}    ${ms(kept.p99)}  (one round)`);
