@@ -12,8 +12,15 @@ const lib = (p) => require(join(DIST, p));
 const N = Number(process.env.BENCH_JOBS ?? 20000);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-/** Child processes of the prefork run: one per core, the worker's (and Celery's) default. */
-const PREFORK_CONCURRENCY = Number(process.env.BENCH_PREFORK_CONCURRENCY ?? availableParallelism());
+/**
+ * Child processes of the prefork run: one per core but the one left to the redis-server this bench
+ * runs beside (raw BullMQ, one process, never competes with Redis for a core). On 2 cores a second
+ * child costs more than it brings: each task then costs about 40% more CPU, from context switches
+ * (see the "children = cores" line, and the CPU per task figures).
+ */
+const PREFORK_CONCURRENCY = Number(
+  process.env.BENCH_PREFORK_CONCURRENCY ?? Math.max(1, availableParallelism() - 1),
+);
 /**
  * Tasks each child holds (the worker's --prefetch-multiplier). By default as many tasks are in
  * flight in all as raw BullMQ's concurrency (16 = 2 children x 8): no-op tasks make the round
@@ -29,6 +36,39 @@ function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
   return { median: at(0.5), p99: at(0.99) };
+}
+
+/** CPU seconds used so far by a process and, with `children`, its child processes but `except` (Linux /proc). */
+function cpuSeconds(pid, children = false, except = -1) {
+  const { readFileSync, readdirSync } = require('node:fs');
+  const stat = (p) => {
+    try {
+      const s = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return s.slice(s.lastIndexOf(')') + 2).split(' ');
+    } catch {
+      return undefined;
+    }
+  };
+  let ticks = 0;
+  for (const p of children ? readdirSync('/proc').filter((d) => /^\d+$/.test(d)) : [String(pid)]) {
+    const f = stat(p);
+    if (f && p !== String(except) && (p === String(pid) || f[1] === String(pid))) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100; // USER_HZ
+}
+
+/** Measures what a drain costs in CPU, per task: Redis's, and the worker's (children included). */
+async function cpuMeter(redisClient) {
+  const info = await redisClient.info('server');
+  const redisPid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  // The embedded redis-server is a child of this process too: counted apart.
+  const read = () => ({ redis: cpuSeconds(redisPid), worker: cpuSeconds(process.pid, true, redisPid) });
+  const start = read();
+  return (tasks) => {
+    const end = read();
+    const us = (k) => ((end[k] - start[k]) / tasks) * 1e6;
+    return { redisCpuUs: us('redis'), workerCpuUs: us('worker') };
+  };
 }
 
 async function waitDrained(queue) {
@@ -47,10 +87,12 @@ async function rawBullmq(connection) {
     await queue.addBulk(Array.from({ length: Math.min(1000, N - i) }, () => ({ name: 'noop', data: {}, opts: { removeOnComplete: true } })));
   }
   const enqueueRate = N / ((performance.now() - t0) / 1000);
+  const meter = await cpuMeter(await queue.getBackend().client);
   const t1 = performance.now();
   const worker = new Worker('default', async () => null, { connection, prefix, concurrency: CONCURRENCY });
   await waitDrained(queue);
   const drainRate = N / ((performance.now() - t1) / 1000);
+  const cpu = meter(N);
   const events = new QueueEvents('default', { connection, prefix });
   await events.waitUntilReady();
   const rtt = [];
@@ -64,10 +106,10 @@ async function rawBullmq(connection) {
   await events.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  return { enqueueRate, drainRate, ...stats(rtt) };
+  return { enqueueRate, drainRate, ...cpu, ...stats(rtt) };
 }
 
-async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline') {
+async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline', children = PREFORK_CONCURRENCY, prefetch = PREFETCH) {
   const { NestFactory } = require('@nestjs/core');
   const { Module } = require('@nestjs/common');
   const tasks = lib('libs/tasks/src');
@@ -95,24 +137,26 @@ async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline') {
   const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
   await worker.start({
     queues: ['system', 'missions', 'agents', 'default', 'maintenance'],
-    concurrency: pool === 'inline' ? CONCURRENCY : PREFORK_CONCURRENCY,
+    concurrency: pool === 'inline' ? CONCURRENCY : children,
     hostname: 'bench',
     pool:
       pool === 'inline'
         ? undefined
         : {
             implementation: pool,
-            prefetchMultiplier: PREFETCH,
+            prefetchMultiplier: prefetch,
             childEntry: join(DIST, 'apps', 'worker', 'src', 'pool-child.js'),
             childEnv: { ...process.env, REDIS_URL: redisUrl, BRAIN_PREFIX: prefix, BRAIN_INCLUDE: join(__dirname, 'noop-tasks.js') },
           },
   });
   // Pool children boot inside start(): count from its end, only what was left by then.
+  const meter = await cpuMeter(sender.get(tasks.RedisConnection).client);
   const t1 = performance.now();
   const c = await queue.getJobCounts('waiting', 'prioritized', 'active');
   const left = c.waiting + c.prioritized + c.active;
   await waitDrained(queue);
   const drainRate = left / ((performance.now() - t1) / 1000);
+  const cpu = meter(left);
   if (profiler) await profiler.stop(`${process.env.BENCH_PROFILE}.${pool}.${taskName}`);
 
   const events = new QueueEvents('default', { connection: sender.get(tasks.RedisConnection).connectionOptions, prefix });
@@ -138,7 +182,7 @@ async function engine(redisUrl, taskName = 'bench.noop', pool = 'inline') {
   await workerApp.close();
   await queue.obliterate({ force: true });
   await sender.close();
-  return { enqueueRate, drainRate, ...stats(rtt) };
+  return { enqueueRate, drainRate, ...cpu, ...stats(rtt) };
 }
 
 /** BENCH_PROFILE=file.cpuprofile: a CPU profile of the engine's drain phase only. */
@@ -166,7 +210,7 @@ async function main() {
   const connection = { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null };
   try {
     console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY} (prefork: ${PREFORK_CONCURRENCY} children, prefetch ${PREFETCH}), ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
-    const skip = { enqueueRate: NaN, drainRate: NaN, median: NaN, p99: NaN };
+    const skip = { enqueueRate: NaN, drainRate: NaN, median: NaN, p99: NaN, redisCpuUs: NaN, workerCpuUs: NaN };
     const raws = [];
     const ourss = [];
     const preforks = [];
@@ -178,7 +222,7 @@ async function main() {
     }
     const mid = (runs) => {
       const pick = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-      return { enqueueRate: pick('enqueueRate'), drainRate: pick('drainRate'), median: pick('median'), p99: pick('p99') };
+      return { enqueueRate: pick('enqueueRate'), drainRate: pick('drainRate'), median: pick('median'), p99: pick('p99'), redisCpuUs: pick('redisCpuUs'), workerCpuUs: pick('workerCpuUs') };
     };
     const raw = mid(raws);
     const ours = mid(ourss);
@@ -190,6 +234,9 @@ async function main() {
     console.log(`raw BullMQ        ${f(raw.enqueueRate)} ${f(raw.drainRate)}      ${ms(raw.median)}    ${ms(raw.p99)}`);
     console.log(`BRAiN (inline)    ${f(ours.enqueueRate)} ${f(ours.drainRate)}      ${ms(ours.median)}    ${ms(ours.p99)}`);
     console.log(`BRAiN (prefork)   ${f(prefork.enqueueRate)} ${f(prefork.drainRate)}      ${ms(prefork.median)}    ${ms(prefork.p99)}`);
+    // Steadier than rates on a busy machine: what each task costs, whatever else runs.
+    const cost = (r) => `redis ${r.redisCpuUs.toFixed(0)} + worker ${r.workerCpuUs.toFixed(0)}`;
+    console.log(`CPU µs per task while draining: raw ${cost(raw)}; inline ${cost(ours)}; prefork ${cost(prefork)}`);
     // Rounds alternate raw and engine, so a pair shares the machine's mood: the median of the
     // per-round ratios is steadier than a ratio of medians.
     const ratios = raws.map((r, i) => ourss[i].drainRate / r.drainRate).sort((a, b) => a - b);
@@ -205,6 +252,15 @@ async function main() {
       await require('./api-bench').apiBench(redis.url);
       const kept = await engine(redis.url, 'bench.noop_kept');
       console.log(`BRAiN, results kept ${f(kept.enqueueRate)} ${f(kept.drainRate)}      ${ms(kept.median)}    ${ms(kept.p99)}  (one round)`);
+      const cores = availableParallelism();
+      if (cores !== PREFORK_CONCURRENCY) {
+        const perChild = Math.max(1, Math.round(CONCURRENCY / cores));
+        const all = await engine(redis.url, 'bench.noop', 'prefork', cores, perChild);
+        console.log(
+          `BRAiN (prefork, children = cores: ${cores} x prefetch ${perChild}) ${f(all.drainRate)} drain/s, ` +
+            `${(all.drainRate / raw.drainRate).toFixed(2)}x raw's median, CPU µs per task ${cost(all)}  (one round)`,
+        );
+      }
     }
   } finally {
     await redis.stop();

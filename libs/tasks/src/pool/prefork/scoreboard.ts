@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 
-const SLOT = 128;
+const END = 0x0a;
 
 /**
  * One small file per prefork child holding the id of the task it started last, written in place
@@ -9,15 +9,22 @@ const SLOT = 128;
  */
 export class Scoreboard {
   private readonly fd: number;
+  /** Reused: a fresh buffer per task cost as much as the write itself. */
+  private slot = Buffer.alloc(128);
 
   constructor(path: string) {
     this.fd = openSync(path, 'w', 0o600);
   }
 
   started(taskId: string): void {
-    const slot = Buffer.alloc(SLOT, 0x20);
-    slot.write(taskId.slice(0, SLOT), 'utf8');
-    writeSync(this.fd, slot, 0, SLOT, 0);
+    let length = this.slot.write(taskId, 'utf8');
+    if (length >= this.slot.length - 1) {
+      this.slot = Buffer.alloc(Buffer.byteLength(taskId) + 1);
+      length = this.slot.write(taskId, 'utf8');
+    }
+    this.slot[length] = END;
+    // The id ends at the newline: whatever a longer id left after it is never read.
+    writeSync(this.fd, this.slot, 0, length + 1, 0);
   }
 
   close(): void {
@@ -27,7 +34,9 @@ export class Scoreboard {
   /** The task the child started last, if any; the file is removed. */
   static readAndRemove(path: string): string | undefined {
     try {
-      return readFileSync(path, 'utf8').trim() || undefined;
+      const text = readFileSync(path, 'utf8');
+      const end = text.indexOf('\n');
+      return end > 0 ? text.slice(0, end) : undefined;
     } catch {
       return undefined;
     } finally {
