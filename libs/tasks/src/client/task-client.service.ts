@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { TaskInputError, TaskNotFoundError, TaskStateConflictError } from '../errors/task-errors';
 import { bindArguments } from '../execution/bind-arguments';
+import { TaskStop } from '../execution/task-stop';
 import type { PoolRequest } from '../pool/pool-protocol';
 import { runHandler } from '../pool/run-handler';
 import { QueueRegistry } from '../queues/queue-registry';
@@ -114,6 +115,6 @@ export class TaskClient {
       maxRetries: 0,
       hostname: 'local',
     };
-    return (await runHandler(this.registry, request, new AbortController().signal)) as R;
+    return (await runHandler(this.registry, request, new TaskStop())) as R;
   }
 }

@@ -1,79 +1,77 @@
 import { SoftTimeLimitExceeded, TimeLimitExceeded } from '../errors/task-errors';
+import type { TaskStop } from './task-stop';
 
 export interface Limits {
   softTimeLimit?: number;
   timeLimit?: number;
 }
 
+/** The task's AbortSignal, made when the handler first asks for it. */
+export type SignalSource = () => AbortSignal;
+
 /**
  * Runs `work` under Celery's time limits, in this event loop. The soft limit aborts the task's
  * signal with SoftTimeLimitExceeded, which the task may catch to clean up. Past the hard limit, or
- * when `stop` aborts (revoke with terminate), the run is abandoned at once and rejected with the
+ * when `stop` fires (revoke with terminate), the run is abandoned at once and rejected with the
  * reason: an inline task cannot be killed, only left behind (a pool child is killed instead).
  */
 export async function runWithLimits<T>(
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (signal: SignalSource) => Promise<T>,
   limits: Limits,
-  stop: AbortSignal,
+  stop: TaskStop,
 ): Promise<T> {
   if (!limits.softTimeLimit && !limits.timeLimit) return runUntilStopped(work, stop);
   const controller = new AbortController();
   const timers: NodeJS.Timeout[] = [];
-  let onStop: (() => void) | undefined;
+  let unlisten: (() => void) | undefined;
   const stopped = new Promise<never>((_, reject) => {
-    const halt = (reason: unknown) => {
+    const halt = (reason: Error) => {
       controller.abort(reason);
-      reject(reason instanceof Error ? reason : new Error(String(reason)));
+      reject(reason);
     };
-    onStop = () => halt(stop.reason);
+    if (stop.reason) halt(stop.reason);
+    else unlisten = stop.onStop(halt);
     if (limits.timeLimit) {
       const hard = limits.timeLimit;
       timers.push(setTimeout(() => halt(new TimeLimitExceeded(hard)), hard * 1000));
     }
   });
   stopped.catch(() => undefined);
-  if (stop.aborted) onStop?.();
-  else stop.addEventListener('abort', onStop!, { once: true });
   if (limits.softTimeLimit) {
     const soft = limits.softTimeLimit;
     timers.push(setTimeout(() => controller.abort(new SoftTimeLimitExceeded(soft)), soft * 1000));
   }
   try {
-    const running = work(controller.signal).catch((err: unknown) => {
+    const running = work(() => controller.signal).catch((err: unknown) => {
       throw abortReason(err, controller.signal);
     });
     running.catch(() => undefined);
     return await Promise.race([running, stopped]);
   } finally {
     timers.forEach(clearTimeout);
-    stop.removeEventListener('abort', onStop!);
+    unlisten?.();
   }
 }
 
-/** Without limits the task's signal is `stop` itself: no controller or timer per task. */
+/** Without limits the task's signal is `stop`'s own, made only if the handler asks for it. */
 function runUntilStopped<T>(
-  work: (signal: AbortSignal) => Promise<T>,
-  stop: AbortSignal,
+  work: (signal: SignalSource) => Promise<T>,
+  stop: TaskStop,
 ): Promise<T> {
-  if (stop.aborted) return Promise.reject(toError(stop.reason));
+  if (stop.reason) return Promise.reject(stop.reason);
   return new Promise<T>((resolve, reject) => {
-    const onStop = () => reject(toError(stop.reason));
-    stop.addEventListener('abort', onStop, { once: true });
-    work(stop).then(
+    const unlisten = stop.onStop(reject);
+    work(() => stop.signal).then(
       (value) => {
-        stop.removeEventListener('abort', onStop);
+        unlisten();
         resolve(value);
       },
       (err: unknown) => {
-        stop.removeEventListener('abort', onStop);
-        reject(err instanceof Error ? err : toError(err));
+        unlisten();
+        reject(err instanceof Error ? err : new Error(String(err)));
       },
     );
   });
-}
-
-function toError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
 }
 
 /**

@@ -4,6 +4,8 @@ import { RetryRequest, type RetryOptions } from '../retry/retry-request';
 
 /** What a running task knows about itself (Celery's `self.request`), and how it asks to retry. */
 export class TaskContext {
+  private readonly signalSource: () => AbortSignal;
+
   constructor(
     readonly taskId: string,
     readonly taskName: string,
@@ -12,13 +14,20 @@ export class TaskContext {
     readonly retries: number,
     /** Effective max_retries: the declaration's, unless the sender or a retry() call changed it. */
     readonly maxRetries: number,
-    /** Aborts when the task is revoked with terminate, or its soft time limit passes. */
-    readonly signal: AbortSignal,
+    /** The task's AbortSignal, or where to get it when first asked for (it costs to make). */
+    signal: AbortSignal | (() => AbortSignal),
     readonly hostname: string,
     readonly logger: Logger,
     /** The task that sent this one, if any. */
     readonly parentId?: string,
-  ) {}
+  ) {
+    this.signalSource = typeof signal === 'function' ? signal : () => signal;
+  }
+
+  /** Aborts when the task is revoked with terminate, or its soft time limit passes. */
+  get signal(): AbortSignal {
+    return this.signalSource();
+  }
 
   /**
    * Asks for another try (Celery's `self.retry`): `throw ctx.retry({ exc, countdown })`.

@@ -3,6 +3,7 @@ import { TimeLimitExceeded } from '../errors/task-errors';
 import { TaskReleased } from '../errors/task-released.error';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { WorkerLostError } from '../errors/worker-lost.error';
+import type { TaskStop } from '../execution/task-stop';
 import { type ChildHandle, startThread } from './child-handle';
 import type { ExecutionPool } from './execution-pool';
 import type { ChildMessage, PoolRequest } from './pool-protocol';
@@ -37,8 +38,7 @@ interface Run {
   readonly reservedAt: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
-  readonly onStop: () => void;
-  readonly stop: AbortSignal;
+  unlisten?: () => void;
   child?: Child;
   settled?: boolean;
   /** A cancel was sent to the child: what the run ends with if the child gives it back. */
@@ -130,8 +130,8 @@ export class ChildPool implements ExecutionPool {
     return !!run && run.child?.runs[0] !== run;
   }
 
-  run(request: PoolRequest, stop: AbortSignal): Promise<unknown> {
-    stop.throwIfAborted();
+  run(request: PoolRequest, stop: TaskStop): Promise<unknown> {
+    stop.throwIfStopped();
     return new Promise<unknown>((resolve, reject) => {
       const run: Run = {
         id: ++this.seq,
@@ -139,10 +139,8 @@ export class ChildPool implements ExecutionPool {
         reservedAt: Date.now(),
         resolve,
         reject,
-        stop,
-        onStop: () => this.terminate(run),
       };
-      stop.addEventListener('abort', run.onStop, { once: true });
+      run.unlisten = stop.onStop((reason) => this.terminate(run, reason));
       this.byTask.set(request.taskId, run);
       this.backlog.push(run);
       this.pump();
@@ -236,9 +234,7 @@ export class ChildPool implements ExecutionPool {
     }, seconds * 1000);
   }
 
-  private terminate(run: Run): void {
-    const reason =
-      run.stop.reason instanceof Error ? run.stop.reason : new Error(String(run.stop.reason));
+  private terminate(run: Run, reason: Error): void {
     const child = run.child;
     if (!child) {
       this.backlog = this.backlog.filter((r) => r !== run);
@@ -320,7 +316,7 @@ export class ChildPool implements ExecutionPool {
     if (run.settled) return;
     run.settled = true;
     if (this.byTask.get(run.request.taskId) === run) this.byTask.delete(run.request.taskId);
-    run.stop.removeEventListener('abort', run.onStop);
+    run.unlisten?.();
     if ('error' in outcome) run.reject(outcome.error);
     else run.resolve(outcome.value);
   }

@@ -1,3 +1,4 @@
+import { TaskStop } from '../execution/task-stop';
 import type { TaskRegistry } from '../registry/task-registry';
 import { RetryRequest } from '../retry/retry-request';
 import type { ChildMessage, ParentMessage, PoolRequest } from './pool-protocol';
@@ -21,7 +22,7 @@ export function serveChild(
   channel: ChildChannel,
   onShutdown: () => void,
 ): void {
-  const never = new AbortController().signal;
+  const never = new TaskStop();
   const waiting: Array<{ id: number; request: PoolRequest }> = [];
   let running: number | undefined;
   let measure = false;

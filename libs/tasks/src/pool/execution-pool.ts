@@ -1,3 +1,4 @@
+import type { TaskStop } from '../execution/task-stop';
 import type { PoolRequest } from './pool-protocol';
 
 export type PoolImplementation = 'prefork' | 'threads' | 'inline';
@@ -11,7 +12,7 @@ export interface ExecutionPool {
    * SoftTimeLimitExceeded (if not caught), TimeLimitExceeded, WorkerLostError, `stop`'s reason,
    * or TaskReleased (a reserved task given back unstarted).
    */
-  run(request: PoolRequest, stop: AbortSignal): Promise<unknown>;
+  run(request: PoolRequest, stop: TaskStop): Promise<unknown>;
   /** How many more runs it can take now and start soon; Infinity when the worker's slots decide. */
   capacity(): number;
   /** Called when capacity may have grown. */

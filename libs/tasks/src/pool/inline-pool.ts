@@ -1,3 +1,4 @@
+import type { TaskStop } from '../execution/task-stop';
 import type { TaskRegistry } from '../registry/task-registry';
 import type { ExecutionPool } from './execution-pool';
 import type { PoolRequest } from './pool-protocol';
@@ -14,7 +15,7 @@ export class InlinePool implements ExecutionPool {
 
   async start(): Promise<void> {}
 
-  run(request: PoolRequest, stop: AbortSignal): Promise<unknown> {
+  run(request: PoolRequest, stop: TaskStop): Promise<unknown> {
     return runHandler(this.registry, request, stop);
   }
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { runWithLimits } from '../execution/run-with-limits';
 import { TaskContext } from '../execution/task-context';
+import type { TaskStop } from '../execution/task-stop';
 import type { TaskRegistry } from '../registry/task-registry';
 import type { PoolRequest } from './pool-protocol';
 
@@ -10,7 +11,7 @@ const logger = new Logger('Task');
 export async function runHandler(
   registry: TaskRegistry,
   req: PoolRequest,
-  stop: AbortSignal,
+  stop: TaskStop,
 ): Promise<unknown> {
   const task = registry.get(req.taskName);
   return runWithLimits(

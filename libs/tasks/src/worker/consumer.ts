@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { redactArguments } from '../execution/redaction';
+import { TaskStop } from '../execution/task-stop';
 import type { HeldTask } from '../inspect/worker-heartbeat';
 import type { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
 import type { ExecutionPool } from '../pool/execution-pool';
@@ -66,7 +67,7 @@ export interface ConsumerSnapshot {
 export class Consumer implements WorkerEngine {
   private readonly logger = new Logger('Worker');
   private dispatcher?: Dispatcher;
-  private readonly stops = new Map<string, AbortController>();
+  private readonly stops = new Map<string, TaskStop>();
   readonly revoked = new RevokedSet();
   private readonly totals: Record<string, number> = {};
   private processed = 0;
@@ -135,10 +136,10 @@ export class Consumer implements WorkerEngine {
     if (!stop) return;
     if (msg.terminate) {
       this.logger.warn(`terminating ${msg.taskId}`);
-      stop.abort(new TaskRevokedError('terminated'));
+      stop.stop(new TaskRevokedError('terminated'));
     } else if (this.options.pool.isReserved(msg.taskId)) {
       // Taken but not started: it will not start (a started one finishes, as in Celery).
-      stop.abort(new TaskRevokedError('revoked'));
+      stop.stop(new TaskRevokedError('revoked'));
     }
   }
 
@@ -158,13 +159,13 @@ export class Consumer implements WorkerEngine {
   }
 
   private async run(job: Job<TaskMessage>, token: string, finish: JobFinisher): Promise<void> {
-    const stop = new AbortController();
+    const stop = new TaskStop();
     const id = String(job.id);
     this.stops.set(id, stop);
     try {
       const outcome = await this.deps.executor.execute(job, token, {
         hostname: this.options.hostname,
-        stop: stop.signal,
+        stop,
         defaults: this.options.defaults,
         isRevoked: (taskId) => this.revoked.has(taskId),
         finish,

@@ -7,6 +7,7 @@ import { TaskClient } from '../client/task-client.service';
 import { QueueRegistry } from '../queues/queue-registry';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { Task } from '../registry/task.decorator';
+import { TaskStop } from '../execution/task-stop';
 import { ResultStore } from '../results/result-store.service';
 import { TasksModule } from '../tasks.module';
 import { TaskExecutor } from './task-executor';
@@ -67,7 +68,7 @@ describe('TaskExecutor (real Redis, a job fetched by hand)', () => {
     const job = await fetch(sent.task_id);
     const outcome = await app.get(TaskExecutor).execute(job, 'token-' + sent.task_id, {
       hostname: 'hand@test',
-      stop: new AbortController().signal,
+      stop: new TaskStop(),
       isRevoked: (id) => id === sent.task_id,
     });
     expect(outcome.state).toBe('REVOKED');
@@ -85,7 +86,7 @@ describe('TaskExecutor (real Redis, a job fetched by hand)', () => {
     const job = await fetch(sent.task_id);
     await app.get(TaskExecutor).execute(job, 'token-' + sent.task_id, {
       hostname: 'hand@test',
-      stop: new AbortController().signal,
+      stop: new TaskStop(),
     });
     expect(await app.get(ResultStore).get(sent.task_id)).toMatchObject({
       state: 'SUCCESS',

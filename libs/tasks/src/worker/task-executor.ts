@@ -8,6 +8,7 @@ import { TaskRevokedError } from '../errors/task-revoked.error';
 import { bindArguments } from '../execution/bind-arguments';
 import { parseRate, RateLimiter } from '../execution/rate-limiter';
 import { redactArguments } from '../execution/redaction';
+import type { TaskStop } from '../execution/task-stop';
 import { toTaskError } from '../execution/to-task-error';
 import { type ExecutionPool } from '../pool/execution-pool';
 import { InlinePool } from '../pool/inline-pool';
@@ -41,8 +42,8 @@ export interface ExecutorDefaults {
 /** What the worker around the executor provides for one run. */
 export interface ExecutionScope {
   hostname: string;
-  /** Aborts on revoke with terminate. */
-  stop: AbortSignal;
+  /** Fires on revoke with terminate. */
+  stop: TaskStop;
   defaults?: ExecutorDefaults;
   /** Revoked ids this worker knows of (kept in memory, fed by the revocation broadcast). */
   isRevoked?: (taskId: string) => boolean;
@@ -126,7 +127,7 @@ export class TaskExecutor {
       if (task.options.rateLimit) {
         const intervalMs = parseRate(task.options.rateLimit) / (scope.rateShare ?? 1);
         const waitMs = this.rateLimiter.reserve(task.name, intervalMs);
-        if (waitMs > 0) await sleep(waitMs, undefined, { signal: scope.stop });
+        if (waitMs > 0) await sleep(waitMs, undefined, { signal: scope.stop.signal });
       }
       const kwargs = bindArguments(task.options, msg.args, msg.kwargs);
       result = await (scope.pool ?? this.inline).run(

@@ -1,4 +1,5 @@
 import { TaskReleased } from '../../errors/task-released.error';
+import type { TaskStop } from '../../execution/task-stop';
 import type { TaskRegistry } from '../../registry/task-registry';
 import type { ExecutionPool } from '../execution-pool';
 import type { PoolRequest } from '../pool-protocol';
@@ -11,10 +12,10 @@ const RESERVE_TIMEOUT_MS = 100;
 
 interface Pending {
   readonly request: PoolRequest;
-  readonly stop: AbortSignal;
+  readonly stop: TaskStop;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
-  readonly onStop: () => void;
+  unlisten?: () => void;
 }
 
 export interface SerialPoolOptions {
@@ -55,17 +56,11 @@ export class SerialPool implements ExecutionPool {
     this.sweep.unref();
   }
 
-  run(request: PoolRequest, stop: AbortSignal): Promise<unknown> {
-    stop.throwIfAborted();
+  run(request: PoolRequest, stop: TaskStop): Promise<unknown> {
+    stop.throwIfStopped();
     return new Promise<unknown>((resolve, reject) => {
-      const pending: Pending = {
-        request,
-        stop,
-        resolve,
-        reject,
-        onStop: () => this.drop(pending, stop.reason),
-      };
-      stop.addEventListener('abort', pending.onStop, { once: true });
+      const pending: Pending = { request, stop, resolve, reject };
+      pending.unlisten = stop.onStop((reason) => this.drop(pending, reason));
       this.waiting.push(pending);
       this.pump();
     });
@@ -88,7 +83,7 @@ export class SerialPool implements ExecutionPool {
   release(): void {
     const released = new TaskReleased();
     for (const pending of this.waiting.splice(0)) {
-      pending.stop.removeEventListener('abort', pending.onStop);
+      pending.unlisten?.();
       pending.reject(released);
     }
   }
@@ -103,18 +98,18 @@ export class SerialPool implements ExecutionPool {
   }
 
   /** A waiting task revoked: it never starts. */
-  private drop(pending: Pending, reason: unknown): void {
+  private drop(pending: Pending, reason: Error): void {
     const at = this.waiting.indexOf(pending);
     if (at < 0) return;
     this.waiting.splice(at, 1);
-    pending.reject(reason instanceof Error ? reason : new Error(String(reason)));
+    pending.reject(reason);
   }
 
   private pump(): void {
     if (this.running) return;
     const next = this.waiting.shift();
     if (!next) return;
-    next.stop.removeEventListener('abort', next.onStop);
+    next.unlisten?.();
     this.running = true;
     this.headSince = Date.now();
     void this.execute(next).finally(() => {
