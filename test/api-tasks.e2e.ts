@@ -93,6 +93,19 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
       error: { type: expect.any(String), message: expect.any(String) },
     });
     expect((failed.error as { traceback: string }).traceback).toMatch(/at /);
+    // The timeline of its states, each retry's start and end included, as the CLI shows it.
+    const timeline = failed.timeline as Array<{ state: string; worker?: string; retries?: number }>;
+    expect(timeline.map((e) => e.state)).toEqual([
+      'PENDING',
+      'STARTED',
+      'RETRY',
+      'STARTED',
+      'RETRY',
+      'STARTED',
+      'FAILURE',
+    ]);
+    expect(timeline[1].worker).toBe('api-worker');
+    expect(timeline.filter((e) => e.state === 'RETRY').map((e) => e.retries)).toEqual([1, 2]);
   });
 
   it('answers 404 for an id never sent', async () => {

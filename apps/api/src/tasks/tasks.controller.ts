@@ -32,6 +32,7 @@ import {
   TaskNotFoundError,
   WorkerDirectory,
   revokeResult,
+  taskDetail,
   taskStatus,
   workerStats,
 } from '@brain/tasks';
@@ -50,8 +51,8 @@ import {
   RevokeResultDto,
   ScheduledTaskDto,
   SentTaskDto,
+  TaskDetailDto,
   TaskPageDto,
-  TaskStatusDto,
   WorkerStatsDto,
   WorkerStatsEntryDto,
 } from './dto/task-responses.dto';
@@ -180,13 +181,13 @@ export class TasksController {
 
   @Get(':task_id')
   @RequireRole('viewer')
-  @ApiOperation({ summary: "A task's status and result" })
-  @ApiOkResponse({ type: TaskStatusDto })
+  @ApiOperation({ summary: "A task's status and result, with the timeline of its states" })
+  @ApiOkResponse({ type: TaskDetailDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never sent, or expired' })
-  async get(@Param('task_id') taskId: string): Promise<TaskStatusDto> {
-    const record = await this.results.get(taskId);
-    if (!record) throw new TaskNotFoundError(taskId);
-    return taskStatus(record);
+  async get(@Param('task_id') taskId: string): Promise<TaskDetailDto> {
+    const view = await this.results.view(taskId);
+    if (!view) throw new TaskNotFoundError(taskId);
+    return taskDetail(view.record, view.events);
   }
 
   @Delete(':task_id')

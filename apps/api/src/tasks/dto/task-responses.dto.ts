@@ -3,6 +3,8 @@ import {
   QUEUE_NAMES,
   type RevokeResult,
   TASK_STATES,
+  type TaskDetail,
+  type TaskEvent,
   type TaskState,
   type TaskStatus,
   type WorkerStats,
@@ -98,6 +100,28 @@ export class TaskStatusDto implements TaskStatus {
 
   @ApiProperty({ nullable: true, type: TaskErrorDto })
   error!: TaskErrorDto | null;
+}
+
+export class TaskEventDto implements TaskEvent {
+  @ApiProperty({ enum: TASK_STATES, example: 'STARTED' })
+  state!: TaskState;
+
+  @ApiProperty({ example: '2026-11-29T10:30:00.120Z' })
+  at!: string;
+
+  @ApiPropertyOptional({ example: 'worker-1@host', description: 'The worker, for STARTED' })
+  worker?: string;
+
+  @ApiPropertyOptional({ example: 1, description: 'Retries so far, for RETRY' })
+  retries?: number;
+}
+
+export class TaskDetailDto extends TaskStatusDto implements TaskDetail {
+  @ApiProperty({
+    type: [TaskEventDto],
+    description: 'Its states, oldest first: received, each start and retry, its end',
+  })
+  timeline!: TaskEventDto[];
 }
 
 export class TaskPageDto {

@@ -5,6 +5,7 @@ import {
   ResultWaiter,
   type TaskWait,
   TaskClient,
+  TaskNotFoundError,
   UnknownTaskError,
   WorkerDirectory,
   taskStatus,
@@ -112,7 +113,13 @@ export class TasksExecuteCommand extends OutputCommand<ExecuteOptions> {
           await warnIfUnserved(app, sent.queue);
           const waited = await app
             .get(ResultWaiter)
-            .wait(sent.task_id, timeout === undefined ? undefined : timeout * 1000);
+            .wait(sent.task_id, timeout === undefined ? undefined : timeout * 1000)
+            .catch((err: unknown) => {
+              // Sent a moment ago: not found means already taken away (its queue purged).
+              if (err instanceof TaskNotFoundError) return undefined;
+              throw err;
+            });
+          if (!waited) return gone(sent.task_id);
           return report(waited, timeout, options.json === true);
         },
         { include: options.include },
@@ -193,6 +200,11 @@ async function warnIfUnserved(app: INestApplicationContext, queue: QueueName): P
   }
 }
 
+function gone(taskId: string): number {
+  process.stderr.write(`brain: task ${taskId} is gone (its queue was purged?)\n`);
+  return 1;
+}
+
 /** Prints the outcome of --wait; answers the exit code (0 only for SUCCESS). */
 function report(waited: TaskWait, timeout: number | undefined, json: boolean): number {
   const status = taskStatus(waited.record);
@@ -208,10 +220,7 @@ function report(waited: TaskWait, timeout: number | undefined, json: boolean): n
     return 0;
   }
   if (json) printJson(status);
-  if (waited.outcome === 'gone') {
-    process.stderr.write(`brain: task ${status.task_id} is gone (its queue was purged?)\n`);
-    return 1;
-  }
+  if (waited.outcome === 'gone') return gone(status.task_id);
   if (waited.outcome === 'timeout') {
     process.stderr.write(
       `brain: task ${status.task_id} not done after ${timeout}s (still ${status.status})\n`,
