@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { redactUrl } from '@brain/tasks';
 import { startEmbeddedRedis } from '@brain/tasks/redis/embedded-redis';
@@ -55,6 +56,10 @@ export class UpCommand extends CommandRunner {
       }
       const worker = ['worker', 'start', '--hostname', 'worker@%h'];
       if (options.concurrency) worker.push('--concurrency', options.concurrency);
+      // Redis runs on this host too: one child per core would leave it none, and every task
+      // would pay for the context switches (see the README's benchmark).
+      else if (stopRedis)
+        worker.push('--concurrency', String(Math.max(1, availableParallelism() - 1)));
       if (!process.env.ADMIN_API_KEY) {
         process.env.ADMIN_API_KEY = localSecret(ADMIN_KEY_FILE, 'brn_');
         process.stdout.write(`admin key  in ${ADMIN_KEY_FILE} (set ADMIN_API_KEY to choose one)\n`);
@@ -85,7 +90,10 @@ export class UpCommand extends CommandRunner {
     });
   }
 
-  @Option({ flags: '-c, --concurrency <n>', description: 'worker concurrency' })
+  @Option({
+    flags: '-c, --concurrency <n>',
+    description: 'worker concurrency (default one child per core, but one with the embedded redis)',
+  })
   parseConcurrency(value: string): string {
     return value;
   }
