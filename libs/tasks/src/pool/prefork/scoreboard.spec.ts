@@ -16,10 +16,10 @@ describe('Scoreboard', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('keeps ids of any length whole', () => {
+  it('keeps ids of any length and content whole', () => {
     const file = path();
     const board = new Scoreboard(file);
-    const long = `task-${'x'.repeat(300)}-é`;
+    const long = `task-${'x'.repeat(300)}-é\n ends in a space `;
     board.started('short');
     board.started(long);
     board.close();

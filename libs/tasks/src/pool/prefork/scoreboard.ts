@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 
-const END = 0x0a;
+/** The id's length in bytes comes first: an id may hold any character. */
+const HEADER = 4;
 
 /**
  * One small file per prefork child holding the id of the task it started last, written in place
@@ -17,14 +18,14 @@ export class Scoreboard {
   }
 
   started(taskId: string): void {
-    let length = this.slot.write(taskId, 'utf8');
-    if (length >= this.slot.length - 1) {
-      this.slot = Buffer.alloc(Buffer.byteLength(taskId) + 1);
-      length = this.slot.write(taskId, 'utf8');
+    let length = this.slot.write(taskId, HEADER, 'utf8');
+    if (HEADER + length >= this.slot.length) {
+      this.slot = Buffer.alloc(HEADER + Buffer.byteLength(taskId) + 1);
+      length = this.slot.write(taskId, HEADER, 'utf8');
     }
-    this.slot[length] = END;
-    // The id ends at the newline: whatever a longer id left after it is never read.
-    writeSync(this.fd, this.slot, 0, length + 1, 0);
+    this.slot.writeUInt32LE(length, 0);
+    // Whatever a longer id left after this one is never read.
+    writeSync(this.fd, this.slot, 0, HEADER + length, 0);
   }
 
   close(): void {
@@ -34,9 +35,11 @@ export class Scoreboard {
   /** The task the child started last, if any; the file is removed. */
   static readAndRemove(path: string): string | undefined {
     try {
-      const text = readFileSync(path, 'utf8');
-      const end = text.indexOf('\n');
-      return end > 0 ? text.slice(0, end) : undefined;
+      const data = readFileSync(path);
+      if (data.length < HEADER) return undefined;
+      const length = data.readUInt32LE(0);
+      if (length === 0 || HEADER + length > data.length) return undefined;
+      return data.toString('utf8', HEADER, HEADER + length);
     } catch {
       return undefined;
     } finally {
