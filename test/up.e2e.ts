@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { freePort } from './support/api-process';
 import { BrainProcess } from './support/brain-process';
@@ -16,15 +16,7 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
     const [port, dashboardPort] = await Promise.all([freePort(), freePort()]);
     // No REDIS_URL nor ADMIN_API_KEY: `up` must start its own redis-server and make a key.
     const up = new BrainProcess(
-      [
-        'up',
-        '--concurrency',
-        '2',
-        '--port',
-        String(port),
-        '--dashboard-port',
-        String(dashboardPort),
-      ],
+      ['up', '--port', String(port), '--dashboard-port', String(dashboardPort)],
       prefix,
       {
         REDIS_URL: '',
@@ -39,6 +31,9 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
       );
       await up.waitForOutput(/schedule\(s\) registered/);
       expect(up.log).toMatch(/redis +redis:\/\/127\.0\.0\.1:\d+ \(embedded/);
+      // Its redis runs on this host: the worker leaves it a core.
+      const children = Math.max(1, availableParallelism() - 1);
+      expect(up.log).toMatch(new RegExp(`ready: queues .*, concurrency ${children}, pool prefork`));
       await up.waitForOutput(/API listening on/);
       const adminKey = readFileSync(join(varDir, 'admin-api-key'), 'utf8').trim();
       expect(up.log).not.toContain(adminKey);
@@ -89,15 +84,36 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
       expect(await up.exit()).toBe(0);
       expect(up.log).not.toMatch(/Stream isn't writeable|ECONNREFUSED/);
       expect(existsSync(join(varDir, 'redis', 'url'))).toBe(false);
-      const probe = new Redis(url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
+      // Its redis is gone: the port refuses connections. (A plain socket: an ioredis client left
+      // a 2 s timer behind its failed connection, which could hold Jest's worker at the end.)
+      const redis = new URL(url);
+      const refused = new Promise<never>((_, reject) => {
+        const socket = connect(Number(redis.port), redis.hostname);
+        socket.once('connect', () => {
+          socket.destroy();
+          reject(new Error('still listening'));
+        });
+        socket.once('error', reject);
       });
-      await expect(probe.connect()).rejects.toThrow();
-      probe.disconnect();
+      await expect(refused).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
-      await up.stop('SIGKILL').catch(() => undefined);
+      // A failed run leaves nothing behind: up and what it started (its group), then its redis.
+      if (up.child.exitCode === null) process.kill(-up.child.pid!, 'SIGKILL');
+      await up.exit().catch(() => undefined);
+      await shutdownRedis(join(varDir, 'redis', 'url'));
     }
   });
 });
+
+/** SHUTDOWN NOSAVE to the redis whose URL the file holds, if it is still there. */
+async function shutdownRedis(urlFile: string): Promise<void> {
+  if (!existsSync(urlFile)) return;
+  const redis = new URL(readFileSync(urlFile, 'utf8').trim());
+  await new Promise<void>((resolve) => {
+    const socket = connect(Number(redis.port), redis.hostname, () =>
+      socket.end('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n'),
+    );
+    socket.on('close', () => resolve());
+    socket.on('error', () => resolve());
+  });
+}
