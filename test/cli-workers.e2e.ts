@@ -22,7 +22,12 @@ describe('brain worker stats and info (real worker, beat and CLI processes)', ()
   it('worker stats shows each worker with pool, counts and resources; --json the API’s shape', async () => {
     await brain('tasks', 'execute', 'tests.add', '--args', '[1, 2]', '--wait');
 
-    const stats = await brainJson<Stats>(suite.prefix, ['worker', 'stats']);
+    // Prefork children report their counts every second, and the worker's heartbeat carries
+    // them on: the run shows within a heartbeat or two of its end.
+    const stats = await waitFor(async () => {
+      const s = await brainJson<Stats>(suite.prefix, ['worker', 'stats']);
+      return s.workers[HOST]?.processed ? s : undefined;
+    }, 'the run to reach the heartbeat');
     expect(stats.total_workers).toBe(1);
     expect(stats.offline).toEqual([]);
     const w = stats.workers[HOST];

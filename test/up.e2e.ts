@@ -98,7 +98,11 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
       await expect(refused).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       // A failed run leaves nothing behind: up and what it started (its group), then its redis.
-      if (up.child.exitCode === null) process.kill(-up.child.pid!, 'SIGKILL');
+      try {
+        process.kill(-up.child.pid!, 'SIGKILL');
+      } catch {
+        // The group is gone already: the run stopped them all.
+      }
       await up.exit().catch(() => undefined);
       await shutdownRedis(join(varDir, 'redis', 'url'));
     }
