@@ -1,5 +1,6 @@
 import { ApiProcess, databaseUrl } from './support/api-process';
 import { BrainProcess, FIXTURE_TASKS } from './support/brain-process';
+import { FAILED_AFTER_TWO_RETRIES } from './support/client-app';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';
 import { uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
@@ -95,15 +96,7 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
     expect((failed.error as { traceback: string }).traceback).toMatch(/at /);
     // The timeline of its states, each retry's start and end included, as the CLI shows it.
     const timeline = failed.timeline as Array<{ state: string; worker?: string; retries?: number }>;
-    expect(timeline.map((e) => e.state)).toEqual([
-      'PENDING',
-      'STARTED',
-      'RETRY',
-      'STARTED',
-      'RETRY',
-      'STARTED',
-      'FAILURE',
-    ]);
+    expect(timeline.map((e) => e.state)).toEqual(FAILED_AFTER_TWO_RETRIES);
     expect(timeline[1].worker).toBe('api-worker');
     expect(timeline.filter((e) => e.state === 'RETRY').map((e) => e.retries)).toEqual([1, 2]);
   });

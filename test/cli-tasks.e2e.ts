@@ -1,6 +1,6 @@
 import { Inspector, ResultStore, type TaskDetail, type TaskStatus } from '@brain/tasks';
 import { brainJson, expectOneLineError, expectUsageErrors, runBrain } from './support/brain-cli';
-import { waitForState } from './support/client-app';
+import { FAILED_AFTER_TWO_RETRIES, waitForState } from './support/client-app';
 import { waitFor } from './support/wait';
 import { workerSuite } from './support/worker-suite';
 
@@ -165,15 +165,7 @@ describe('brain tasks (real worker, real CLI processes)', () => {
     expect(json).toMatchObject({ status: 'FAILURE', retries: 2, successful: false });
     expect(json.error?.message).toBe('fails every time');
     expect(json.error?.traceback).toMatch(/fails every time\n\s+at /);
-    expect(json.timeline.map((e) => e.state)).toEqual([
-      'PENDING',
-      'STARTED',
-      'RETRY',
-      'STARTED',
-      'RETRY',
-      'STARTED',
-      'FAILURE',
-    ]);
+    expect(json.timeline.map((e) => e.state)).toEqual(FAILED_AFTER_TWO_RETRIES);
     const human = await brain('tasks', 'status', id);
     expect(human.stdout).toMatch(/^error\n {2}\w+: fails every time$/m);
     expect(human.stdout).toMatch(/^traceback\n {2}\w+: fails every time\n {6}at /m);

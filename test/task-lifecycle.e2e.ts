@@ -1,5 +1,5 @@
 import { QueueRegistry, RevocationService, type TaskRecord, type TaskState } from '@brain/tasks';
-import { tasks, waitForState } from './support/client-app';
+import { FAILED_AFTER_TWO_RETRIES, tasks, waitForState } from './support/client-app';
 import { workerSuite } from './support/worker-suite';
 import { waitFor } from './support/wait';
 
@@ -57,15 +57,7 @@ describe.each(['inline', 'prefork', 'threads'])(
         queue: 'default',
       });
       const { seen, record } = await watchStates(sent.task_id);
-      expect(seen).toEqual([
-        'PENDING',
-        'STARTED',
-        'RETRY',
-        'STARTED',
-        'RETRY',
-        'STARTED',
-        'FAILURE',
-      ]);
+      expect(seen).toEqual(FAILED_AFTER_TWO_RETRIES);
       expect(record.retries).toBe(2);
       expect(record.error).toMatchObject({
         type: 'TestRetryError',

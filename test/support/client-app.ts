@@ -52,3 +52,14 @@ export async function waitForState(
     timeoutMs,
   );
 }
+
+/** The states of a task failing each of its three tries (two retries), oldest first. */
+export const FAILED_AFTER_TWO_RETRIES: engine.TaskState[] = [
+  'PENDING',
+  'STARTED',
+  'RETRY',
+  'STARTED',
+  'RETRY',
+  'STARTED',
+  'FAILURE',
+];
