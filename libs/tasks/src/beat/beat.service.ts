@@ -41,9 +41,13 @@ export class BeatService {
   /** Registers every declared schedule and removes the ones no longer declared. */
   async sync(): Promise<BeatSyncResult> {
     const entries = this.declared();
+    // Each run is a task record like a sent one (kept RESULT_EXPIRES; an ignore_result task's
+    // successes are not kept), which says which schedule fired it (see recordFromJob).
+    const keep = { age: this.options.resultExpires };
     for (const entry of entries) {
       const s = entry.options;
       const task = this.registry.get(entry.task);
+      const priority = s.priority ?? task.options.priority ?? DEFAULT_TASK_PRIORITY;
       await this.queues
         .get(entry.queue)
         .upsertJobScheduler(
@@ -53,13 +57,11 @@ export class BeatService {
             : { pattern: s.cron, tz: this.options.timezone },
           {
             name: entry.task,
-            data: { args: s.args ?? [], kwargs: s.kwargs ?? {}, retries: 0 },
+            data: { args: s.args ?? [], kwargs: s.kwargs ?? {}, retries: 0, priority },
             opts: {
-              priority: toBullPriority(
-                s.priority ?? task.options.priority ?? DEFAULT_TASK_PRIORITY,
-              ),
-              removeOnComplete: true,
-              removeOnFail: true,
+              priority: toBullPriority(priority),
+              removeOnComplete: task.options.ignoreResult === true ? true : keep,
+              removeOnFail: keep,
             },
           },
         );

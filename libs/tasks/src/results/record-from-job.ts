@@ -81,6 +81,7 @@ export function recordFromJob(
           ? (data.lastError ?? null)
           : null,
     parent_id: data.parentId ?? null,
+    periodic_task_name: job.repeatJobKey ?? null,
   };
 }
 

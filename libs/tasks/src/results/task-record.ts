@@ -42,4 +42,6 @@ export interface TaskRecord {
   /** On FAILURE, and the last error while in RETRY. */
   error: TaskError | null;
   parent_id: string | null;
+  /** The Beat schedule that fired it (Celery's `periodic_task_name`); null when sent. */
+  periodic_task_name: string | null;
 }

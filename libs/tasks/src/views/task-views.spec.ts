@@ -18,6 +18,7 @@ const record = (over: Partial<TaskRecord>): TaskRecord => ({
   date_done: null,
   eta: null,
   expires: null,
+  periodic_task_name: null,
   result: undefined,
   error: null,
   parent_id: null,

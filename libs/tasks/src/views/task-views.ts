@@ -29,6 +29,8 @@ export interface TaskStatus {
   eta: string | null;
   expires: string | null;
   parent_id: string | null;
+  /** The Beat schedule that fired it (its key, as `brain tasks scheduled` lists it). */
+  periodic_task_name: string | null;
   error: TaskError | null;
 }
 
@@ -89,6 +91,8 @@ export function taskStatus(r: TaskRecord): TaskStatus {
     eta: r.eta,
     expires: r.expires,
     parent_id: r.parent_id,
+    // Revoked records saved before this field existed lack it.
+    periodic_task_name: r.periodic_task_name ?? null,
     error: r.error,
   };
 }

@@ -93,8 +93,9 @@ export class TaskExecutor {
       state,
       runtimeMs: Date.now() - began,
     });
-    if (msg.taskId === String(job.id) && !job.data?.taskId) {
-      // Fired by a Beat scheduler: listed like any sent task.
+    const task = this.registry.has(job.name) ? this.registry.get(job.name) : undefined;
+    if (job.repeatJobKey && !job.data?.taskId && task?.options.ignoreResult !== true) {
+      // Fired by a Beat scheduler: listed like a sent task (an ignore_result one is not, as sent).
       await this.results.index(msg.taskId, job.timestamp);
     }
 
@@ -107,7 +108,6 @@ export class TaskExecutor {
       );
       return outcome('REVOKED');
     }
-    const task = this.registry.has(job.name) ? this.registry.get(job.name) : undefined;
     if (!task) {
       const err = new Error(`Task "${job.name}" is not registered on worker ${scope.hostname}`);
       err.name = 'NotRegistered';

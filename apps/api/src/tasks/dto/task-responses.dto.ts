@@ -98,6 +98,14 @@ export class TaskStatusDto implements TaskStatus {
   @ApiProperty({ nullable: true, type: String, description: 'The task that sent this one' })
   parent_id!: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'beat:health-check',
+    description: 'The Beat schedule that fired it (Celery: periodic_task_name); null when sent',
+  })
+  periodic_task_name!: string | null;
+
   @ApiProperty({ nullable: true, type: TaskErrorDto })
   error!: TaskErrorDto | null;
 }

@@ -37,6 +37,7 @@ export function printTaskDetail(t: TaskDetail): void {
     ['eta', formatTime(t.eta)],
     ['expires', formatTime(t.expires)],
     ['parent', t.parent_id],
+    ['schedule', t.periodic_task_name],
   ]);
   if (t.status === 'SUCCESS') printBlock('result', JSON.stringify(t.result, null, 2) ?? 'null');
   if (t.error) {

@@ -81,6 +81,7 @@ export class TasksListCommand extends OutputCommand<ListOptions> {
           { header: 'STATE', value: (t) => t.status },
           { header: 'QUEUE', value: (t) => t.queue },
           { header: 'WORKER', value: (t) => t.worker },
+          { header: 'SCHEDULE', value: (t) => t.periodic_task_name },
           { header: 'RECEIVED', value: (t) => formatTime(t.date_received) },
           { header: 'RUNTIME', value: runtime, align: 'right' },
           {

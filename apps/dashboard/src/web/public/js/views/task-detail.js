@@ -42,6 +42,7 @@ export function TaskDetail({ id, canAct, notify }) {
     ['Queue', r.queue],
     ['Priority', r.priority],
     ['Worker', r.worker ?? '–'],
+    ['Schedule', r.periodic_task_name ?? '–'],
     ['Retries', r.retries],
     ['Attempts', r.attempts],
     ['Received', dateTime(r.date_received)],

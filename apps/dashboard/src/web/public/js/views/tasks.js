@@ -136,7 +136,15 @@ export function Tasks({ meta, params }) {
                       onClick=${() => (location.hash = `#/tasks/${encodeURIComponent(t.task_id)}`)}
                     >
                       <td>${dateTime(t.date_received)}</td>
-                      <td>${t.task_name}</td>
+                      <td>
+                        ${t.task_name}
+                        ${
+                          t.periodic_task_name &&
+                          html` <span class="schedule-tag" title="Fired by this Beat schedule"
+                            >${t.periodic_task_name}</span
+                          >`
+                        }
+                      </td>
                       <td>
                         <a href=${`#/tasks/${encodeURIComponent(t.task_id)}`} title=${t.task_id}
                           >${shortId(t.task_id)}</a
