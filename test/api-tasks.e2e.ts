@@ -129,25 +129,32 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
     expect(await status(sent.task_id)).toMatchObject({ status: 'REVOKED', ready: true });
   });
 
-  it('lists a running task as active, and terminates it on DELETE ?terminate=true', async () => {
+  it('lists a running task as active the moment it reads STARTED, and not once it ended', async () => {
+    const activeList = async () =>
+      (await api.as().get('/api/tasks/active/list').expect(200)).body as Array<{
+        task_id: string;
+        pid?: number;
+      }>;
     const sent = await execute({ task_name: 'tests.sleep', kwargs: { seconds: 30 } });
     await waitStatus(sent.task_id, ['STARTED']);
-    const active = await waitFor(async () => {
-      const list = (await api.as().get('/api/tasks/active/list')).body as Array<{
-        task_id: string;
-      }>;
-      return list.find((t) => t.task_id === sent.task_id);
-    }, 'the task in active/list');
-    expect(active).toMatchObject({
+    // One read, at once: the list is what Redis records, as the task's state is.
+    expect((await activeList()).find((t) => t.task_id === sent.task_id)).toMatchObject({
       worker: 'api-worker',
       task_name: 'tests.sleep',
       kwargs: { seconds: 30 },
       time_start: expect.any(String),
     });
+    // The process running it comes with its worker's next heartbeat: a prefork child.
+    const pid = await waitFor(
+      async () => (await activeList()).find((t) => t.task_id === sent.task_id)?.pid,
+      'the pid of the child running it',
+    );
+    expect(pid).not.toBe(worker.child.pid);
     await api.as().delete(`/api/tasks/${sent.task_id}?terminate=true`).expect(200);
     expect(await waitStatus(sent.task_id, ['REVOKED'])).toMatchObject({
       error: { type: 'TaskRevokedError' },
     });
+    expect((await activeList()).map((t) => t.task_id)).not.toContain(sent.task_id);
   });
 
   it('gives worker stats and the registered tasks in the spec shapes', async () => {

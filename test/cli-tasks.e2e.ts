@@ -223,7 +223,9 @@ describe('brain tasks (real worker, real CLI processes)', () => {
     const human = await brain('tasks', 'list', '--name', 'tests.add', '--limit', '2');
     expect(human.code).toBe(0);
     const lines = human.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^TASK ID +NAME +STATE +QUEUE +WORKER +SCHEDULE +RECEIVED +RUNTIME +RESULT/);
+    expect(lines[0]).toMatch(
+      /^TASK ID +NAME +STATE +QUEUE +WORKER +SCHEDULE +RECEIVED +RUNTIME +RESULT/,
+    );
     expect(lines[1]).toMatch(new RegExp(`^${ids[2]} +tests\\.add +SUCCESS +default +${HOST} `));
     expect(lines.at(-1)).toBe('tasks 1-2; more with --page 2');
   });

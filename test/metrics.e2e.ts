@@ -182,13 +182,15 @@ describe('GET /metrics (real API and worker processes)', () => {
     expect(revoked.value('queue_depth', { queue: 'default', state: 'delayed' })).toBe(0);
 
     const sleeping = await execute({ task_name: 'tests.sleep', args: [3] });
+    // Both series come from one read of what runs: once the task shows, it is counted.
     const running = await scrapeUntil(
-      (s) => (s.value('tasks_running', { queue: 'default' }) ?? 0) >= 1,
-      'the sleeping task in tasks_running',
+      (s) => s.value('task_oldest_running_seconds', { task: 'tests.sleep' }) !== undefined,
+      'the sleeping task in task_oldest_running_seconds',
     );
     expect(
       running.value('task_oldest_running_seconds', { task: 'tests.sleep' }),
     ).toBeGreaterThanOrEqual(0);
+    expect(running.value('tasks_running', { queue: 'default' })).toBeGreaterThanOrEqual(1);
     const older = await scrapeUntil(
       (s) => (s.value('task_oldest_running_seconds', { task: 'tests.sleep' }) ?? 0) >= 1,
       'the sleeping task to age',

@@ -10,6 +10,7 @@ export * from './errors/task-released.error';
 export * from './errors/task-revoked.error';
 export * from './execution/redaction';
 export * from './execution/task-context';
+export * from './inspect/active-tasks.service';
 export * from './inspect/inspector.service';
 export * from './inspect/queue-inspector.service';
 export * from './inspect/task-throughput.service';

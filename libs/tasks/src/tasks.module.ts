@@ -8,6 +8,7 @@ import {
   TASKS_OPTIONS,
   type TasksModuleOptions,
 } from './config/tasks-module-options';
+import { ActiveTasks } from './inspect/active-tasks.service';
 import { Inspector } from './inspect/inspector.service';
 import { QueueInspector } from './inspect/queue-inspector.service';
 import { TaskThroughput } from './inspect/task-throughput.service';
@@ -43,6 +44,7 @@ const SERVICES = [
   RevocationService,
   WorkerDirectory,
   QueueInspector,
+  ActiveTasks,
   Inspector,
   TaskMetricsRecorder,
   TaskMetricsReader,

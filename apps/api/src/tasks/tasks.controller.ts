@@ -44,7 +44,7 @@ import { ExecuteTaskDto } from './dto/execute-task.dto';
 import { ListTasksQuery, PurgeQueueQuery, TerminateQuery } from './dto/task-queries.dto';
 import {
   CancelAllDto,
-  HeldTaskDto,
+  ActiveTaskDto,
   PurgedQueueDto,
   PurgedResultsDto,
   RetriedTaskDto,
@@ -120,9 +120,14 @@ export class TasksController {
 
   @Get('active/list')
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'Tasks running now, on every live worker' })
-  @ApiOkResponse({ type: [HeldTaskDto] })
-  active(): Promise<HeldTaskDto[]> {
+  @ApiOperation({
+    summary: 'Tasks running now, on every live worker',
+    description:
+      'Read from the queues in Redis: a task whose record reads STARTED is listed, and one that ' +
+      "ended is not, at the same instant; pid comes from its worker's last heartbeat.",
+  })
+  @ApiOkResponse({ type: [ActiveTaskDto] })
+  active(): Promise<ActiveTaskDto[]> {
     return this.inspector.active();
   }
 

@@ -10,6 +10,7 @@ import {
   timer,
 } from 'rxjs';
 import {
+  ActiveTasks,
   HEARTBEAT_INTERVAL_S,
   QueueInspector,
   type Throughput,
@@ -60,16 +61,18 @@ export class SnapshotService {
     private readonly directory: WorkerDirectory,
     private readonly queues: QueueInspector,
     private readonly rates: TaskThroughput,
+    private readonly activeTasks: ActiveTasks,
   ) {}
 
   async build(now = Date.now()): Promise<DashboardSnapshot> {
-    const [online, offline, queues, throughput] = await Promise.all([
-      this.directory.online(),
+    const online = await this.directory.online();
+    const [offline, queues, running, throughput] = await Promise.all([
       this.directory.offline(OFFLINE_WINDOW_S),
       this.queues.depths(),
+      this.activeTasks.list(online),
       this.recentThroughput(now),
     ]);
-    return buildSnapshot({ online, offline, queues, throughput, now }, this.cpu);
+    return buildSnapshot({ online, offline, queues, running, throughput, now }, this.cpu);
   }
 
   private async recentThroughput(now: number): Promise<Throughput> {

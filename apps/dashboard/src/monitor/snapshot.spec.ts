@@ -48,6 +48,7 @@ describe('buildSnapshot', () => {
         online: [beat('w2@host', { active: [running], reserved: [running] }), beat('w1@host')],
         offline: ['gone@host', 'w1@host'],
         queues: [queue('system', 2, 1), queue('default', 3, 4)],
+        running: [{ ...running, worker: 'w2@host', pid: 201, reserved: false }],
         throughput,
         now: T0 + 500,
       },
@@ -82,6 +83,9 @@ describe('buildSnapshot', () => {
       scheduled: 5,
       processed: 6,
     });
+    expect(snapshot.running).toEqual([
+      { ...running, worker: 'w2@host', pid: 201, reserved: false },
+    ]);
     expect(snapshot.queues).toHaveLength(2);
     expect(snapshot.throughput).toBe(throughput);
   });

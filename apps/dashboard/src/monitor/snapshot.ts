@@ -1,4 +1,11 @@
-import type { HeldTask, QueueDepth, QueueName, Throughput, WorkerHeartbeat } from '@brain/tasks';
+import type {
+  ActiveTask,
+  HeldTask,
+  QueueDepth,
+  QueueName,
+  Throughput,
+  WorkerHeartbeat,
+} from '@brain/tasks';
 
 /** A worker as the dashboard shows it: from its last heartbeat, or only its name once gone. */
 export interface WorkerView {
@@ -42,6 +49,8 @@ export interface DashboardSnapshot {
   workers: WorkerView[];
   queues: QueueDepth[];
   totals: SnapshotTotals;
+  /** Tasks running now, as Redis records them (what their records read as STARTED). */
+  running: ActiveTask[];
   throughput: Throughput;
 }
 
@@ -50,6 +59,7 @@ export interface SnapshotInput {
   /** Hostnames seen lately whose heartbeat has stopped. */
   offline: string[];
   queues: QueueDepth[];
+  running: ActiveTask[];
   throughput: Throughput;
   now: number;
 }
@@ -124,10 +134,11 @@ export function buildSnapshot(input: SnapshotInput, cpu: CpuTracker): DashboardS
     at: new Date(input.now).toISOString(),
     workers: [...workers, ...offline],
     queues: input.queues,
+    running: input.running,
     totals: {
       workers_online: workers.length,
       workers_offline: offline.length,
-      active: sum(workers.map((w) => w.active.length)),
+      active: input.running.filter((t) => !t.reserved).length,
       reserved: sum(workers.map((w) => w.reserved)),
       ready: sum(input.queues.map((q) => q.depth)),
       scheduled: sum(input.queues.map((q) => q.scheduled)),

@@ -14,10 +14,12 @@ import {
   WORKER_CONTROL_CHANNEL,
   type WorkerControlMessage,
 } from '../worker/worker-control';
+import { type ActiveTask, ActiveTasks } from './active-tasks.service';
 import type { HeldTask } from './worker-heartbeat';
 import { WorkerDirectory } from './worker-directory.service';
 
-export interface ActiveTask extends HeldTask {
+/** A task a worker holds, and which worker. */
+export interface HeldByWorker extends HeldTask {
   worker: string;
 }
 
@@ -41,13 +43,14 @@ export interface CancelAllOutcome {
 
 /**
  * Celery's `inspect` and `control`, for the API and the CLI: what runs where, what waits,
- * who answers; purge and cancel. Reads come from worker heartbeats and the queues in Redis;
+ * who answers; purge and cancel. Reads come from the queues in Redis and worker heartbeats;
  * commands go out on the workers' control channel.
  */
 @Injectable()
 export class Inspector {
   constructor(
     private readonly directory: WorkerDirectory,
+    private readonly running: ActiveTasks,
     private readonly queues: QueueRegistry,
     private readonly registry: TaskRegistry,
     private readonly revocations: RevocationService,
@@ -55,16 +58,15 @@ export class Inspector {
     @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
   ) {}
 
-  /** Tasks running now, on every live worker. */
-  async active(): Promise<ActiveTask[]> {
-    const workers = await this.directory.online();
-    return workers.flatMap((w) => w.active.map((t) => ({ worker: w.hostname, ...t })));
+  /** Tasks running now (STARTED), as Redis records them: see ActiveTasks. */
+  active(): Promise<ActiveTask[]> {
+    return this.running.list();
   }
 
   /** Tasks taken by a worker and waiting there for a free child (Celery's `inspect reserved`). */
-  async reserved(): Promise<ActiveTask[]> {
+  async reserved(): Promise<HeldByWorker[]> {
     const workers = await this.directory.online();
-    return workers.flatMap((w) => (w.reserved ?? []).map((t) => ({ worker: w.hostname, ...t })));
+    return workers.flatMap((w) => (w.reserved ?? []).map((t) => ({ ...t, worker: w.hostname })));
   }
 
   /**

@@ -9,6 +9,8 @@ export interface HeldTask {
   kwargs: Record<string, unknown>;
   /** When the worker took it from the queue. */
   time_start: string;
+  /** The process running it: a prefork child's pid, else the worker's own. */
+  pid?: number;
 }
 
 /** What a worker publishes about itself every few seconds. */

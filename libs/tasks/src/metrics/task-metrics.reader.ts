@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ActiveTasks } from '../inspect/active-tasks.service';
 import { type QueueCounts, QueueInspector } from '../inspect/queue-inspector.service';
 import { WorkerDirectory } from '../inspect/worker-directory.service';
 import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
@@ -20,8 +21,9 @@ export interface MetricsSnapshot {
 
 /**
  * Reads the engine's monitoring state for a scrape: the recorders' hash (one HGETALL), the
- * heartbeats (ZRANGE + MGET) and BullMQ's counts of each queue, all sent at once; the cost does
- * not grow with the number of tasks, only with workers and queues.
+ * heartbeats (ZRANGE + MGET), BullMQ's counts of each queue and its running jobs (see
+ * ActiveTasks); the cost grows with workers, queues and the tasks running (bounded by the
+ * workers' concurrency), not with the tasks stored.
  */
 @Injectable()
 export class TaskMetricsReader {
@@ -29,17 +31,20 @@ export class TaskMetricsReader {
     private readonly redis: RedisConnection,
     private readonly directory: WorkerDirectory,
     private readonly queues: QueueInspector,
+    private readonly activeTasks: ActiveTasks,
   ) {}
 
   async snapshot(now = Date.now()): Promise<MetricsSnapshot> {
-    const [hash, workers, queues] = await Promise.all([
+    const workers = await this.directory.online();
+    const [hash, queues, active] = await Promise.all([
       this.redis.client.hgetall(taskMetricsKey(this.redis.prefix)),
-      this.directory.online(),
       this.queues.counts(),
+      this.activeTasks.list(workers),
     ]);
     const running = Object.fromEntries(QUEUE_NAMES.map((q) => [q, 0])) as Record<QueueName, number>;
     const oldestRunningSeconds: Record<string, number> = {};
-    for (const task of workers.flatMap((w) => w.active)) {
+    for (const task of active) {
+      if (task.reserved) continue;
       if (task.queue in running) running[task.queue]++;
       const started = Date.parse(task.time_start);
       if (Number.isNaN(started)) continue;

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
 import { TaskRevokedError } from '../errors/task-revoked.error';
-import { redactArguments } from '../execution/redaction';
 import { TaskStop } from '../execution/task-stop';
+import { heldTask } from '../inspect/held-task';
 import type { HeldTask } from '../inspect/worker-heartbeat';
 import type { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
 import type { ExecutionPool } from '../pool/execution-pool';
@@ -147,7 +147,8 @@ export class Consumer implements WorkerEngine {
     this.revoked.forgetBefore(Date.now() - this.deps.resultExpires * 1000);
     const held = { active: [] as HeldTask[], reserved: [] as HeldTask[] };
     for (const { job, queue } of this.dispatcher?.activeJobs() ?? []) {
-      const task = heldTask(this.deps.registry, job, queue);
+      // Inline and threads pools run in this process.
+      const task = { ...heldTask(this.deps.registry, job, queue), pid: process.pid };
       (this.options.pool.isReserved(task.task_id) ? held.reserved : held.active).push(task);
     }
     return {
@@ -182,21 +183,4 @@ export class Consumer implements WorkerEngine {
       this.stops.delete(id);
     }
   }
-}
-
-/** A held job as inspect shows it: sensitive arguments masked. */
-export function heldTask(
-  registry: TaskRegistry,
-  job: Job<TaskMessage>,
-  queue: QueueName,
-): HeldTask {
-  const declared = registry.has(job.name) ? registry.get(job.name).options : undefined;
-  const args = Array.isArray(job.data?.args) ? job.data.args : [];
-  return {
-    task_id: job.data?.taskId ?? String(job.id),
-    task_name: job.name,
-    queue,
-    ...redactArguments(declared, args, job.data?.kwargs ?? {}),
-    time_start: new Date(job.processedOn ?? Date.now()).toISOString(),
-  };
 }

@@ -184,6 +184,21 @@ export class HeldTaskDto extends TaskRefDto {
 
   @ApiProperty({ example: '2025-12-20T10:30:00Z' })
   time_start!: string;
+
+  @ApiProperty({
+    required: false,
+    example: 4242,
+    description: 'The process running it (a prefork child), when its worker has reported it',
+  })
+  pid?: number;
+}
+
+export class ActiveTaskDto extends HeldTaskDto {
+  @ApiProperty({
+    description:
+      'Taken ahead of time (prefetch) and waiting in its worker for a free child; it reads STARTED',
+  })
+  reserved!: boolean;
 }
 
 export class PeriodicScheduleDto {

@@ -6,7 +6,10 @@ import { OutputCommand, type OutputOptions } from '../../output/output-command';
 import { printJson, printLine, printTable } from '../../output/print';
 import { withControlApp } from '../../with-control-app';
 
-@SubCommand({ name: 'active', description: 'Tasks running now, on every live worker' })
+@SubCommand({
+  name: 'active',
+  description: 'Tasks running now (STARTED), on every live worker, as Redis records them',
+})
 export class TasksActiveCommand extends OutputCommand {
   async run(_params: string[], options: OutputOptions = {}): Promise<void> {
     await runCommand(() =>
@@ -19,7 +22,11 @@ export class TasksActiveCommand extends OutputCommand {
           { header: 'NAME', value: (t) => t.task_name },
           { header: 'QUEUE', value: (t) => t.queue },
           { header: 'WORKER', value: (t) => t.worker },
-          { header: 'STARTED', value: (t) => formatTime(t.time_start) },
+          { header: 'PID', value: (t) => t.pid, align: 'right' },
+          {
+            header: 'STARTED',
+            value: (t) => `${formatTime(t.time_start)}${t.reserved ? ' (reserved)' : ''}`,
+          },
           {
             header: 'RUNNING FOR',
             value: (t) => formatDuration((now - Date.parse(t.time_start)) / 1000),

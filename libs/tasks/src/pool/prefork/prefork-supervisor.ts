@@ -143,7 +143,7 @@ export class PreforkSupervisor implements WorkerEngine {
     return {
       total: { ...this.totals },
       processed: this.processed,
-      active: children.flatMap((c) => c.active),
+      active: children.flatMap((c) => c.active.map((t) => ({ ...t, pid: c.pid }))),
       reserved: children.flatMap((c) => c.reserved),
       processes: children.map((c) => c.pid),
       children: {

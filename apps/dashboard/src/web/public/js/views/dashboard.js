@@ -7,7 +7,8 @@ import { Card, TaskActions } from './components.js';
 export function Dashboard({ snapshot, canAct, notify }) {
   if (!snapshot) return html`<p class="muted">Waiting for the first snapshot…</p>`;
   const { totals, workers, queues } = snapshot;
-  const running = workers.flatMap((w) => w.active.map((t) => ({ ...t, worker: w.hostname })));
+  // From Redis, not the heartbeats: a task reading STARTED is here at once, and gone once ended.
+  const running = snapshot.running ?? [];
   return html`
     <section class="cards">
       <${Card}
@@ -168,8 +169,12 @@ function Running({ tasks, canAct, notify }) {
                       >
                     </td>
                     <td>${t.queue}</td>
-                    <td>${t.worker}</td>
-                    <td>${ago(t.time_start)}</td>
+                    <td>
+                      ${t.worker}${t.pid ? html` <span class="muted">pid ${t.pid}</span>` : ''}
+                    </td>
+                    <td>
+                      ${t.reserved ? html`<span class="muted">reserved</span>` : ago(t.time_start)}
+                    </td>
                     ${canAct && html`<td><${TaskActions} task=${{ ...t, state: 'STARTED' }} canAct=${canAct} notify=${notify} compact /></td>`}
                   </tr>`,
               )}
