@@ -125,7 +125,7 @@ describe('the prefork pool with --max-memory-per-child (real worker process)', (
         pids.push(((await waitForState(results, sent.task_id, ['SUCCESS'])).result as WhoAmI).pid);
       }
       expect(new Set(pids).size).toBe(3);
-      expect(worker.log).toMatch(/replaced after \d+ MB resident/);
+      await worker.waitForOutput(/replaced after \d+ MB resident/);
     } finally {
       await worker.stop();
       await app.close();
@@ -155,7 +155,9 @@ describe.each(['prefork', 'threads'])(
         expect(done).toMatchObject({ result: 3, worker: 'idle', attempts: 1 });
         // It did not wait for the long task to end.
         expect((await results.get(long.task_id))?.state).toBe('STARTED');
-        expect(busy.log).toContain(`tests.add[${short.task_id}] released unstarted`);
+        await busy.waitForOutput(
+          new RegExp(`tests\\.add\\[${short.task_id}\\] released unstarted`),
+        );
       } finally {
         // The long task would hold a graceful stop for its whole minute.
         await Promise.all([busy.stop('SIGKILL'), idle?.stop()]);
@@ -183,7 +185,9 @@ describe('a prefork child that crashes with tasks in reserve (real worker proces
         result: 3,
         attempts: 1,
       });
-      expect(worker.log).toContain(`tests.add[${add.task_id}] given back unstarted by child`);
+      await worker.waitForOutput(
+        new RegExp(`tests\\.add\\[${add.task_id}\\] given back unstarted by child`),
+      );
     } finally {
       await worker.stop();
       await app.close();

@@ -116,8 +116,9 @@ describe.each(['inline', 'prefork', 'threads'])(
         previous_state: 'PENDING',
         state: 'REVOKED',
       });
-      // Far past its countdown, it still has not run.
-      await new Promise((r) => setTimeout(r, 3000));
+      // A task due at the same moment, sent after it, runs: by then the revoked one was due too.
+      const sentinel = await client.applyAsync('tests.add', { args: [2, 2], countdown: 2 });
+      await waitForState(results, sentinel.task_id, ['SUCCESS']);
       const record = await results.get(delayed.task_id);
       expect(record).toMatchObject({ state: 'REVOKED', date_started: null, result: null });
       expect(

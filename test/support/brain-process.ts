@@ -6,6 +6,8 @@ import { testRedisUrl } from './redis';
 const ROOT = join(__dirname, '..', '..');
 export const BRAIN_BIN = join(ROOT, 'bin', 'brain.js');
 export const FIXTURE_TASKS = join(ROOT, 'test', 'fixtures', 'fixture-tasks.js');
+/** How long an exited process's output may take to drain from its pipes. */
+const STREAMS_DRAIN_MS = 5_000;
 
 /** A `brain` process (worker, beat...) of the built CLI, against the test Redis under a prefix. */
 export class BrainProcess {
@@ -36,7 +38,19 @@ export class BrainProcess {
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
     this.child.stdout!.on('data', collect);
     this.child.stderr!.on('data', collect);
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    const closed = new Promise<void>((resolve) => this.child.on('close', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        // What it wrote last may still be in the pipes at 'exit': wait until they are drained
+        // ('close'), bounded, since a grandchild that shares them may outlive it.
+        let grace: NodeJS.Timeout | undefined;
+        const bounded = new Promise<void>((r) => (grace = setTimeout(r, STREAMS_DRAIN_MS)));
+        void Promise.race([closed, bounded]).then(() => {
+          clearTimeout(grace);
+          resolve(code);
+        });
+      }),
+    );
   }
 
   /** Starts a worker on the fixture tasks too, and waits until it is ready. */
