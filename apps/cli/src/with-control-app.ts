@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext, Type } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { loadIncludes } from '../../worker/src/task-includes';
-import { CliError } from './cli-error';
 import { CliLogger } from './cli-logger';
 import { ControlAppModule } from './control-app.module';
 import { checkEnvironment, checkRedisReachable } from './redis-target';
@@ -16,14 +15,10 @@ export async function withControlApp<T>(
   body: (app: INestApplicationContext) => Promise<T>,
   options: ControlAppOptions = {},
 ): Promise<T> {
+  // A file that cannot be included is bad usage (IncludeError, exit 2) naming it.
+  const includes = loadIncludes(options.include ?? process.env.BRAIN_INCLUDE);
   checkEnvironment();
   await checkRedisReachable(process.env.REDIS_URL!);
-  let includes: Type[];
-  try {
-    includes = loadIncludes(options.include ?? process.env.BRAIN_INCLUDE);
-  } catch (err) {
-    throw new CliError(`cannot load task modules: ${(err as Error).message}`, 1);
-  }
   const app = await NestFactory.createApplicationContext(ControlAppModule.register(includes), {
     logger: new CliLogger(),
     // A failed boot (database unreachable...) is thrown to the command, not ended with exit(1).
