@@ -8,21 +8,11 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AgentStore } from '@brain/agents';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../auth/roles';
-import { ErrorResponseDto } from '../http/error-response.dto';
+import { ApiAccess } from '../auth/api-access.decorator';
+import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
 import {
   AgentDetailDto,
   AgentDto,
@@ -39,24 +29,22 @@ const RECENT_EXECUTIONS = 20;
  * are tasks (backend.app.tasks.agent_tasks.*), sent through POST /api/tasks/execute.
  */
 @ApiTags('agents')
-@ApiBearerAuth('api-key')
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No, or an unknown, API key' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: "The key's role is too low" })
 @Controller('api/agents')
 export class AgentsController {
   constructor(private readonly agents: AgentStore) {}
 
   @Post()
-  @RequireRole('operator')
+  @ApiAccess('operator')
   @Audited('agent.register')
   @ApiOperation({
-    summary: 'Register an agent, or update the name, endpoint and metadata of a registered one',
+    operationId: 'registerAgent',
+    summary: 'Register an agent, or update a registered one',
+    description:
+      'Registers an agent by id, or updates the name, endpoint and metadata of the one with ' +
+      'this id. Health checks and actions on it are tasks sent through POST /api/tasks/execute.',
   })
-  @ApiCreatedResponse({ type: AgentDto })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'A field is invalid: named in `field`',
-  })
+  @ApiCreatedResponse({ type: AgentDto, description: 'The agent as stored' })
+  @ApiErrors(BODY_ERRORS)
   register(@Body() dto: RegisterAgentDto): Promise<AgentDto> {
     return this.agents.register({
       id: dto.id,
@@ -68,20 +56,28 @@ export class AgentsController {
 
   @Post(':id/heartbeat')
   @HttpCode(200)
-  @RequireRole('operator')
+  @ApiAccess('operator')
   @Audited('agent.heartbeat')
-  @ApiOperation({ summary: 'Record a heartbeat: the agent is active again' })
-  @ApiOkResponse({ type: AgentDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    operationId: 'recordAgentHeartbeat',
+    summary: 'Record a heartbeat: the agent is active again',
+    description: 'Sets `last_heartbeat_at` to now and the status to active.',
+  })
+  @ApiOkResponse({ type: AgentDto, description: 'The agent' })
+  @ApiErrors({ 404: 'No agent with this id' })
   async heartbeat(@Param('id') id: string): Promise<AgentDto> {
     return (await this.agents.heartbeat(id)) ?? notFound(id);
   }
 
   @Get(':id')
-  @RequireRole('viewer')
-  @ApiOperation({ summary: 'An agent with its most recent executions (health checks, actions)' })
-  @ApiOkResponse({ type: AgentDetailDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiAccess('viewer')
+  @ApiOperation({
+    operationId: 'getAgent',
+    summary: 'An agent with its most recent executions (health checks, actions)',
+    description: `The agent and its ${RECENT_EXECUTIONS} most recent executions, newest first.`,
+  })
+  @ApiOkResponse({ type: AgentDetailDto, description: 'The agent' })
+  @ApiErrors({ 404: 'No agent with this id' })
   async get(@Param('id') id: string): Promise<AgentDetailDto> {
     const agent = (await this.agents.get(id)) ?? notFound(id);
     const recent = await this.agents.executions(id, { limit: RECENT_EXECUTIONS });
@@ -89,10 +85,14 @@ export class AgentsController {
   }
 
   @Get()
-  @RequireRole('viewer')
-  @ApiOperation({ summary: 'Agents by id, optionally of one status, paginated' })
-  @ApiOkResponse({ type: AgentPageDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiAccess('viewer')
+  @ApiOperation({
+    operationId: 'listAgents',
+    summary: 'Agents by id, optionally of one status, paginated',
+    description: 'Ordered by id; `total` counts every agent matching the filter.',
+  })
+  @ApiOkResponse({ type: AgentPageDto, description: 'A page of agents' })
+  @ApiErrors({ 400: 'A query parameter is invalid: named in `field`' })
   list(@Query() q: ListAgentsQuery): Promise<AgentPageDto> {
     return this.agents.list({ status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 });
   }

@@ -9,38 +9,36 @@ import {
   Post,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ApiKeyStore } from '@brain/storage';
 import { Audited } from '../audit/audited.decorator';
-import { ErrorResponseDto } from '../http/error-response.dto';
+import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
+import { ApiAccess } from './api-access.decorator';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/create-api-key.dto';
-import { RequireRole } from './roles';
 
 /** API keys, admin only. A key's secret is shown once, when it is created. */
 @ApiTags('api-keys')
-@ApiBearerAuth('api-key')
-@ApiUnauthorizedResponse({ type: ErrorResponseDto })
-@ApiForbiddenResponse({ type: ErrorResponseDto })
-@RequireRole('admin')
+@ApiAccess('admin')
 @Controller('api/keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeyStore) {}
 
   @Post()
   @Audited('api_key.create')
-  @ApiOperation({ summary: 'Create a key with a role (and an optional expiry)' })
-  @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    operationId: 'createApiKey',
+    summary: 'Create a key with a role (and an optional expiry)',
+    description:
+      'Answers the key itself (`secret`) this once: only its hash is stored. Roles: viewer ' +
+      'reads, operator also sends and revokes tasks, admin also purges and manages keys.',
+  })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The key, with its secret' })
+  @ApiErrors(BODY_ERRORS)
   async create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const { key, secret } = await this.keys.create({
       name: dto.name,
@@ -51,8 +49,12 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every key, newest first (secrets are never shown again)' })
-  @ApiOkResponse({ type: [ApiKeyDto] })
+  @ApiOperation({
+    operationId: 'listApiKeys',
+    summary: 'Every key, newest first (secrets are never shown again)',
+    description: 'Revoked and expired keys included, with when each was last used.',
+  })
+  @ApiOkResponse({ type: [ApiKeyDto], description: 'Every key' })
   list(): Promise<ApiKeyDto[]> {
     return this.keys.list();
   }
@@ -60,9 +62,13 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @Audited('api_key.revoke')
-  @ApiOperation({ summary: 'Revoke a key: it stops working at once' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke a key: it stops working at once',
+    description: 'Its next call answers 401; it is listed with `revoked_at` set.',
+  })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiErrors({ 404: 'No active key with this id' })
   async revoke(@Param('id') id: string): Promise<void> {
     if (!(await this.keys.revoke(id)))
       throw new NotFoundException(`No active API key with id "${id}"`);

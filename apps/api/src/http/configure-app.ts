@@ -1,11 +1,11 @@
-import { BadRequestException, type INestApplication, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
+import { BODY_LIMIT } from './body-limit';
+import { setupOpenApi } from './openapi-document';
 
-/** Bodies above this are refused (413): task arguments belong in storage, not in a request. */
-export const BODY_LIMIT = '256kb';
+export { BODY_LIMIT };
 
 /**
  * Body parsing with its errors answered as JSON (malformed: 400, too large: 413), validation that
@@ -16,7 +16,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(bodyErrors);
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
-  setupSwagger(app);
+  setupOpenApi(app);
 }
 
 /** Validation that names the failing field and refuses unknown fields (400). */
@@ -27,20 +27,6 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => validationError(errors),
   });
-}
-
-function setupSwagger(app: INestApplication): void {
-  const config = new DocumentBuilder()
-    .setTitle('BRAiN Tasks API')
-    .setDescription(
-      'Background tasks of the BRAiN backend: send, inspect, cancel and retry tasks; workers, ' +
-        'queues and API keys. Every call but /health needs `Authorization: Bearer <API key>`.',
-    )
-    .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' }, 'api-key')
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 
 /** The first failing constraint, naming its field (nested fields as a.b). */

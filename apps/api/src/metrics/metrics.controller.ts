@@ -1,17 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { Response } from 'express';
-import { RequireRole } from '../auth/roles';
-import { ErrorResponseDto } from '../http/error-response.dto';
+import { ApiAccess } from '../auth/api-access.decorator';
 import { MetricsCollector } from './metrics-collector.service';
 
 /**
@@ -19,9 +10,8 @@ import { MetricsCollector } from './metrics-collector.service';
  * token (deploy/prometheus/prometheus.yml).
  */
 @ApiTags('metrics')
-@ApiBearerAuth('api-key')
-@ApiUnauthorizedResponse({ type: ErrorResponseDto })
-@ApiForbiddenResponse({ type: ErrorResponseDto })
+// On the class: its 401 is JSON, which ApiProduces below (text) would otherwise claim too.
+@ApiAccess('viewer')
 @Controller('metrics')
 export class MetricsController extends PrometheusController {
   constructor(private readonly collector: MetricsCollector) {
@@ -29,8 +19,8 @@ export class MetricsController extends PrometheusController {
   }
 
   @Get()
-  @RequireRole('viewer')
   @ApiOperation({
+    operationId: 'getMetrics',
     summary: 'Prometheus metrics, aggregated over every worker',
     description:
       'task_total and task_execution_seconds per task and status, workers_online (and ' +

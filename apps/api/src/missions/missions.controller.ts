@@ -9,24 +9,12 @@ import {
   Query,
   UseInterceptors,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MissionExistsError, MissionStore, PROCESS_MISSION, parseSteps } from '@brain/missions';
 import { TaskClient } from '@brain/tasks';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../auth/roles';
-import { ErrorResponseDto } from '../http/error-response.dto';
+import { ApiAccess } from '../auth/api-access.decorator';
+import { ApiErrors, BODY_ERRORS, REDIS_DOWN } from '../http/api-errors.decorator';
 import { RedisGate } from '../http/redis-gate.interceptor';
 import {
   CreatedMissionDto,
@@ -38,9 +26,6 @@ import {
 
 /** Missions: created here, processed by `process_mission_async` on a worker. */
 @ApiTags('missions')
-@ApiBearerAuth('api-key')
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No, or an unknown, API key' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: "The key's role is too low" })
 @Controller('api/missions')
 export class MissionsController {
   constructor(
@@ -49,20 +34,24 @@ export class MissionsController {
   ) {}
 
   @Post()
-  @RequireRole('operator')
+  @ApiAccess('operator')
   @Audited('mission.create')
   // It sends a task: answered 503 at once while Redis is down, before anything is written.
   @UseInterceptors(RedisGate)
   @ApiOperation({
+    operationId: 'createMission',
     summary: 'Create a mission; unless process=false, send process_mission_async for it',
+    description:
+      'Stores the mission as pending and, unless process=false, sends the task that runs its ' +
+      'steps (`task_id`). Its steps are checked first: a bad one is a 400 naming it.',
   })
-  @ApiCreatedResponse({ type: CreatedMissionDto })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'A field is invalid (e.g. `payload.steps[0].url`): named in `field`',
+  @ApiCreatedResponse({ type: CreatedMissionDto, description: 'The mission, pending' })
+  @ApiErrors({
+    ...BODY_ERRORS,
+    400: 'Malformed JSON, or a field is invalid (e.g. `payload.steps[0].url`): named in `field`',
+    409: 'The id is taken',
+    ...REDIS_DOWN,
   })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The id is taken' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis is unreachable' })
   async create(@Body() dto: CreateMissionDto): Promise<CreatedMissionDto> {
     parseSteps(dto.payload); // a TaskInputError naming the step's field: 400
     let mission;
@@ -87,10 +76,14 @@ export class MissionsController {
   }
 
   @Get()
-  @RequireRole('viewer')
-  @ApiOperation({ summary: 'Missions, newest first, filtered by status and creation time' })
-  @ApiOkResponse({ type: MissionPageDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiAccess('viewer')
+  @ApiOperation({
+    operationId: 'listMissions',
+    summary: 'Missions, newest first, filtered by status and creation time',
+    description: '`has_more` says whether another page follows.',
+  })
+  @ApiOkResponse({ type: MissionPageDto, description: 'A page of missions' })
+  @ApiErrors({ 400: 'A query parameter is invalid: named in `field`' })
   async list(@Query() q: ListMissionsQuery): Promise<MissionPageDto> {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
@@ -105,10 +98,14 @@ export class MissionsController {
   }
 
   @Get(':id')
-  @RequireRole('viewer')
-  @ApiOperation({ summary: 'A mission, with its status, timestamps and result' })
-  @ApiOkResponse({ type: MissionDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such mission' })
+  @ApiAccess('viewer')
+  @ApiOperation({
+    operationId: 'getMission',
+    summary: 'A mission, with its status, timestamps and result',
+    description: 'Its per-step results once processed, and the error if it failed.',
+  })
+  @ApiOkResponse({ type: MissionDto, description: 'The mission' })
+  @ApiErrors({ 404: 'No mission with this id' })
   async get(@Param('id') id: string): Promise<MissionDto> {
     const mission = await this.missions.get(id);
     if (!mission) throw new NotFoundException(`No mission with id "${id}"`);

@@ -10,18 +10,11 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiExtraModels,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import {
   Inspector,
@@ -37,8 +30,8 @@ import {
   workerStats,
 } from '@brain/tasks';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../auth/roles';
-import { ErrorResponseDto } from '../http/error-response.dto';
+import { ApiAccess } from '../auth/api-access.decorator';
+import { ApiErrors, BODY_ERRORS, REDIS_DOWN } from '../http/api-errors.decorator';
 import { RedisGate } from '../http/redis-gate.interceptor';
 import { ExecuteTaskDto } from './dto/execute-task.dto';
 import { ListTasksQuery, PurgeQueueQuery, TerminateQuery } from './dto/task-queries.dto';
@@ -59,11 +52,8 @@ import {
 
 /** The spec's task endpoints, on the engine. This process sends and inspects; it never consumes. */
 @ApiTags('tasks')
-@ApiBearerAuth('api-key')
 @ApiExtraModels(WorkerStatsEntryDto)
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No, or an unknown, API key' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: "The key's role is too low" })
-@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis is unreachable' })
+@ApiErrors(REDIS_DOWN)
 @UseInterceptors(RedisGate)
 @Controller('api/tasks')
 export class TasksController {
@@ -77,14 +67,17 @@ export class TasksController {
   ) {}
 
   @Post('execute')
-  @RequireRole('operator')
+  @ApiAccess('operator')
   @Audited('task.execute')
-  @ApiOperation({ summary: 'Send a task (Celery apply_async)' })
-  @ApiCreatedResponse({ type: SentTaskDto })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'A field is invalid: named in `field`',
+  @ApiOperation({
+    operationId: 'sendTask',
+    summary: 'Send a task (Celery apply_async)',
+    description:
+      'Queues a registered task by name with its arguments and options (countdown, eta, ' +
+      'priority, expires, time limits). It answers at once with the new task id, PENDING.',
   })
+  @ApiCreatedResponse({ type: SentTaskDto, description: 'Queued' })
+  @ApiErrors(BODY_ERRORS)
   execute(@Body() dto: ExecuteTaskDto): Promise<SentTaskDto> {
     return this.client.applyAsync(dto.task_name, {
       args: dto.args,
@@ -100,10 +93,16 @@ export class TasksController {
   }
 
   @Get()
-  @RequireRole('viewer')
-  @ApiOperation({ summary: 'Recent tasks, newest first, filtered and paginated' })
-  @ApiOkResponse({ type: TaskPageDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiAccess('viewer')
+  @ApiOperation({
+    operationId: 'listTasks',
+    summary: 'Recent tasks, newest first, filtered and paginated',
+    description:
+      'Task records still kept (results expire), filtered by name, status, queue, worker and ' +
+      'time received; `has_more` says whether another page follows.',
+  })
+  @ApiOkResponse({ type: TaskPageDto, description: 'A page of tasks' })
+  @ApiErrors({ 400: 'A query parameter is invalid: named in `field`' })
   async list(@Query() q: ListTasksQuery): Promise<TaskPageDto> {
     const page = await this.listing.list({
       taskName: q.task_name,
@@ -119,76 +118,102 @@ export class TasksController {
   }
 
   @Get('active/list')
-  @RequireRole('viewer')
+  @ApiAccess('viewer')
   @ApiOperation({
+    operationId: 'listActiveTasks',
     summary: 'Tasks running now, on every live worker',
     description:
       'Read from the queues in Redis: a task whose record reads STARTED is listed, and one that ' +
       "ended is not, at the same instant; pid comes from its worker's last heartbeat.",
   })
-  @ApiOkResponse({ type: [ActiveTaskDto] })
+  @ApiOkResponse({ type: [ActiveTaskDto], description: 'Running tasks' })
   active(): Promise<ActiveTaskDto[]> {
     return this.inspector.active();
   }
 
   @Get('scheduled/list')
-  @RequireRole('viewer')
+  @ApiAccess('viewer')
   @ApiOperation({
-    summary:
-      'Tasks waiting for a countdown, an ETA or a retry, and the next firing of each periodic schedule, soonest first',
+    operationId: 'listScheduledTasks',
+    summary: 'Tasks waiting for a countdown, an ETA or a retry; next periodic firings',
+    description:
+      'Tasks waiting for a countdown, an ETA or a retry, and the next firing of each periodic ' +
+      'schedule, soonest first (Celery inspect scheduled).',
   })
-  @ApiOkResponse({ type: [ScheduledTaskDto] })
+  @ApiOkResponse({ type: [ScheduledTaskDto], description: 'Waiting tasks, soonest first' })
   scheduled(): Promise<ScheduledTaskDto[]> {
     return this.inspector.scheduled();
   }
 
   @Get('workers/stats')
-  @RequireRole('viewer')
-  @ApiOperation({ summary: 'Live workers and their statistics (Celery inspect stats)' })
-  @ApiOkResponse({ type: WorkerStatsDto })
+  @ApiAccess('viewer')
+  @ApiOperation({
+    operationId: 'getWorkerStats',
+    summary: 'Live workers and their statistics (Celery inspect stats)',
+    description: 'Each live worker by hostname: pool, queues, tasks run, load, CPU and memory.',
+  })
+  @ApiOkResponse({ type: WorkerStatsDto, description: 'Live workers' })
   async workers(): Promise<WorkerStatsDto> {
     return workerStats(await this.directory.online());
   }
 
   @Post('purge/results')
   @HttpCode(200)
-  @RequireRole('admin')
+  @ApiAccess('admin')
   @Audited('results.purge')
-  @ApiOperation({ summary: 'Forget every finished task record' })
-  @ApiOkResponse({ type: PurgedResultsDto })
+  @ApiOperation({
+    operationId: 'purgeResults',
+    summary: 'Forget every finished task record',
+    description: 'Removes the records of SUCCESS, FAILURE and REVOKED tasks; others stay.',
+  })
+  @ApiOkResponse({ type: PurgedResultsDto, description: 'How many were removed' })
   async purgeResults(): Promise<PurgedResultsDto> {
     return { purged: await this.results.purge() };
   }
 
   @Post('purge/queue')
   @HttpCode(200)
-  @RequireRole('admin')
+  @ApiAccess('admin')
   @Audited('queue.purge')
-  @ApiOperation({ summary: 'Remove every waiting task of a queue (periodic schedules stay)' })
-  @ApiOkResponse({ type: PurgedQueueDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Unknown queue' })
+  @ApiOperation({
+    operationId: 'purgeQueue',
+    summary: 'Remove every waiting task of a queue (periodic schedules stay)',
+    description: 'Like Celery purge: waiting tasks of `queue_name` are deleted without running.',
+  })
+  @ApiOkResponse({ type: PurgedQueueDto, description: 'How many were removed' })
+  @ApiErrors({ 400: 'No or an unknown `queue_name`' })
   async purgeQueue(@Query() q: PurgeQueueQuery): Promise<PurgedQueueDto> {
     return { queue: q.queue_name, purged: await this.inspector.purgeQueue(q.queue_name) };
   }
 
   @Post('cancel/all')
   @HttpCode(200)
-  @RequireRole('admin')
+  @ApiAccess('admin')
   @Audited('task.cancel_all')
   @ApiOperation({
-    summary:
-      'Revoke every pending, scheduled and retry-waiting task; with terminate, running ones too',
+    operationId: 'cancelAllTasks',
+    summary: 'Revoke every waiting task; with terminate, running ones too',
+    description:
+      'Revokes every pending, scheduled and retry-waiting task; with terminate=true, running ' +
+      'tasks are stopped too.',
   })
-  @ApiOkResponse({ type: CancelAllDto })
+  @ApiOkResponse({ type: CancelAllDto, description: 'How many were revoked and terminated' })
+  @ApiErrors({ 400: '`terminate` is not true or false' })
   cancelAll(@Query() q: TerminateQuery): Promise<CancelAllDto> {
     return this.inspector.cancelAll(q.terminate ?? false);
   }
 
   @Get(':task_id')
-  @RequireRole('viewer')
-  @ApiOperation({ summary: "A task's status and result, with the timeline of its states" })
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never sent, or expired' })
+  @ApiAccess('viewer')
+  @ApiOperation({
+    operationId: 'getTask',
+    summary: "A task's status and result, with the timeline of its states",
+    description:
+      "Celery's AsyncResult fields (status, ready, successful, result) with the task's name, " +
+      'arguments, worker, dates, error and its timeline of states.',
+  })
+  @ApiOkResponse({ type: TaskDetailDto, description: 'The task' })
+  @ApiErrors({ 404: 'Never sent, or its record expired' })
   async get(@Param('task_id') taskId: string): Promise<TaskDetailDto> {
     const view = await this.results.view(taskId);
     if (!view) throw new TaskNotFoundError(taskId);
@@ -196,11 +221,20 @@ export class TasksController {
   }
 
   @Delete(':task_id')
-  @RequireRole('operator')
+  @ApiAccess('operator')
   @Audited('task.revoke')
-  @ApiOperation({ summary: 'Revoke a task; terminate=true also stops it if running' })
-  @ApiOkResponse({ type: RevokeResultDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    operationId: 'revokeTask',
+    summary: 'Revoke a task; terminate=true also stops it if running',
+    description:
+      'A waiting task is removed and becomes REVOKED; a running one keeps running unless ' +
+      'terminate=true. Revoking an ended task changes nothing.',
+  })
+  @ApiOkResponse({ type: RevokeResultDto, description: 'Its status before and after' })
+  @ApiErrors({
+    400: '`terminate` is not true or false',
+    404: 'Never sent, or its record expired',
+  })
   async cancel(
     @Param('task_id') taskId: string,
     @Query() q: TerminateQuery,
@@ -209,12 +243,20 @@ export class TasksController {
   }
 
   @Post(':task_id/retry')
-  @RequireRole('operator')
+  @ApiAccess('operator')
   @Audited('task.retry')
-  @ApiOperation({ summary: 'Run a FAILURE or REVOKED task again, as a new task' })
-  @ApiCreatedResponse({ type: RetriedTaskDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not FAILURE or REVOKED' })
+  @ApiOperation({
+    operationId: 'retryTask',
+    summary: 'Run a FAILURE or REVOKED task again, as a new task',
+    description:
+      'Sends the same task with the same arguments, queue and priority as a new task whose ' +
+      '`parent_id` is this one.',
+  })
+  @ApiCreatedResponse({ type: RetriedTaskDto, description: 'The new task, queued' })
+  @ApiErrors({
+    404: 'Never sent, or its record expired',
+    409: 'Not FAILURE or REVOKED, or its arguments are gone',
+  })
   async retry(@Param('task_id') taskId: string): Promise<RetriedTaskDto> {
     return { ...(await this.client.resend(taskId)), retry_of: taskId };
   }

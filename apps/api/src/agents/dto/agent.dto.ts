@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import type { AgentStatus } from '@brain/storage';
 import { PageQuery } from '../../http/page-query.dto';
+import { ANY_JSON, DATE_TIME, JSON_OBJECT } from '../../http/json-schemas';
 
 const AGENT_STATUSES: AgentStatus[] = ['active', 'inactive'];
 
@@ -46,7 +47,7 @@ export class RegisterAgentDto {
   @MaxLength(2000)
   endpoint?: string;
 
-  @ApiPropertyOptional({ type: Object, example: { team: 'ops', version: '1.4.2' } })
+  @ApiPropertyOptional({ ...JSON_OBJECT, example: { team: 'ops', version: '1.4.2' } })
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
@@ -72,16 +73,16 @@ export class AgentDto {
   @ApiProperty({ enum: AGENT_STATUSES, example: 'active' })
   status!: AgentStatus;
 
-  @ApiProperty({ type: Object, nullable: true, example: { team: 'ops' } })
+  @ApiProperty({ ...JSON_OBJECT, nullable: true, example: { team: 'ops' } })
   metadata!: Record<string, unknown> | null;
 
-  @ApiProperty({ example: '2026-11-29T10:00:00.000Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:00:00.000Z' })
   registered_at!: string;
 
-  @ApiProperty({ type: String, nullable: true, example: '2026-11-29T10:24:48.123Z' })
+  @ApiProperty({ ...DATE_TIME, nullable: true, example: '2026-11-29T10:24:48.123Z' })
   last_heartbeat_at!: string | null;
 
-  @ApiProperty({ example: '2026-11-29T10:24:48.123Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:24:48.123Z' })
   updated_at!: string;
 }
 
@@ -111,17 +112,16 @@ export class AgentExecutionDto {
   error!: string | null;
 
   @ApiProperty({
-    type: Object,
-    nullable: true,
-    description: "The agent's (size-capped) response",
+    ...ANY_JSON,
+    description: "The agent's (size-capped) response, any JSON value; null when none came",
     example: { response: { accepted: true } },
   })
   detail!: unknown;
 
-  @ApiProperty({ example: '2026-11-29T10:24:48.100Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:24:48.100Z' })
   started_at!: string;
 
-  @ApiProperty({ example: '2026-11-29T10:24:48.113Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:24:48.113Z' })
   finished_at!: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { API_KEY_ROLES, type ApiKeyRole } from '@brain/storage';
+import { DATE_TIME } from '../../http/json-schemas';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'grafana', description: 'What the key is for' })
@@ -35,16 +36,16 @@ export class ApiKeyDto {
   @ApiProperty({ example: 'brn_Abc1', description: 'First characters of the key, to recognise it' })
   prefix!: string;
 
-  @ApiProperty({ example: '2026-11-29T10:00:00.000Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:00:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ nullable: true, type: String, example: null })
+  @ApiProperty({ ...DATE_TIME, nullable: true, example: null, description: 'Null: never' })
   expires_at!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: null })
+  @ApiProperty({ ...DATE_TIME, nullable: true, example: null })
   last_used_at!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: null })
+  @ApiProperty({ ...DATE_TIME, nullable: true, example: null })
   revoked_at!: string | null;
 }
 

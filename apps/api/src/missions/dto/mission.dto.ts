@@ -16,6 +16,7 @@ import {
 import { MISSION_STATUSES } from '@brain/missions';
 import type { MissionStatus } from '@brain/storage';
 import { TimeRangePageQuery } from '../../http/page-query.dto';
+import { ANY_JSON, DATE_TIME, JSON_OBJECT } from '../../http/json-schemas';
 
 const MISSION_ID = 'mission_6f1c2a9e-3b7d-4c1e-9a55-0d2f8e7b1c34';
 const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
@@ -36,7 +37,7 @@ export class CreateMissionDto {
   name!: string;
 
   @ApiProperty({
-    type: Object,
+    ...JSON_OBJECT,
     example: STEPS_EXAMPLE,
     description:
       'Any JSON object. Its `steps` (optional) are run in order: ' +
@@ -88,7 +89,7 @@ export class MissionDto {
   @ApiProperty({ example: 'Nightly sync' })
   name!: string;
 
-  @ApiProperty({ type: Object, example: STEPS_EXAMPLE })
+  @ApiProperty({ ...JSON_OBJECT, example: STEPS_EXAMPLE })
   payload!: Record<string, unknown>;
 
   @ApiProperty({ minimum: 0, maximum: 9, example: 5 })
@@ -98,8 +99,8 @@ export class MissionDto {
   status!: MissionStatus;
 
   @ApiProperty({
-    nullable: true,
-    description: 'Per-step results (up to the failing step, when it failed)',
+    ...ANY_JSON,
+    description: 'Per-step results (up to the failing step, when it failed); null until then',
     example: {
       steps: [
         { index: 0, type: 'wait', status: 'ok', duration_ms: 1001, output: { waited_seconds: 1 } },
@@ -121,16 +122,16 @@ export class MissionDto {
   })
   runner_task_id!: string | null;
 
-  @ApiProperty({ example: '2025-12-20T10:30:00.000Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2025-12-20T10:30:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ nullable: true, type: String, example: '2025-12-20T10:30:00.120Z' })
+  @ApiProperty({ ...DATE_TIME, nullable: true, example: '2025-12-20T10:30:00.120Z' })
   started_at!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: '2025-12-20T10:30:01.250Z' })
+  @ApiProperty({ ...DATE_TIME, nullable: true, example: '2025-12-20T10:30:01.250Z' })
   completed_at!: string | null;
 
-  @ApiProperty({ example: '2025-12-20T10:30:01.250Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2025-12-20T10:30:01.250Z' })
   updated_at!: string;
 }
 

@@ -16,6 +16,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { QUEUE_NAMES, type QueueName } from '@brain/tasks';
+import { JSON_ARRAY, JSON_OBJECT } from '../../http/json-schemas';
 
 /** Seconds from now (>= 0) or an ISO 8601 time, as Celery's `expires` takes either. */
 function IsSecondsOrIsoTime(options?: ValidationOptions): PropertyDecorator {
@@ -43,12 +44,12 @@ export class ExecuteTaskDto {
   @IsNotEmpty()
   task_name!: string;
 
-  @ApiPropertyOptional({ type: [Object], example: [], description: 'Positional arguments' })
+  @ApiPropertyOptional({ ...JSON_ARRAY, example: [], description: 'Positional arguments' })
   @IsOptional()
   @IsArray()
   args?: unknown[];
 
-  @ApiPropertyOptional({ type: Object, example: {}, description: 'Keyword arguments' })
+  @ApiPropertyOptional({ ...JSON_OBJECT, example: {}, description: 'Keyword arguments' })
   @IsOptional()
   @IsObject()
   kwargs?: Record<string, unknown>;

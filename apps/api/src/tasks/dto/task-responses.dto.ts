@@ -10,6 +10,7 @@ import {
   type WorkerStats,
   type WorkerStatsEntry,
 } from '@brain/tasks';
+import { ANY_JSON, DATE_TIME, JSON_ARRAY, JSON_OBJECT } from '../../http/json-schemas';
 
 const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const HEALTH_CHECK = 'backend.app.tasks.system_tasks.health_check';
@@ -53,9 +54,9 @@ export class TaskStatusDto implements TaskStatus {
   successful!: boolean;
 
   @ApiProperty({
-    description: 'The return value on SUCCESS, else null',
+    ...ANY_JSON,
+    description: 'The return value on SUCCESS (any JSON value), else null',
     example: { timestamp: '2025-12-20T10:30:00Z', checks: {}, healthy: true },
-    nullable: true,
   })
   result!: unknown;
 
@@ -65,10 +66,10 @@ export class TaskStatusDto implements TaskStatus {
   @ApiProperty({ enum: QUEUE_NAMES })
   queue!: string;
 
-  @ApiProperty({ type: [Object], description: 'As sent, sensitive values masked' })
+  @ApiProperty({ ...JSON_ARRAY, description: 'As sent, sensitive values masked' })
   args!: unknown[];
 
-  @ApiProperty({ type: Object, description: 'As sent, sensitive values masked' })
+  @ApiProperty({ ...JSON_OBJECT, description: 'As sent, sensitive values masked' })
   kwargs!: Record<string, unknown>;
 
   @ApiProperty({ example: 0 })
@@ -80,19 +81,23 @@ export class TaskStatusDto implements TaskStatus {
   @ApiProperty({ nullable: true, type: String, example: 'worker-1@host' })
   worker!: string | null;
 
-  @ApiProperty({ example: '2026-11-29T10:30:00.000Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:30:00.000Z' })
   date_received!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ ...DATE_TIME, nullable: true, description: 'Null until a worker starts it' })
   date_started!: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ ...DATE_TIME, nullable: true, description: 'Null until it ends' })
   date_done!: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({
+    ...DATE_TIME,
+    nullable: true,
+    description: 'Earliest run time (countdown, ETA), if any',
+  })
   eta!: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ ...DATE_TIME, nullable: true, description: 'When it is revoked if not yet run' })
   expires!: string | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'The task that sent this one' })
@@ -106,7 +111,11 @@ export class TaskStatusDto implements TaskStatus {
   })
   periodic_task_name!: string | null;
 
-  @ApiProperty({ nullable: true, type: TaskErrorDto })
+  @ApiProperty({
+    nullable: true,
+    type: TaskErrorDto,
+    description: 'Why it ended (FAILURE, REVOKED) or is retried (RETRY); else null',
+  })
   error!: TaskErrorDto | null;
 }
 
@@ -114,7 +123,7 @@ export class TaskEventDto implements TaskEvent {
   @ApiProperty({ enum: TASK_STATES, example: 'STARTED' })
   state!: TaskState;
 
-  @ApiProperty({ example: '2026-11-29T10:30:00.120Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:30:00.120Z' })
   at!: string;
 
   @ApiPropertyOptional({ example: 'worker-1@host', description: 'The worker, for STARTED' })
@@ -171,10 +180,10 @@ class TaskRefDto {
   @ApiProperty({ enum: QUEUE_NAMES })
   queue!: string;
 
-  @ApiProperty({ type: [Object], description: 'Sensitive values masked' })
+  @ApiProperty({ ...JSON_ARRAY, description: 'Sensitive values masked' })
   args!: unknown[];
 
-  @ApiProperty({ type: Object, description: 'Sensitive values masked' })
+  @ApiProperty({ ...JSON_OBJECT, description: 'Sensitive values masked' })
   kwargs!: Record<string, unknown>;
 }
 
@@ -182,7 +191,7 @@ export class HeldTaskDto extends TaskRefDto {
   @ApiProperty({ example: 'worker-1@host' })
   worker!: string;
 
-  @ApiProperty({ example: '2025-12-20T10:30:00Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2025-12-20T10:30:00.000Z' })
   time_start!: string;
 
   @ApiProperty({
@@ -213,7 +222,7 @@ export class PeriodicScheduleDto {
 }
 
 export class ScheduledTaskDto extends TaskRefDto {
-  @ApiProperty({ example: '2025-12-20T10:31:00.000Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2025-12-20T10:31:00.000Z' })
   eta!: string;
 
   @ApiProperty({ description: 'Waiting to retry rather than for a countdown or ETA' })
@@ -236,6 +245,14 @@ export class WorkerPoolDto {
 
   @ApiProperty({ type: [Number], description: 'Pids (prefork) or thread ids (threads)' })
   processes!: number[];
+}
+
+export class WorkerRusageDto {
+  @ApiProperty({ example: 12.5, description: 'CPU time used (user + system)' })
+  cpu_seconds!: number;
+
+  @ApiProperty({ example: 104857600, description: 'Resident memory' })
+  rss_bytes!: number;
 }
 
 export class WorkerStatsEntryDto implements WorkerStatsEntry {
@@ -268,13 +285,13 @@ export class WorkerStatsEntryDto implements WorkerStatsEntry {
   @ApiProperty({ example: 5 })
   reserved!: number;
 
-  @ApiProperty({ example: { cpu_seconds: 12.5, rss_bytes: 104857600 } })
-  rusage!: { cpu_seconds: number; rss_bytes: number };
+  @ApiProperty({ type: WorkerRusageDto })
+  rusage!: WorkerRusageDto;
 
   @ApiProperty({ type: [Number], example: [0.5, 0.4, 0.3] })
   loadavg!: number[];
 
-  @ApiProperty({ example: '2026-11-29T10:30:00.000Z' })
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:30:00.000Z' })
   heartbeat_at!: string;
 }
 
@@ -319,6 +336,6 @@ export class CancelAllDto {
 }
 
 export class RetriedTaskDto extends SentTaskDto {
-  @ApiPropertyOptional({ example: TASK_ID, description: 'The task this one re-runs' })
+  @ApiProperty({ example: TASK_ID, description: 'The task this one re-runs' })
   retry_of!: string;
 }
