@@ -11,6 +11,7 @@ export const FIXTURE_TASKS = join(ROOT, 'test', 'fixtures', 'fixture-tasks.js');
 export class BrainProcess {
   readonly child: ChildProcess;
   private output = '';
+  private stdoutOnly = '';
   private readonly exited: Promise<number | null>;
 
   constructor(
@@ -34,7 +35,10 @@ export class BrainProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
-    this.child.stdout!.on('data', collect);
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.stdoutOnly += chunk.toString();
+      collect(chunk);
+    });
     this.child.stderr!.on('data', collect);
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
@@ -56,8 +60,14 @@ export class BrainProcess {
     return p;
   }
 
+  /** Both streams, as a terminal shows them. */
   get log(): string {
     return this.output;
+  }
+
+  /** What a log shipper reading stdout gets. */
+  get stdout(): string {
+    return this.stdoutOnly;
   }
 
   async waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
