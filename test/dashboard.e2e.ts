@@ -70,6 +70,16 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     return { context, page };
   }
 
+  /** Everything the page reports as an error in the browser console, uncaught exceptions too. */
+  function consoleErrors(page: Page): string[] {
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+    return errors;
+  }
+
   const row = (page: Page, taskId: string, state?: string) =>
     page.locator(
       `[data-testid="tasks"] tr[data-task-id="${taskId}"]${state ? `[data-state="${state}"]` : ''}`,
@@ -89,6 +99,8 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     await context.close();
 
     const http = request(dashboard.url);
+    // The page's session probe: "not logged in" is an answer; every other call is refused.
+    await http.get('/api/session').expect(200, { authenticated: false });
     await http.get('/api/snapshot').expect(401);
     await http.get('/api/events').expect(401);
     await http.get('/queues').expect(401);
@@ -104,6 +116,31 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
       .set('Origin', 'http://evil.example')
       .send({ api_key: TEST_ADMIN_KEY })
       .expect(403);
+  });
+
+  it('goes through a whole session without a browser console error', async () => {
+    const done = await send('tests.add', { x: 2, y: 3 });
+    await waitForState(app.get(ResultStore), done.task_id, ['SUCCESS']);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = consoleErrors(page);
+
+    await page.goto(dashboard.url);
+    await page.getByLabel('API key').fill(keys.viewer);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('who').waitFor({ timeout: DEADLINE_MS });
+    await page.getByTestId('workers').getByText('ui-worker').waitFor({ timeout: DEADLINE_MS });
+    await page.locator('.live-live').waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('link', { name: 'Tasks', exact: true }).click();
+    await row(page, done.task_id).click({ timeout: DEADLINE_MS });
+    await page
+      .locator(`[data-testid="task-detail"][data-task-id="${done.task_id}"][data-state="SUCCESS"]`)
+      .waitFor({ timeout: DEADLINE_MS });
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('API key').waitFor({ timeout: DEADLINE_MS });
+
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('shows the worker, a task appearing and finishing live, and terminates a running one', async () => {

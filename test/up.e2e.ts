@@ -53,6 +53,9 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
 
       // The monitoring UI, behind the same keys.
       await up.waitForOutput(/Dashboard listening on/);
+      // Every process has started by now: what they said is for an operator, without Nest's
+      // line per module and route (LOG_LEVEL=debug shows those).
+      expect(up.log).not.toMatch(/InstanceLoader|RoutesResolver|RouterExplorer/);
       expect(up.log).toContain(`dashboard  pid`);
       expect(up.log).toContain(`http://localhost:${dashboardPort}`);
       const ui = `http://127.0.0.1:${dashboardPort}`;

@@ -13,6 +13,7 @@ const STREAMS_DRAIN_MS = 5_000;
 export class BrainProcess {
   readonly child: ChildProcess;
   private output = '';
+  private stdoutOnly = '';
   private readonly exited: Promise<number | null>;
 
   constructor(
@@ -36,7 +37,10 @@ export class BrainProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
-    this.child.stdout!.on('data', collect);
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.stdoutOnly += chunk.toString();
+      collect(chunk);
+    });
     this.child.stderr!.on('data', collect);
     const closed = new Promise<void>((resolve) => this.child.on('close', () => resolve()));
     this.exited = new Promise((resolve) =>
@@ -70,8 +74,14 @@ export class BrainProcess {
     return p;
   }
 
+  /** Both streams, as a terminal shows them. */
   get log(): string {
     return this.output;
+  }
+
+  /** What a log shipper reading stdout gets. */
+  get stdout(): string {
+    return this.stdoutOnly;
   }
 
   async waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<void> {

@@ -1,6 +1,7 @@
 import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loggerFromEnv } from '@brain/logging';
 import { waitForStop, withDeadline } from '../../worker/src/wait-for-stop';
 import { ApiAppModule } from './api-app.module';
 import { configureApp } from './http/configure-app';
@@ -13,9 +14,11 @@ export async function createApi(
   port: number,
   includes: Type[] = [],
 ): Promise<NestExpressApplication> {
+  const logger = loggerFromEnv();
+  logger.log(`starting API on port ${port}`, 'Api');
   const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.register(includes), {
     bodyParser: false,
-    logger: ['log', 'warn', 'error'],
+    logger,
   });
   configureApp(app);
   await app.listen(port, process.env.API_HOST ?? '0.0.0.0');

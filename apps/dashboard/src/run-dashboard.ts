@@ -1,6 +1,7 @@
 import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loggerFromEnv } from '@brain/logging';
 import { BODY_LIMIT, bodyErrors, validationPipe } from '../../api/src/http/configure-app';
 import { waitForStop, withDeadline } from '../../worker/src/wait-for-stop';
 import { DashboardAppModule } from './dashboard-app.module';
@@ -15,9 +16,11 @@ export async function createDashboard(
   port: number,
   includes: Type[] = [],
 ): Promise<NestExpressApplication> {
+  const logger = loggerFromEnv();
+  logger.log(`starting dashboard on port ${port}`, 'Dashboard');
   const app = await NestFactory.create<NestExpressApplication>(
     DashboardAppModule.register(includes),
-    { bodyParser: false, logger: ['log', 'warn', 'error'] },
+    { bodyParser: false, logger },
   );
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(bodyErrors);

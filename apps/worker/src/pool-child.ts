@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { loadAppConfig } from '@brain/config';
+import { loggerFromEnv } from '@brain/logging';
 import {
   type ChildChannel,
   type ChildMessage,
@@ -57,8 +58,9 @@ async function main(): Promise<void> {
     loadAppConfig(process.env);
     const includes = loadIncludes(process.env.BRAIN_INCLUDE);
     if (prefork) return await preforkChild(JSON.parse(prefork) as PreforkChildConfig, includes);
+    // The worker's LOG_LEVEL and LOG_FORMAT come with its environment.
     const app = await NestFactory.createApplicationContext(ChildAppModule.register(includes), {
-      logger: ['warn', 'error'],
+      logger: loggerFromEnv(),
     });
     const channel: ChildChannel = { send, onMessage: (l) => onMessage<ParentMessage>(l) };
     serveChild(app.get(TaskRegistry), channel, () => {
@@ -75,7 +77,7 @@ async function preforkChild(
   includes: ReturnType<typeof loadIncludes>,
 ): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerAppModule.register(includes), {
-    logger: config.logLevels,
+    logger: loggerFromEnv(),
   });
   const options = app.get<ResolvedTasksOptions>(TASKS_OPTIONS);
   const finished = await servePreforkChild(

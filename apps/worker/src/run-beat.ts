@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { loggerFromEnv } from '@brain/logging';
 import { BeatRunner } from '@brain/tasks';
 import { BeatAppModule } from './beat-app.module';
 import { loadIncludes } from './task-includes';
@@ -9,11 +10,11 @@ const STOP_DEADLINE_MS = 10_000;
 
 /** Runs a beat process until SIGTERM/SIGINT or `brain beat stop`. Answers the exit code. */
 export async function runBeat(include?: string): Promise<number> {
+  const logger = loggerFromEnv();
+  logger.log('starting beat', 'Beat');
   const app = await NestFactory.createApplicationContext(
     BeatAppModule.register(loadIncludes(include)),
-    {
-      logger: ['log', 'warn', 'error'],
-    },
+    { logger },
   );
   const beat = app.get(BeatRunner);
   await beat.start();

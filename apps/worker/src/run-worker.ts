@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
+import { loggerFromEnv } from '@brain/logging';
 import { TaskWorker, type WorkerStartOptions } from '@brain/tasks';
 import { loadIncludes } from './task-includes';
 import { waitForStop, withDeadline } from './wait-for-stop';
@@ -14,11 +15,11 @@ const STOP_MARGIN_MS = 10_000;
  * running ones finish within the grace period, and closes. Answers the exit code.
  */
 export async function runWorker(options: WorkerStartOptions, include?: string): Promise<number> {
+  const processLogger = loggerFromEnv();
+  processLogger.log(`starting worker ${options.hostname}`, 'Worker');
   const app = await NestFactory.createApplicationContext(
     WorkerAppModule.register(loadIncludes(include)),
-    {
-      logger: ['log', 'warn', 'error'],
-    },
+    { logger: processLogger },
   );
   const worker = app.get(TaskWorker);
   await worker.start({

@@ -24,6 +24,8 @@ export class AppConfigService {
       DASHBOARD_PORT: config.get('DASHBOARD_PORT', { infer: true }),
       SMTP_URL: config.get('SMTP_URL', { infer: true }),
       SMTP_FROM: config.get('SMTP_FROM', { infer: true }),
+      LOG_LEVEL: config.get('LOG_LEVEL', { infer: true }),
+      LOG_FORMAT: config.get('LOG_FORMAT', { infer: true }),
     });
   }
 

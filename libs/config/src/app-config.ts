@@ -1,5 +1,10 @@
 import { type DatabaseConfig, parseDatabaseUrl } from './database-url';
-import { type EnvironmentVariables, validate } from './env.validation';
+import {
+  type EnvironmentVariables,
+  type LogFormat,
+  type LogLevelName,
+  validate,
+} from './env.validation';
 
 /** Validated, typed application settings. */
 export interface AppConfig {
@@ -26,6 +31,9 @@ export interface AppConfig {
   readonly smtpUrl: string | undefined;
   /** The sender of notification emails. */
   readonly smtpFrom: string;
+  /** The least severe level a process logs. */
+  readonly logLevel: LogLevelName;
+  readonly logFormat: LogFormat;
 }
 
 /** Maps validated variables onto {@link AppConfig}. */
@@ -46,6 +54,8 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     dashboardPort: env.DASHBOARD_PORT,
     smtpUrl: env.SMTP_URL,
     smtpFrom: env.SMTP_FROM,
+    logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
   };
 }
 

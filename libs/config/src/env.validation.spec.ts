@@ -26,6 +26,8 @@ describe('validate', () => {
       dashboardPort: 5555,
       smtpUrl: undefined,
       smtpFrom: 'brain@localhost',
+      logLevel: 'info',
+      logFormat: 'text',
     });
   });
 
@@ -53,6 +55,8 @@ describe('validate', () => {
       DASHBOARD_PORT: '65535',
       SMTP_URL: 'smtps://mailer:smtp-pw@mail.example:465',
       SMTP_FROM: 'BRAiN <brain@example.com>',
+      LOG_LEVEL: 'DEBUG',
+      LOG_FORMAT: 'json',
     });
     expect(config).toEqual({
       redisUrl: 'rediss://:s3cret@redis.example:6380/2',
@@ -68,6 +72,8 @@ describe('validate', () => {
       dashboardPort: 65535,
       smtpUrl: 'smtps://mailer:smtp-pw@mail.example:465',
       smtpFrom: 'BRAiN <brain@example.com>',
+      logLevel: 'debug',
+      logFormat: 'json',
     });
   });
 
@@ -110,8 +116,21 @@ describe('validate', () => {
     ['SMTP_URL', 'smtp://mail.example/path'],
     ['SMTP_FROM', 'brain'],
     ['SMTP_FROM', 'a b@example.com'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'log'],
+    ['LOG_FORMAT', 'pretty'],
   ])('rejects %s=%s', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^  - ${name}: `, 'm'));
+  });
+
+  it('names the levels and formats there are', () => {
+    expect(failure({ LOG_LEVEL: 'loud', LOG_FORMAT: 'xml' })).toBe(
+      [
+        'Invalid environment configuration:',
+        '  - LOG_LEVEL: must be one of error, warn, info, debug',
+        '  - LOG_FORMAT: must be one of text, json',
+      ].join('\n'),
+    );
   });
 
   it('names every bad variable in one error, with the reason and without secrets', () => {

@@ -28,6 +28,23 @@ function toInteger({ value }: { value: unknown }): unknown {
   return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/** `INFO` and `info` alike: operators type either. */
+function toLowerCase({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+function isOneOf(values: readonly string[]): (value: unknown) => boolean {
+  return (value) => typeof value === 'string' && values.includes(value);
+}
+
+/** What a process logs: errors only, warnings too, what an operator follows (info), or all. */
+export const LOG_LEVEL_NAMES = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevelName = (typeof LOG_LEVEL_NAMES)[number];
+
+/** Nest's human-readable lines, or one JSON object a line for log shippers. */
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 function parseUrl(value: unknown): URL | undefined {
   if (typeof value !== 'string') return undefined;
   try {
@@ -156,6 +173,14 @@ export class EnvironmentVariables {
   /** The sender of notification emails. */
   @Check('isMailbox', isMailbox, 'must be an address such as brain@example.com or Name <a@b.c>')
   SMTP_FROM: string = 'brain@localhost';
+
+  @Transform(toLowerCase)
+  @Check('isLogLevel', isOneOf(LOG_LEVEL_NAMES), `must be one of ${LOG_LEVEL_NAMES.join(', ')}`)
+  LOG_LEVEL: LogLevelName = 'info';
+
+  @Transform(toLowerCase)
+  @Check('isLogFormat', isOneOf(LOG_FORMATS), `must be one of ${LOG_FORMATS.join(', ')}`)
+  LOG_FORMAT: LogFormat = 'text';
 }
 
 /** Every variable above; the type makes the compiler flag one that is missing here. */
@@ -174,6 +199,8 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   DASHBOARD_HOST: true,
   SMTP_URL: true,
   SMTP_FROM: true,
+  LOG_LEVEL: true,
+  LOG_FORMAT: true,
 };
 
 function describe(errors: ValidationError[]): string {

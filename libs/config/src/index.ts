@@ -2,4 +2,11 @@ export { type AppConfig, loadAppConfig, toAppConfig } from './app-config';
 export { AppConfigService } from './app-config.service';
 export { BrainConfigModule, type BrainConfigOptions } from './brain-config.module';
 export { type DatabaseConfig, parseDatabaseUrl } from './database-url';
-export { EnvironmentVariables, validate } from './env.validation';
+export {
+  EnvironmentVariables,
+  LOG_FORMATS,
+  LOG_LEVEL_NAMES,
+  type LogFormat,
+  type LogLevelName,
+  validate,
+} from './env.validation';

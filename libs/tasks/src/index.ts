@@ -51,4 +51,5 @@ export * from './pool/serialize-error';
 export * from './pool/prefork/prefork-child';
 export * from './pool/prefork/prefork-protocol';
 export * from './worker/task-executor';
+export * from './worker/task-log-fields';
 export * from './pool/prefork/prefork-channel';

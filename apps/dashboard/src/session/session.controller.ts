@@ -13,9 +13,9 @@ import type { Response } from 'express';
 import { Audited } from '../../../api/src/audit/audited.decorator';
 import { Public, RequireRole } from '../../../api/src/auth/roles';
 import type { DashboardRequest } from './dashboard-request';
-import { LoginDto, type SessionView } from './dto/login.dto';
+import { LoginDto, type NoSession, type SessionView } from './dto/login.dto';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie';
-import { SessionService } from './session.service';
+import { type ResolvedSession, SessionService } from './session.service';
 
 /**
  * Logging in with an API key. EventSource cannot send an Authorization header, so the key is
@@ -36,27 +36,22 @@ export class SessionController {
   ): Promise<SessionView> {
     const created = await this.sessions.login(dto.api_key);
     if (!created) throw new UnauthorizedException('Unknown, expired or revoked API key');
-    const { key, session } = created;
+    const { key } = created;
     req.principal = { keyId: key.id, name: key.name, role: key.role };
     setSessionCookie(req, res, created);
-    return {
-      name: key.name,
-      role: key.role,
-      csrf_token: session.csrfToken,
-      expires_at: session.expiresAt,
-    };
+    return sessionView(created);
   }
 
+  /**
+   * The page asks this on every load, logged in or not: "not logged in" is an answer (200), not a
+   * 401, which the browser would report as a failed load in its console. Every other call still
+   * answers 401 without a session.
+   */
   @Get()
-  @RequireRole('viewer')
-  current(@Req() req: DashboardRequest): SessionView {
-    const { principal, dashboardSession } = req;
-    return {
-      name: principal!.name,
-      role: principal!.role,
-      csrf_token: dashboardSession!.csrfToken,
-      expires_at: dashboardSession!.expiresAt,
-    };
+  @Public()
+  async current(@Req() req: DashboardRequest): Promise<SessionView | NoSession> {
+    const found = await this.sessions.resolve(sessionIdOf(req));
+    return found ? sessionView(found) : { authenticated: false };
   }
 
   @Delete()
@@ -70,4 +65,14 @@ export class SessionController {
     await this.sessions.logout(sessionIdOf(req));
     clearSessionCookie(req, res);
   }
+}
+
+function sessionView({ key, session }: Omit<ResolvedSession, 'id'>): SessionView {
+  return {
+    authenticated: true,
+    name: key.name,
+    role: key.role,
+    csrf_token: session.csrfToken,
+    expires_at: session.expiresAt,
+  };
 }

@@ -22,6 +22,7 @@ import type { TaskError } from '../results/task-record';
 import type { TaskState } from '../results/task-state';
 import { claimPeriodicRun } from './periodic-overlap';
 import { releaseJob } from './release-job';
+import { type TaskLogFields, taskLogFields } from './task-log-fields';
 
 export interface ExecutionOutcome {
   taskName: string;
@@ -88,6 +89,7 @@ export class TaskExecutor {
     const began = Date.now();
     const finish = scope.finish ?? finishAlone;
     const msg = normalizeMessage(job);
+    const fields = taskLogFields(job, msg.taskId, scope.hostname);
     const outcome = (state: TaskState): ExecutionOutcome => ({
       taskName: job.name,
       state,
@@ -105,23 +107,27 @@ export class TaskExecutor {
       await finish((next) => job.moveToFailed(typedError(toTaskError(err)), token, next));
       this.logger.warn(
         `${job.name}[${msg.taskId}] ${expired ? 'expired before it could run' : 'skipped: revoked'}`,
+        fields,
       );
       return outcome('REVOKED');
     }
     if (!task) {
       const err = new Error(`Task "${job.name}" is not registered on worker ${scope.hostname}`);
       err.name = 'NotRegistered';
-      return outcome(await this.fail(job, token, msg, err, finish));
+      return outcome(await this.fail(job, token, msg, err, finish, fields));
     }
 
     if (!(await claimPeriodicRun(job, this.redis.client))) {
       const err = new TaskRevokedError('overlap');
       await finish((next) => job.moveToFailed(typedError(toTaskError(err)), token, next));
-      this.logger.warn(`${job.name}[${msg.taskId}] skipped: its previous run is still running`);
+      this.logger.warn(
+        `${job.name}[${msg.taskId}] skipped: its previous run is still running`,
+        fields,
+      );
       return outcome('REVOKED');
     }
 
-    this.logger.log(`${job.name}[${msg.taskId}] received`);
+    this.logger.log(`${job.name}[${msg.taskId}] received`, fields);
     let result: unknown;
     try {
       if (task.options.rateLimit) {
@@ -151,15 +157,15 @@ export class TaskExecutor {
     } catch (err) {
       if (err instanceof TaskReleased) {
         await releaseJob(job, token, this.redis.client);
-        this.logger.log(`${task.name}[${msg.taskId}] released unstarted`);
+        this.logger.log(`${task.name}[${msg.taskId}] released unstarted`, fields);
         return outcome('PENDING');
       }
-      return outcome(await this.handleError(job, token, msg, task, err, finish));
+      return outcome(await this.handleError(job, token, msg, task, err, finish, fields));
     }
     await finish((next) =>
       job.moveToCompleted(task.options.ignoreResult ? null : result, token, next),
     );
-    this.logger.log(`${task.name}[${msg.taskId}] succeeded in ${Date.now() - began}ms`);
+    this.logger.log(`${task.name}[${msg.taskId}] succeeded in ${Date.now() - began}ms`, fields);
     await this.sendAll(msg.link, (sig) => [result, ...(sig.args ?? [])], msg.taskId);
     return outcome('SUCCESS');
   }
@@ -168,11 +174,17 @@ export class TaskExecutor {
    * Ends, from outside, a job whose run died with its process (a prefork child crashed or was
    * killed): as that run's failure, so the retry policy, link_error and REVOKED apply.
    */
-  async endLost(job: Job<TaskMessage>, token: string, err: Error): Promise<TaskState> {
+  async endLost(
+    job: Job<TaskMessage>,
+    token: string,
+    err: Error,
+    hostname: string,
+  ): Promise<TaskState> {
     const msg = normalizeMessage(job);
+    const fields = taskLogFields(job, msg.taskId, hostname);
     const task = this.registry.has(job.name) ? this.registry.get(job.name) : undefined;
-    if (!task) return this.fail(job, token, msg, err, finishAlone);
-    return this.handleError(job, token, msg, task, err, finishAlone);
+    if (!task) return this.fail(job, token, msg, err, finishAlone, fields);
+    return this.handleError(job, token, msg, task, err, finishAlone, fields);
   }
 
   private async handleError(
@@ -182,14 +194,15 @@ export class TaskExecutor {
     task: TaskDefinition,
     err: unknown,
     finish: JobFinisher,
+    fields: TaskLogFields,
   ): Promise<TaskState> {
     if (err instanceof TaskRevokedError) {
       await finish((next) => job.moveToFailed(typedError(toTaskError(err)), token, next));
-      this.logger.warn(`${task.name}[${msg.taskId}] terminated`);
+      this.logger.warn(`${task.name}[${msg.taskId}] terminated`, fields);
       return 'REVOKED';
     }
     const decision = decideRetry(task.options, err, msg.retries, msg.maxRetries);
-    if (!decision.retry) return this.fail(job, token, msg, decision.error, finish);
+    if (!decision.retry) return this.fail(job, token, msg, decision.error, finish, fields);
     const retries = msg.retries + 1;
     const cause = toTaskError(err);
     const now = new Date();
@@ -211,6 +224,7 @@ export class TaskExecutor {
     await job.moveToDelayed(now.getTime() + decision.delayMs, token);
     this.logger.warn(
       `${task.name}[${msg.taskId}] retry ${retries}/${decision.maxRetries} in ${(decision.delayMs / 1000).toFixed(2)}s: ${cause.message}`,
+      fields,
     );
     return 'RETRY';
   }
@@ -221,10 +235,11 @@ export class TaskExecutor {
     msg: TaskMessage,
     err: unknown,
     finish: JobFinisher,
+    fields: TaskLogFields,
   ): Promise<TaskState> {
     const error = toTaskError(err);
     await finish((next) => job.moveToFailed(typedError(error), token, next));
-    this.logger.error(`${job.name}[${msg.taskId}] failed: ${error.type}: ${error.message}`);
+    this.logger.error(`${job.name}[${msg.taskId}] failed: ${error.type}: ${error.message}`, fields);
     const request = {
       id: msg.taskId,
       task: job.name,

@@ -9,8 +9,14 @@ export class LoginDto {
 
 /** Who is logged in, and the token their page sends with every action. */
 export interface SessionView {
+  authenticated: true;
   name: string;
   role: string;
   csrf_token: string;
   expires_at: string;
+}
+
+/** The page's probe when nobody is logged in: an answer, not an error (see SessionController). */
+export interface NoSession {
+  authenticated: false;
 }

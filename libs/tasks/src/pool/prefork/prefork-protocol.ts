@@ -1,4 +1,3 @@
-import type { LogLevel } from '@nestjs/common';
 import type { HeldTask } from '../../inspect/worker-heartbeat';
 import type { QueueName } from '../../queues/queue-names';
 import type { ExecutorDefaults } from '../../worker/task-executor';
@@ -18,8 +17,6 @@ export interface PreforkChildConfig {
   defaults?: ExecutorDefaults;
   maxTasksPerChild?: number;
   maxMemoryPerChildMb?: number;
-  /** The worker's own log levels: a child logs as its worker does. */
-  logLevels: LogLevel[];
   /** 1/children: each child spaces a rate-limited task by its share of the worker's rate. */
   rateShare: number;
 }

@@ -1,4 +1,4 @@
-import { type LogLevel, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -15,6 +15,7 @@ import type { RedisConnection } from '../../redis/redis-connection.service';
 import type { RevocationMessage } from '../../revocation/revocation.service';
 import { type FetchingWorker, openQueueWorker } from '../../worker/queue-worker';
 import { releaseJob } from '../../worker/release-job';
+import { taskLogFields } from '../../worker/task-log-fields';
 import type { ExecutorDefaults, TaskExecutor } from '../../worker/task-executor';
 import type { EngineSnapshot, WorkerEngine } from '../../worker/worker-engine';
 import { type ChildHandle, forkProcess } from '../child-handle';
@@ -54,8 +55,6 @@ export interface PreforkOptions {
 
 /** A scoreboard is written once per task: memory (tmpfs) makes that write cheapest. */
 const SCOREBOARD_DIR = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 interface Child {
   readonly handle: ChildHandle<SupervisorMessage, PreforkChildMessage>;
@@ -251,11 +250,14 @@ export class PreforkSupervisor implements WorkerEngine {
         try {
           if (taskId !== running) {
             await releaseJob(job, token, client);
-            this.logger.log(`${job.name}[${taskId}] given back unstarted by child ${child.pid}`);
+            this.logger.log(
+              `${job.name}[${taskId}] given back unstarted by child ${child.pid}`,
+              taskLogFields(job, taskId, this.options.hostname),
+            );
           } else {
             const error =
               child.killing?.error ?? new WorkerLostError(`child ${child.pid} exited (${detail})`);
-            await this.deps.executor.endLost(job, token, error);
+            await this.deps.executor.endLost(job, token, error, this.options.hostname);
           }
         } catch (err) {
           // Its lock lapsed meanwhile: stalled-job recovery has it.
@@ -289,7 +291,6 @@ export class PreforkSupervisor implements WorkerEngine {
       maxTasksPerChild: this.options.maxTasksPerChild,
       maxMemoryPerChildMb: this.options.maxMemoryPerChildMb,
       rateShare: 1 / this.options.size,
-      logLevels: LOG_LEVELS.filter((level) => Logger.isLevelEnabled(level)),
     };
     const handle = forkProcess<SupervisorMessage, PreforkChildMessage>(this.options.entry, {
       ...(this.options.env ?? process.env),

@@ -1,4 +1,5 @@
 // The server's event stream: snapshots every few seconds, task changes as they happen.
+import { get } from './api.js';
 
 /** Listeners of task updates ({tasks, overflow}); views come and go. */
 const taskListeners = new Set();
@@ -35,13 +36,13 @@ export function connect({ onSnapshot, onStatus, onSessionEnded }) {
       onStatus('reconnecting');
       if (source.readyState === EventSource.CLOSED) {
         // Refused (e.g. 401): ask the server whether the session is still there.
-        fetch('api/session', { credentials: 'same-origin' })
-          .then((res) => {
-            if (res.status === 401) {
+        get('api/session')
+          .then((session) => {
+            if (session.authenticated) {
+              retry = setTimeout(open, 2000);
+            } else {
               closed = true;
               onSessionEnded();
-            } else {
-              retry = setTimeout(open, 2000);
             }
           })
           .catch(() => (retry = setTimeout(open, 2000)));

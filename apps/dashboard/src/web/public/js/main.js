@@ -1,5 +1,5 @@
 import { html, render, useCallback, useEffect, useState } from '../vendor/preact-htm.js';
-import { ApiError, del, get, setCsrfToken } from './api.js';
+import { del, get, setCsrfToken } from './api.js';
 import { connect } from './live.js';
 import { Flash } from './views/components.js';
 import { Dashboard } from './views/dashboard.js';
@@ -41,10 +41,11 @@ function App() {
   }, []);
 
   useEffect(() => {
-    get('api/session').then(loggedIn, (err) => {
-      if (err instanceof ApiError && err.status === 401) loggedIn(null);
-      else setFlash({ kind: 'error', text: `The server did not answer: ${err.message}` });
-    });
+    // Logged out is an answer ({authenticated: false}), not an error.
+    get('api/session').then(
+      (s) => loggedIn(s.authenticated ? s : null),
+      (err) => setFlash({ kind: 'error', text: `The server did not answer: ${err.message}` }),
+    );
   }, []);
 
   useEffect(() => {

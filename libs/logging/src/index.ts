@@ -1,0 +1,3 @@
+export { createLogger, loggerFromEnv } from './create-logger';
+export { createJsonLogger, JsonLogger } from './json-logger';
+export { NEST_LEVELS, TextLogger } from './text-logger';

@@ -1,0 +1,37 @@
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import type { LogLevelName } from '@brain/config';
+import { isBootstrapDetail } from './bootstrap-detail';
+
+/** Nest's levels each LOG_LEVEL shows (Nest says `log` for info; `verbose` is never shown). */
+export const NEST_LEVELS: Record<LogLevelName, LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+};
+
+/**
+ * LOG_FORMAT=text: Nest's own console lines, filtered by LOG_LEVEL, with Nest's start-up detail
+ * moved to debug. Structured fields (`logger.log(message, {task_id...})`) are left out: the line
+ * already says what they hold, and they are there for JSON.
+ */
+export class TextLogger extends ConsoleLogger {
+  constructor(level: LogLevelName) {
+    super({ logLevels: NEST_LEVELS[level] });
+  }
+
+  override log(message: unknown, ...optionalParams: unknown[]): void {
+    if (isBootstrapDetail(optionalParams)) this.debug(message, ...optionalParams);
+    else super.log(message, ...optionalParams);
+  }
+
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+  ): void {
+    super.printMessages(messages, context, logLevel, writeStreamType, errorStack);
+  }
+}
