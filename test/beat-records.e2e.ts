@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import type { DatabaseConfig } from '@brain/config';
-import { ApiProcess } from './support/api-process';
+import type { Browser } from 'playwright-core';
+import { ApiProcess, TEST_ADMIN_KEY } from './support/api-process';
+import { launchChromium } from './support/browser';
 import { runBrain } from './support/brain-cli';
 import { BrainProcess, FIXTURE_TASKS } from './support/brain-process';
+import { DashboardProcess } from './support/dashboard-process';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';
 import { uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
@@ -123,5 +126,30 @@ describe('periodic runs are task records like any other (real beat, worker and A
     const status = await runBrain(prefix, ['tasks', 'status', run.task_id], env);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/schedule +beat:tests-tick/);
+  });
+
+  it('shows the schedule in the monitoring UI: the tasks list and the task page', async () => {
+    const [run] = await rowsIn('tests.periodic.tick', 'SUCCESS', 1);
+    let dashboard: DashboardProcess | undefined;
+    let browser: Browser | undefined;
+    try {
+      [dashboard, browser] = await Promise.all([
+        DashboardProcess.start(prefix, { BRAIN_INCLUDE: INCLUDES }),
+        launchChromium(),
+      ]);
+      const page = await browser.newPage();
+      await page.goto(dashboard.url);
+      await page.getByLabel('API key').fill(TEST_ADMIN_KEY);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByTestId('who').waitFor();
+      await page.goto(`${dashboard.url}/#/tasks?task_name=tests.periodic.tick`);
+      const row = page.locator(`[data-testid="tasks"] tr[data-task-id="${run.task_id}"]`);
+      await row.locator('.schedule-tag', { hasText: 'beat:tests-tick' }).waitFor();
+      await page.goto(`${dashboard.url}/#/tasks/${encodeURIComponent(run.task_id)}`);
+      const detail = page.locator('[data-testid="task-detail"][data-state="SUCCESS"]');
+      await detail.getByText('beat:tests-tick', { exact: true }).waitFor();
+    } finally {
+      await Promise.all([browser?.close(), dashboard?.stop()]);
+    }
   });
 });
