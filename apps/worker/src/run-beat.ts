@@ -10,12 +10,13 @@ const STOP_DEADLINE_MS = 10_000;
 
 /** Runs a beat process until SIGTERM/SIGINT or `brain beat stop`. Answers the exit code. */
 export async function runBeat(include?: string): Promise<number> {
+  // A file that cannot be included is the only line a failed start prints (CLI: exit 2).
+  const includes = loadIncludes(include);
   const logger = loggerFromEnv();
   logger.log('starting beat', 'Beat');
-  const app = await NestFactory.createApplicationContext(
-    BeatAppModule.register(loadIncludes(include)),
-    { logger },
-  );
+  const app = await NestFactory.createApplicationContext(BeatAppModule.register(includes), {
+    logger,
+  });
   const beat = app.get(BeatRunner);
   await beat.start();
   const reason = await waitForStop(beat.stopRequest);

@@ -15,12 +15,13 @@ const STOP_MARGIN_MS = 10_000;
  * running ones finish within the grace period, and closes. Answers the exit code.
  */
 export async function runWorker(options: WorkerStartOptions, include?: string): Promise<number> {
+  // A file that cannot be included is the only line a failed start prints (CLI: exit 2).
+  const includes = loadIncludes(include);
   const processLogger = loggerFromEnv();
   processLogger.log(`starting worker ${options.hostname}`, 'Worker');
-  const app = await NestFactory.createApplicationContext(
-    WorkerAppModule.register(loadIncludes(include)),
-    { logger: processLogger },
-  );
+  const app = await NestFactory.createApplicationContext(WorkerAppModule.register(includes), {
+    logger: processLogger,
+  });
   const worker = app.get(TaskWorker);
   await worker.start({
     ...options,
