@@ -7,7 +7,7 @@ import { killLiveProcesses } from '../support/live-processes';
  * machine, or to hold Jest's worker, for the files that run after it.
  */
 export default class BrainTestEnvironment extends TestEnvironment {
-  async teardown(): Promise<void> {
+  override async teardown(): Promise<void> {
     const killed = await killLiveProcesses(this.global);
     if (killed.length) {
       console.warn(`killed ${killed.length} process(es) left running:\n  ${killed.join('\n  ')}`);
