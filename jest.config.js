@@ -55,7 +55,8 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-  testEnvironment: 'node',
+  // Node's, killing what a test file left running when it ends.
+  testEnvironment: '<rootDir>/test/setup/test-environment.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -174,6 +174,9 @@ describe('the REST API task endpoints (real API and worker processes, SQLite)', 
 
   it('lists recent tasks newest first, filtered by name and status, paginated', async () => {
     const a = await execute({ task_name: 'tests.add', args: [2, 3] });
+    // b in a later millisecond: tasks sent within the same one are listed in no set order.
+    const aSent = Date.now();
+    await waitFor(async () => (Date.now() > aSent ? true : undefined), 'a later millisecond');
     const b = await execute({ task_name: 'tests.add', args: [4, 5] });
     await Promise.all([waitStatus(a.task_id, ['SUCCESS']), waitStatus(b.task_id, ['SUCCESS'])]);
     const page = await api

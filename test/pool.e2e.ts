@@ -92,12 +92,7 @@ describe.each(['prefork', 'threads'])('the %s pool (real worker process)', (pool
     await waitForState(results, long.task_id, ['STARTED']);
     // The revocation travels from this process to the worker, which kills the child running it.
     await app.get(RevocationService).revoke(long.task_id, true);
-    const record = await waitForState(
-      results,
-      long.task_id,
-      ['REVOKED', 'SUCCESS', 'FAILURE'],
-      10_000,
-    );
+    const record = await waitForState(results, long.task_id, ['REVOKED', 'SUCCESS', 'FAILURE']);
     expect(record).toMatchObject({ state: 'REVOKED', error: { type: 'TaskRevokedError' } });
     await waitFor(
       async () => ((await whoami()).ping === 'PONG' ? true : undefined),

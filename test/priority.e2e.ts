@@ -8,8 +8,11 @@ describe('a worker serving several queues (real worker process)', () => {
   // README, Prefetch).
   const suite = workerSuite('priority', ['--concurrency', '1', '--prefetch-multiplier', '1']);
 
-  /** Fills the single slot, so that what is sent next queues up behind it. */
-  async function occupySlot(seconds = 1.5): Promise<string> {
+  /**
+   * Fills the single slot, so that what is sent next queues up behind it: long enough for every
+   * send after it to land before it ends, on a loaded machine too.
+   */
+  async function occupySlot(seconds = 3): Promise<string> {
     const { client, results } = tasks(suite.app);
     const { task_id } = await client.applyAsync(SLEEP, { kwargs: { seconds } });
     await waitForState(results, task_id, ['STARTED']);

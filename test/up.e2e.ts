@@ -109,7 +109,8 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
       await up.exit().catch(() => undefined);
       await shutdownRedis(join(varDir, 'redis', 'url'));
     }
-  });
+    // Five processes start, one after another's redis: past the default minute when loaded.
+  }, 180_000);
 });
 
 /** SHUTDOWN NOSAVE to the redis whose URL the file holds, if it is still there. */

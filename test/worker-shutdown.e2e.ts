@@ -35,6 +35,10 @@ describe('worker shutdown (real processes)', () => {
     expect(await stop.exit()).toBe(0);
     expect(stop.log).toMatch(/shutdown sent to alpha@/);
     expect(await a.exit()).toBe(0);
+    // Beta heard nothing: it still takes new work, which a stopping worker would not.
+    const { client, results } = tasks(suite.app);
+    const sentinel = await client.applyAsync('tests.add', { args: [1, 1] });
+    expect((await waitForState(results, sentinel.task_id, ['SUCCESS'])).worker).toMatch(/^beta@/);
     expect(b.child.exitCode).toBeNull();
     const all = new BrainProcess(['worker', 'stop'], suite.prefix);
     expect(await all.exit()).toBe(0);

@@ -31,7 +31,7 @@ export class ApiProcess {
       API_HOST: '127.0.0.1',
       ...env,
     });
-    await proc.waitForOutput(/API listening on/);
+    await proc.ready(/API listening on/);
     return new ApiProcess(proc, `http://127.0.0.1:${port}`);
   }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { sharedSqliteConfig } from './databases';
+import { liveProcesses } from './live-processes';
 import { testRedisUrl } from './redis';
 
 const ROOT = join(__dirname, '..', '..');
@@ -36,6 +37,9 @@ export class BrainProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const live = { child: this.child, detached, command: `brain ${args.join(' ')}` };
+    liveProcesses().add(live);
+    this.child.on('exit', () => liveProcesses().delete(live));
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
     this.child.stdout!.on('data', (chunk: Buffer) => {
       this.stdoutOnly += chunk.toString();
@@ -70,8 +74,18 @@ export class BrainProcess {
       env,
       detached,
     );
-    await p.waitForOutput(/ready: queues/);
+    await p.ready(/ready: queues/);
     return p;
+  }
+
+  /** Waits for `pattern`; a process that did not get there is killed, not left running. */
+  async ready(pattern: RegExp): Promise<void> {
+    try {
+      await this.waitForOutput(pattern);
+    } catch (err) {
+      await this.stop('SIGKILL').catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Both streams, as a terminal shows them. */

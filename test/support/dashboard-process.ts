@@ -21,7 +21,7 @@ export class DashboardProcess {
       BRAIN_INCLUDE: FIXTURE_TASKS,
       ...env,
     });
-    await proc.waitForOutput(/Dashboard listening on/);
+    await proc.ready(/Dashboard listening on/);
     return new DashboardProcess(proc, listen);
   }
 

@@ -25,6 +25,7 @@ import {
 } from '@brain/tasks';
 import { dropTestDatabase, eachDialect } from '../../../test/support/databases';
 import { testRedisUrl, uniquePrefix } from '../../../test/support/redis';
+import { waitFor } from '../../../test/support/wait';
 import { MaintenanceModule } from './maintenance.module';
 
 const TASKS = 'backend.app.tasks.maintenance_tasks';
@@ -100,9 +101,14 @@ describe.each(eachDialect)(
         prefix,
       });
       const queue = app.get(QueueRegistry).get('maintenance');
-      for (let i = 0; (await queue.getCompletedCount()) < 3 && i < 200; i++)
-        await new Promise((r) => setTimeout(r, 50));
-      await worker.close();
+      try {
+        await waitFor(
+          async () => ((await queue.getCompletedCount()) >= 3 ? true : undefined),
+          'the three tasks to complete',
+        );
+      } finally {
+        await worker.close();
+      }
       const waiting = await client.applyAsync(`${TASKS}.cleanup_expired_api_keys`, {
         countdown: 600,
       });

@@ -1,5 +1,7 @@
 import type { DatabaseConfig } from '@brain/config';
+import { sql } from 'kysely';
 import { dropTestDatabase, eachDialect } from '../../../../test/support/databases';
+import { waitFor } from '../../../../test/support/wait';
 import { createDatabase, type Storage } from '../create-database';
 import { migrate } from '../migrate';
 import { Keyring, KeyringError } from './keyring';
@@ -49,6 +51,21 @@ describe.each(eachDialect)('Keyring (%s)', (dialect, newDatabase) => {
     await storage.close();
     await dropTestDatabase(config);
   });
+
+  /**
+   * Waits until a rotation started meanwhile is held up by the other connection's open
+   * transaction: on PostgreSQL a backend then waits for a lock; on SQLite it cannot even begin
+   * before that transaction ends (one connection).
+   */
+  const rotationBlocked = async () => {
+    if (dialect !== 'postgres') return;
+    await waitFor(async () => {
+      const { rows } = await sql<{ waiting: number }>`
+        select count(*)::int as waiting from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(storage.db);
+      return rows[0].waiting > 0 ? true : undefined;
+    }, 'the rotation to wait for the other transaction');
+  };
 
   const keys = () =>
     storage.db
@@ -324,7 +341,7 @@ describe.each(eachDialect)('Keyring (%s)', (dialect, newDatabase) => {
 
     // On PostgreSQL it waits for the winner's row lock; on SQLite for the one connection.
     const rotation = keyring.rotate();
-    await new Promise((wake) => setTimeout(wake, 200));
+    await rotationBlocked();
     await trx.commit().execute();
     const outcome = await rotation;
 
@@ -353,7 +370,7 @@ describe.each(eachDialect)('Keyring (%s)', (dialect, newDatabase) => {
       .execute();
 
     const rotation = keyring.rotate();
-    await new Promise((wake) => setTimeout(wake, 200));
+    await rotationBlocked();
     await trx.commit().execute();
     const outcome = await rotation;
 

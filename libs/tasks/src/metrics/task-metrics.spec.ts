@@ -1,7 +1,9 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type Job, Worker } from 'bullmq';
 import { testRedisUrl, uniquePrefix } from '../../../../test/support/redis';
 import { WorkerDirectory } from '../inspect/worker-directory.service';
+import { QueueRegistry } from '../queues/queue-registry';
 import type { WorkerHeartbeat } from '../inspect/worker-heartbeat';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { TasksModule } from '../tasks.module';
@@ -124,17 +126,32 @@ describe('TaskMetricsRecorder and TaskMetricsReader (real Redis)', () => {
     expect(await seriesOf('tests.add', 'success')).toMatchObject({ total: 1, count: 1 });
   });
 
-  it('counts online workers, their running tasks per queue and the oldest run per task', async () => {
+  it('counts online workers, and from the active lists the running tasks per queue and the oldest run per task', async () => {
     const now = Date.now();
-    const held = (task_name: string, queue: 'system' | 'default', ageS: number) => ({
-      task_id: `${task_name}-${ageS}`,
-      task_name,
-      queue,
-      args: [],
-      kwargs: {},
-      time_start: new Date(now - ageS * 1000).toISOString(),
-    });
-    const beat = (hostname: string, active: WorkerHeartbeat['active']): WorkerHeartbeat => ({
+    const queues = app.get(QueueRegistry);
+    const connection = app.get(RedisConnection).connectionOptions;
+    const takers: Worker[] = [];
+    const taken: Array<{ job: Job; token: string }> = [];
+    /** A job taken as a worker takes it (active, locked), its run begun `ageS` seconds ago. */
+    const take = async (name: string, queue: 'system' | 'default', ageS: number) => {
+      const id = `${name}-${ageS}`;
+      await queues.get(queue).add(name, { taskId: id, args: [], kwargs: {} }, { jobId: id });
+      const taker = new Worker(queue, null, { connection, prefix, autorun: false });
+      takers.push(taker);
+      const token = `token-${id}`;
+      const job: Job = await taker.getNextJob(token);
+      expect(job.id).toBe(id);
+      await app
+        .get(RedisConnection)
+        .client.hset(`${prefix}:${queue}:${id}`, 'processedOn', now - ageS * 1000);
+      taken.push({ job, token });
+      return { task_id: id, task_name: name, queue, args: [], kwargs: {}, time_start: '' };
+    };
+    const beat = (
+      hostname: string,
+      active: WorkerHeartbeat['active'],
+      reserved: WorkerHeartbeat['reserved'] = [],
+    ): WorkerHeartbeat => ({
       hostname,
       pid: 1,
       queues: ['system', 'default'],
@@ -142,41 +159,53 @@ describe('TaskMetricsRecorder and TaskMetricsReader (real Redis)', () => {
       total: {},
       processed: 0,
       active,
-      reserved: [held('tests.reserved', 'default', 99)],
+      reserved,
       started_at: new Date(now).toISOString(),
       sent_at: new Date(now).toISOString(),
       cpu_seconds: 0,
       rss_bytes: 0,
       loadavg: [0, 0, 0],
     });
-    const directory = app.get(WorkerDirectory);
-    await directory.publish(
-      beat('a@test', [held('tests.sleep', 'default', 5), held('tests.add', 'system', 1)]),
-    );
-    await directory.publish(beat('b@test', [held('tests.sleep', 'default', 40)]));
+    try {
+      const running = [
+        await take('tests.sleep', 'default', 5),
+        await take('tests.add', 'system', 1),
+        await take('tests.sleep', 'default', 40),
+      ];
+      // Taken ahead of time and waiting for a free child, as its worker's heartbeat says.
+      const reserved = await take('tests.reserved', 'default', 99);
+      const directory = app.get(WorkerDirectory);
+      await directory.publish(beat('a@test', running.slice(0, 2), [reserved]));
+      await directory.publish(beat('b@test', running.slice(2)));
 
-    const snapshot = await app.get(TaskMetricsReader).snapshot(now);
-    expect(snapshot.workersOnline).toBe(2);
-    expect(snapshot.running).toEqual({
-      system: 1,
-      missions: 0,
-      agents: 0,
-      default: 2,
-      maintenance: 0,
-    });
-    expect(snapshot.oldestRunningSeconds).toEqual({ 'tests.sleep': 40, 'tests.add': 1 });
-    expect(snapshot.queues.map((q) => q.queue)).toEqual([
-      'system',
-      'missions',
-      'agents',
-      'default',
-      'maintenance',
-    ]);
+      const snapshot = await app.get(TaskMetricsReader).snapshot(now);
+      expect(snapshot.workersOnline).toBe(2);
+      expect(snapshot.running).toEqual({
+        system: 1,
+        missions: 0,
+        agents: 0,
+        default: 2,
+        maintenance: 0,
+      });
+      expect(snapshot.oldestRunningSeconds).toEqual({ 'tests.sleep': 40, 'tests.add': 1 });
+      expect(snapshot.queues.map((q) => q.queue)).toEqual([
+        'system',
+        'missions',
+        'agents',
+        'default',
+        'maintenance',
+      ]);
 
-    await directory.remove('a@test');
-    await directory.remove('b@test');
-    const after = await app.get(TaskMetricsReader).snapshot(now);
-    expect(after.workersOnline).toBe(0);
-    expect(after.oldestRunningSeconds).toEqual({});
+      // Runs that ended leave the active lists at once; workers gone leave with their beats.
+      for (const { job, token } of taken.splice(0)) await job.moveToCompleted('done', token, false);
+      await directory.remove('a@test');
+      await directory.remove('b@test');
+      const after = await app.get(TaskMetricsReader).snapshot(now);
+      expect(after.workersOnline).toBe(0);
+      expect(after.oldestRunningSeconds).toEqual({});
+    } finally {
+      for (const { job, token } of taken) await job.moveToFailed(new Error('test over'), token);
+      await Promise.all(takers.map((t) => t.close()));
+    }
   });
 });
