@@ -1,14 +1,24 @@
 import { userInfo } from 'node:os';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Role } from '@brain/auth';
 import { AuditLog } from '@brain/storage';
 
-/** Who acts from the CLI: the operating-system user (there is no API key). */
-function principal(): string {
+/**
+ * The CLI's role: admin. It has no API key; whoever runs it holds REDIS_URL and DATABASE_URL,
+ * which reach all that an admin key guards (`brain apikeys create` makes admin keys). Its
+ * commands still go through the apps' decisions with this role, and say so in the audit log.
+ */
+export const CLI_ROLE: Role = 'admin';
+
+/** Who acts from the CLI: the operating-system user, with the CLI's role. */
+export function cliPrincipal(): { name: string; role: Role } {
+  let name = 'cli';
   try {
-    return `cli:${userInfo().username}`;
+    name = `cli:${userInfo().username}`;
   } catch {
-    return 'cli';
+    // No user entry (a container's arbitrary uid): plain "cli".
   }
+  return { name, role: CLI_ROLE };
 }
 
 /**
@@ -21,12 +31,13 @@ export async function auditCli(
   entry: { taskId?: string; target?: string; detail?: Record<string, unknown> } = {},
 ): Promise<void> {
   try {
+    const who = cliPrincipal();
     await app.get(AuditLog).record({
-      principal: principal(),
+      principal: who.name,
       action,
       taskId: entry.taskId ?? null,
       target: entry.target ?? null,
-      detail: { via: 'cli', ...entry.detail },
+      detail: { via: 'cli', role: who.role, ...entry.detail },
     });
   } catch (err) {
     process.stderr.write(

@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import { ROLES } from '@brain/auth';
 import { AppConfigService } from '@brain/config';
 import { TasksModule } from '@brain/tasks';
 
@@ -17,6 +18,8 @@ export function engineModule(failFast = false): DynamicModule {
         resultExpires: config.resultExpires,
         timezone: config.timezone,
         failFast,
+        // A task's role is one of the keys' roles: a misspelt one fails the boot.
+        roles: ROLES,
       };
     },
   });

@@ -61,3 +61,23 @@ export function taskData(value: unknown): { action: string | null; data: Record<
     );
   return { action: typeof data.action === 'string' ? data.action : null, data };
 }
+
+/**
+ * A number from `min` to `max` (seconds, minutes); `fallback` when undefined. For thresholds whose
+ * low values would act on healthy agents: `min` is the documented floor.
+ */
+export function within(
+  value: unknown,
+  field: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    throw new TaskInputError(
+      `${field} must be a number >= ${min} and <= ${max}, got ${JSON.stringify(value)}`,
+      field,
+    );
+  return value;
+}

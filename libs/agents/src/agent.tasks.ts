@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Schedule, Task, type TaskContext } from '@brain/tasks';
 import type { AgentExecutionStatus } from '@brain/storage';
-import { agentId, dateRange, positive, taskData } from './agent-args';
+import { agentId, dateRange, positive, taskData, within } from './agent-args';
 import { type AgentCallOutcome, callAgent } from './agent-http';
 import { type Agent, AgentStore } from './agent.store';
 
@@ -10,6 +10,16 @@ const TASKS = 'backend.app.tasks.agent_tasks';
 /** How long an agent's endpoint has to answer, unless the task is given `timeout_seconds`. */
 export const DEFAULT_AGENT_TIMEOUT_SECONDS = 5;
 const MAX_AGENT_TIMEOUT_SECONDS = 120;
+
+/** Least threshold_seconds of check_agent_heartbeats: the check's own period (every 30 s). */
+export const MIN_HEARTBEAT_THRESHOLD_SECONDS = 30;
+/** Least inactive_threshold_minutes of cleanup_inactive_agents: never a merely quiet agent. */
+export const MIN_INACTIVE_THRESHOLD_MINUTES = 60;
+
+const heartbeatThreshold = (value: unknown) =>
+  within(value, 'threshold_seconds', 90, MIN_HEARTBEAT_THRESHOLD_SECONDS, 31 * 86_400);
+const inactiveThreshold = (value: unknown) =>
+  within(value, 'inactive_threshold_minutes', 60, MIN_INACTIVE_THRESHOLD_MINUTES, 366 * 1440);
 
 export class AgentNotFoundError extends Error {
   constructor(readonly agentId: string) {
@@ -99,7 +109,7 @@ export class AgentTasks {
     params: ['threshold_seconds'],
     timeLimit: 60,
     checkArgs: ({ threshold_seconds }) => {
-      positive(threshold_seconds, 'threshold_seconds', 90, 31 * 86_400);
+      heartbeatThreshold(threshold_seconds);
     },
   })
   @Schedule({ id: 'check-agent-heartbeats', every: 30, description: 'Agent heartbeat check' })
@@ -108,7 +118,7 @@ export class AgentTasks {
   }: {
     threshold_seconds?: number;
   }): Promise<HeartbeatCheck> {
-    const threshold = positive(threshold_seconds, 'threshold_seconds', 90, 31 * 86_400);
+    const threshold = heartbeatThreshold(threshold_seconds);
     const now = new Date();
     const sweep = await this.store.refreshStatuses(new Date(now.getTime() - threshold * 1000), now);
     return { ...sweep, checked_at: now.toISOString(), threshold_seconds: threshold };
@@ -119,8 +129,10 @@ export class AgentTasks {
     name: `${TASKS}.cleanup_inactive_agents`,
     params: ['inactive_threshold_minutes'],
     timeLimit: 300,
+    // It deletes agents: an admin's call.
+    role: 'admin',
     checkArgs: ({ inactive_threshold_minutes }) => {
-      positive(inactive_threshold_minutes, 'inactive_threshold_minutes', 60, 366 * 1440);
+      inactiveThreshold(inactive_threshold_minutes);
     },
   })
   async cleanupInactiveAgents({
@@ -128,12 +140,7 @@ export class AgentTasks {
   }: {
     inactive_threshold_minutes?: number;
   }): Promise<InactiveCleanup> {
-    const minutes = positive(
-      inactive_threshold_minutes,
-      'inactive_threshold_minutes',
-      60,
-      366 * 1440,
-    );
+    const minutes = inactiveThreshold(inactive_threshold_minutes);
     const cutoff = new Date(Date.now() - minutes * 60_000);
     const ids = await this.store.deleteNotSeenSince(cutoff);
     return { deleted: ids.length, deleted_ids: ids, cutoff_date: cutoff.toISOString() };

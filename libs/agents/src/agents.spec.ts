@@ -345,6 +345,19 @@ describe.each(eachDialect)(
       expect((await refusal(send('check_agent_heartbeats', { threshold_seconds: -5 }))).field).toBe(
         'threshold_seconds',
       );
+      // Thresholds have floors: below them a sweep would act on agents between two heartbeats.
+      const early = await refusal(send('check_agent_heartbeats', { threshold_seconds: 29 }));
+      expect([early.field, early.message]).toEqual([
+        'threshold_seconds',
+        expect.stringMatching(/>= 30/),
+      ]);
+      const eager = await refusal(
+        send('cleanup_inactive_agents', { inactive_threshold_minutes: 5 }),
+      );
+      expect([eager.field, eager.message]).toEqual([
+        'inactive_threshold_minutes',
+        expect.stringMatching(/>= 60/),
+      ]);
       expect((await refusal(send('run_agent_health_check', { agent_id: '' }))).field).toBe(
         'agent_id',
       );

@@ -3,6 +3,7 @@ import { Task } from '@brain/tasks';
 import { CleanupTasks } from './cleanup/cleanup.tasks';
 import { DatabaseTasks } from './database/database.tasks';
 import { OptimizeRedisMemoryTask } from './redis/optimize-redis-memory.task';
+import { MAINTENANCE_ROLE } from './maintenance-role';
 
 export type StepOutcome =
   | { status: 'success'; result: unknown; duration_ms: number }
@@ -41,6 +42,7 @@ export class FullSystemMaintenanceTask {
     name: 'backend.app.tasks.maintenance_tasks.full_system_maintenance',
     params: [],
     timeLimit: 3600,
+    role: MAINTENANCE_ROLE,
   })
   async fullSystemMaintenance(): Promise<FullMaintenanceOutcome> {
     const started = new Date();

@@ -78,6 +78,36 @@ describe.each(eachDialect)(
       );
     });
 
+    it('refuses, when sent, days below each documented floor (naming the field), and nothing is queued', async () => {
+      const client = app.get(TaskClient);
+      const refusal = (name: string, kwargs: Record<string, unknown>) =>
+        client.applyAsync(`${TASKS}.${name}`, { kwargs }).then(
+          () => undefined,
+          (err: unknown) => err as { field?: string; message: string },
+        );
+      const queue = app.get(QueueRegistry).get('maintenance');
+      const before = await queue.count();
+      expect(await refusal('cleanup_audit_logs', { retention_days: 0 })).toMatchObject({
+        field: 'retention_days',
+        message: expect.stringMatching(/>= 7/),
+      });
+      expect(await refusal('cleanup_audit_logs', { retention_days: 6 })).toMatchObject({
+        field: 'retention_days',
+      });
+      expect(await refusal('cleanup_task_results', { days_old: 0 })).toMatchObject({
+        field: 'days_old',
+        message: expect.stringMatching(/>= 1/),
+      });
+      expect(await queue.count()).toBe(before);
+      // Each task is declared an admin's, maintenance and key rotation alike.
+      const roles = app
+        .get(TaskRegistry)
+        .all()
+        .map((t) => [t.name, t.options.role]);
+      expect(roles.length).toBeGreaterThanOrEqual(9);
+      for (const [name, role] of roles) expect([name, role]).toEqual([name, 'admin']);
+    });
+
     it('cleanup_expired_api_keys deletes expired and revoked keys, keeps the live one', async () => {
       const keys = app.get(ApiKeyStore);
       const live = await keys.create({ name: 'live', role: 'viewer' });

@@ -88,6 +88,9 @@ function checkDateRange({ start_date, end_date }: Readonly<Record<string, unknow
   return { start, end };
 }
 
+/** Least days_old of cleanup_completed_missions, when it is sent. */
+export const MIN_MISSION_DAYS_OLD = 1;
+
 function checkWholeNumber(value: unknown, field: string, min: number): void {
   if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min))
     throw new TaskInputError(
@@ -174,7 +177,9 @@ export class MissionTasks {
     name: `${MISSION_TASKS}.cleanup_completed_missions`,
     params: ['days_old'],
     timeLimit: 600,
-    checkArgs: ({ days_old }) => checkWholeNumber(days_old, 'days_old', 0),
+    // It deletes missions: an admin's call, and never those that ended within the last day.
+    role: 'admin',
+    checkArgs: ({ days_old }) => checkWholeNumber(days_old, 'days_old', MIN_MISSION_DAYS_OLD),
   })
   async cleanupCompletedMissions({
     days_old = 30,

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { Role } from '@brain/auth';
 
 /*
  * Every time is stored as ISO-8601 UTC text (`2026-11-29T10:24:48.123Z`, from Date#toISOString)
@@ -14,7 +15,8 @@ export type IsoTimestamp = string;
 /** A UTC day, `YYYY-MM-DD`. */
 export type IsoDay = string;
 
-export type ApiKeyRole = 'admin' | 'operator' | 'viewer';
+/** A key's role: the roles and their order are @brain/auth's (the initial migration checks them). */
+export type ApiKeyRole = Role;
 
 export interface ApiKeysTable {
   /** A UUID. */

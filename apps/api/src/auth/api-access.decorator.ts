@@ -1,8 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { API_KEY_ROLES, type ApiKeyRole } from '@brain/storage';
+import { RequireRole, type Role, ROLES, roleAllows } from '@brain/auth';
 import { ErrorResponseDto } from '../http/error-response.dto';
-import { RequireRole, roleAllows } from './roles';
 
 /** The name of the bearer scheme in the OpenAPI document. */
 export const API_KEY_SCHEME = 'api-key';
@@ -10,9 +9,10 @@ export const API_KEY_SCHEME = 'api-key';
 /**
  * The least role a call (or every call of a controller) needs, and the same in the OpenAPI
  * document: the bearer key, its 401, and a 403 only where some role is too low for it.
+ * `alsoForbidden` says what else answers 403 (a task whose own role is higher).
  */
-export function ApiAccess(role: ApiKeyRole): ClassDecorator & MethodDecorator {
-  const refusable = API_KEY_ROLES.some((held) => !roleAllows(held, role));
+export function ApiAccess(role: Role, alsoForbidden?: string): ClassDecorator & MethodDecorator {
+  const refusable = ROLES.some((held) => !roleAllows(held, role));
   return applyDecorators(
     RequireRole(role),
     ApiBearerAuth(API_KEY_SCHEME),
@@ -24,7 +24,7 @@ export function ApiAccess(role: ApiKeyRole): ClassDecorator & MethodDecorator {
       ? [
           ApiForbiddenResponse({
             type: ErrorResponseDto,
-            description: `The key's role is below ${role}`,
+            description: `The key's role is below ${role}${alsoForbidden ? `, or ${alsoForbidden}` : ''}`,
           }),
         ]
       : []),

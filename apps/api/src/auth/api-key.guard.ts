@@ -1,14 +1,13 @@
 import {
   type CanActivate,
   type ExecutionContext,
-  ForbiddenException,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeyStore, type ApiKeyRole } from '@brain/storage';
+import { ApiKeyStore } from '@brain/storage';
 import type { ApiRequest } from './principal';
-import { PUBLIC_KEY, ROLE_KEY, roleAllows } from './roles';
+import { authorize, PUBLIC_KEY, type Role, ROLE_KEY } from '@brain/auth';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -34,12 +33,7 @@ export class ApiKeyGuard implements CanActivate {
     const key = await this.keys.authenticate(secret);
     if (!key) throw new UnauthorizedException('Unknown, expired or revoked API key');
     req.principal = { keyId: key.id, name: key.name, role: key.role };
-    const needed = this.reflector.getAllAndOverride<ApiKeyRole>(ROLE_KEY, targets) ?? 'admin';
-    if (!roleAllows(key.role, needed)) {
-      throw new ForbiddenException(
-        `This call needs the ${needed} role; key "${key.name}" has the ${key.role} role`,
-      );
-    }
+    authorize(key, this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'admin');
     return true;
   }
 }

@@ -15,6 +15,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { roleOf } from '@brain/auth';
 import { ApiKeyStore } from '@brain/storage';
 import { Audited } from '../audit/audited.decorator';
 import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
@@ -23,7 +24,7 @@ import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/create-api-k
 
 /** API keys, admin only. A key's secret is shown once, when it is created. */
 @ApiTags('api-keys')
-@ApiAccess('admin')
+@ApiAccess(roleOf('api_key.manage'))
 @Controller('api/keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeyStore) {}

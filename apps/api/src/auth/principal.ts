@@ -1,11 +1,6 @@
 import type { Request } from 'express';
-import type { ApiKeyRole } from '@brain/storage';
+import type { Principal } from '@brain/auth';
 
-/** Who is calling: the API key that authenticated the request. */
-export interface Principal {
-  keyId: string;
-  name: string;
-  role: ApiKeyRole;
-}
+export type { Principal };
 
 export type ApiRequest = Request & { principal?: Principal };

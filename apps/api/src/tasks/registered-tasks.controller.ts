@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { registeredTasks } from '@brain/auth';
 import { TaskRegistry } from '@brain/tasks';
 import { ApiAccess } from '../auth/api-access.decorator';
 import { RegisteredTasksDto } from './dto/task-responses.dto';
@@ -14,12 +15,13 @@ export class RegisteredTasksController {
   @ApiAccess('viewer')
   @ApiOperation({
     operationId: 'listRegisteredTasks',
-    summary: 'Every registered task name',
-    description: 'The names POST /api/tasks/execute accepts, sorted (Celery inspect registered).',
+    summary: 'Every registered task name, with its queue and the role that may send it',
+    description:
+      'The names POST /api/tasks/execute accepts, sorted (Celery inspect registered); ' +
+      "`details` gives each one's queue and the least role of a key that may send it.",
   })
-  @ApiOkResponse({ type: RegisteredTasksDto, description: 'Task names' })
+  @ApiOkResponse({ type: RegisteredTasksDto, description: 'Task names, queues and roles' })
   list(): RegisteredTasksDto {
-    const tasks = [...this.registry.names()].sort();
-    return { tasks, total: tasks.length };
+    return registeredTasks(this.registry.all());
   }
 }

@@ -16,6 +16,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { roleOf, SendsTask } from '@brain/auth';
 import {
   Inspector,
   ResultStore,
@@ -50,6 +51,9 @@ import {
   WorkerStatsEntryDto,
 } from './dto/task-responses.dto';
 
+/** 403 besides a role below the call's: sending a task needs the task's own role too. */
+const TASK_ROLE_403 = "below the task's own role (GET /api/tasks/registered/list shows each)";
+
 /** The spec's task endpoints, on the engine. This process sends and inspects; it never consumes. */
 @ApiTags('tasks')
 @ApiExtraModels(WorkerStatsEntryDto)
@@ -67,14 +71,16 @@ export class TasksController {
   ) {}
 
   @Post('execute')
-  @ApiAccess('operator')
+  @ApiAccess(roleOf('task.execute'), TASK_ROLE_403)
+  @SendsTask('body')
   @Audited('task.execute')
   @ApiOperation({
     operationId: 'sendTask',
     summary: 'Send a task (Celery apply_async)',
     description:
       'Queues a registered task by name with its arguments and options (countdown, eta, ' +
-      'priority, expires, time limits). It answers at once with the new task id, PENDING.',
+      'priority, expires, time limits). It answers at once with the new task id, PENDING. ' +
+      "A task may need more than the operator role: the key's role must reach the task's own.",
   })
   @ApiCreatedResponse({ type: SentTaskDto, description: 'Queued' })
   @ApiErrors(BODY_ERRORS)
@@ -159,7 +165,7 @@ export class TasksController {
 
   @Post('purge/results')
   @HttpCode(200)
-  @ApiAccess('admin')
+  @ApiAccess(roleOf('results.purge'))
   @Audited('results.purge')
   @ApiOperation({
     operationId: 'purgeResults',
@@ -173,7 +179,7 @@ export class TasksController {
 
   @Post('purge/queue')
   @HttpCode(200)
-  @ApiAccess('admin')
+  @ApiAccess(roleOf('queue.purge'))
   @Audited('queue.purge')
   @ApiOperation({
     operationId: 'purgeQueue',
@@ -188,7 +194,7 @@ export class TasksController {
 
   @Post('cancel/all')
   @HttpCode(200)
-  @ApiAccess('admin')
+  @ApiAccess(roleOf('task.cancel_all'))
   @Audited('task.cancel_all')
   @ApiOperation({
     operationId: 'cancelAllTasks',
@@ -221,7 +227,7 @@ export class TasksController {
   }
 
   @Delete(':task_id')
-  @ApiAccess('operator')
+  @ApiAccess(roleOf('task.revoke'))
   @Audited('task.revoke')
   @ApiOperation({
     operationId: 'revokeTask',
@@ -243,14 +249,15 @@ export class TasksController {
   }
 
   @Post(':task_id/retry')
-  @ApiAccess('operator')
+  @ApiAccess(roleOf('task.retry'), TASK_ROLE_403)
+  @SendsTask('record')
   @Audited('task.retry')
   @ApiOperation({
     operationId: 'retryTask',
     summary: 'Run a FAILURE or REVOKED task again, as a new task',
     description:
       'Sends the same task with the same arguments, queue and priority as a new task whose ' +
-      '`parent_id` is this one.',
+      "`parent_id` is this one. The key's role must reach the task's own, as to send it.",
   })
   @ApiCreatedResponse({ type: RetriedTaskDto, description: 'The new task, queued' })
   @ApiErrors({

@@ -12,7 +12,7 @@ import {
   take,
   takeWhile,
 } from 'rxjs';
-import { RequireRole } from '../../../api/src/auth/roles';
+import { RequireRole } from '@brain/auth';
 import type { DashboardRequest } from '../session/dashboard-request';
 import { SessionService } from '../session/session.service';
 import type { DashboardSnapshot } from './snapshot';

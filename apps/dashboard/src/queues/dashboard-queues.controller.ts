@@ -1,11 +1,11 @@
 import { Controller, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
 import { Inspector, type QueueName } from '@brain/tasks';
 import { Audited } from '../../../api/src/audit/audited.decorator';
-import { RequireRole } from '../../../api/src/auth/roles';
+import { RequireRole, roleOf } from '@brain/auth';
 import { RedisGate } from '../../../api/src/http/redis-gate.interceptor';
 import { PurgeQueueQuery } from '../../../api/src/tasks/dto/task-queries.dto';
 
-/** Queue actions from the dashboard, through the engine's inspector, audited. */
+/** Queue actions from the dashboard, through the engine's inspector, audited; roles as the API's. */
 @Controller('api/queues')
 @UseInterceptors(RedisGate)
 export class DashboardQueuesController {
@@ -14,7 +14,7 @@ export class DashboardQueuesController {
   /** Removes every task waiting in the queue (periodic schedules stay). */
   @Post('purge')
   @HttpCode(200)
-  @RequireRole('operator')
+  @RequireRole(roleOf('queue.purge'))
   @Audited('queue.purge')
   async purge(@Query() q: PurgeQueueQuery): Promise<{ queue: QueueName; purged: number }> {
     return { queue: q.queue_name, purged: await this.inspector.purgeQueue(q.queue_name) };

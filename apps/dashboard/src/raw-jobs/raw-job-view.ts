@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { QueueRegistry } from '@brain/tasks';
-import { roleAllows } from '../../../api/src/auth/roles';
+import { roleRefusal } from '@brain/auth';
 import { csrfFailure } from '../session/csrf';
 import { sessionIdOf } from '../session/session-cookie';
 import { SessionService } from '../session/session.service';
@@ -45,8 +45,8 @@ function adminsOnly(sessions: SessionService): RequestHandler {
       void res.status(statusCode).json({ statusCode, error, message });
     sessions.resolve(sessionIdOf(req)).then((found) => {
       if (!found) return refuse(401, 'Unauthorized', 'Log in to the dashboard first');
-      if (!roleAllows(found.key.role, 'admin'))
-        return refuse(403, 'Forbidden', `The raw job view needs the admin role`);
+      const forbidden = roleRefusal(found.key, 'admin');
+      if (forbidden) return refuse(403, 'Forbidden', forbidden);
       const refused = csrfFailure(req);
       if (refused) return refuse(403, 'Forbidden', refused);
       res.setHeader('Content-Security-Policy', RAW_VIEW_POLICY);

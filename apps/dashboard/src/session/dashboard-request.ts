@@ -1,7 +1,9 @@
-import type { ApiRequest } from '../../../api/src/auth/principal';
+import type { Request } from 'express';
+import type { Principal } from '@brain/auth';
 import type { DashboardSession } from './session.store';
 
 /** A dashboard request once the guard has found its session (principal: its API key). */
-export type DashboardRequest = ApiRequest & {
+export type DashboardRequest = Request & {
+  principal?: Principal;
   dashboardSession?: DashboardSession & { id: string };
 };

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { Audited } from '../../../api/src/audit/audited.decorator';
-import { Public, RequireRole } from '../../../api/src/auth/roles';
+import { allowedActions, Public, RequireRole } from '@brain/auth';
 import type { DashboardRequest } from './dashboard-request';
 import { LoginDto, type NoSession, type SessionView } from './dto/login.dto';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie';
@@ -72,6 +72,7 @@ function sessionView({ key, session }: Omit<ResolvedSession, 'id'>): SessionView
     authenticated: true,
     name: key.name,
     role: key.role,
+    may: allowedActions(key.role),
     csrf_token: session.csrfToken,
     expires_at: session.expiresAt,
   };

@@ -6,8 +6,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ApiKeyRole } from '@brain/storage';
-import { PUBLIC_KEY, ROLE_KEY, roleAllows } from '../../../api/src/auth/roles';
+import { authorize, PUBLIC_KEY, type Role, ROLE_KEY } from '@brain/auth';
 import { csrfFailure } from './csrf';
 import type { DashboardRequest } from './dashboard-request';
 import { sessionIdOf } from './session-cookie';
@@ -16,7 +15,7 @@ import { SessionService } from './session.service';
 /**
  * Every dashboard call but the login needs a live session (401 without one), state-changing ones
  * also its CSRF token from this very origin (403), and the role the call asks for with
- * `@RequireRole` (403; admin when it says nothing), as the API does with its keys.
+ * `@RequireRole` (403; admin when it says nothing), decided as the API decides for its keys.
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
@@ -40,12 +39,8 @@ export class SessionGuard implements CanActivate {
     const { key } = found;
     req.principal = { keyId: key.id, name: key.name, role: key.role };
     req.dashboardSession = { ...found.session, id: found.id };
-    const needed = this.reflector.getAllAndOverride<ApiKeyRole>(ROLE_KEY, targets) ?? 'admin';
-    if (!roleAllows(key.role, needed)) {
-      throw new ForbiddenException(
-        `This action needs the ${needed} role; key "${key.name}" has the ${key.role} role`,
-      );
-    }
+    // The API's decision, word for word: one key, one answer in both apps.
+    authorize(key, this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'admin');
     return true;
   }
 }

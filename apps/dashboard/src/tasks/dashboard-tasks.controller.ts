@@ -13,7 +13,7 @@ import {
   recordMatches,
 } from '@brain/tasks';
 import { Audited } from '../../../api/src/audit/audited.decorator';
-import { RequireRole } from '../../../api/src/auth/roles';
+import { RequireRole, roleOf, SendsTask } from '@brain/auth';
 import { RedisGate } from '../../../api/src/http/redis-gate.interceptor';
 import { TerminateQuery } from '../../../api/src/tasks/dto/task-queries.dto';
 import { TaskSearchQuery } from './dto/task-search.query';
@@ -27,7 +27,7 @@ export interface TaskDetail {
 /**
  * Tasks for the dashboard: the list (filters and search) and one task's detail, both from the
  * engine's stored records (arguments masked as the engine masks them); revoke, terminate and
- * retry through the engine, audited as the API's calls are.
+ * retry through the engine, audited as the API's calls are and allowed by the same decision.
  */
 @Controller('api/tasks')
 @UseInterceptors(RedisGate)
@@ -74,14 +74,15 @@ export class DashboardTasksController {
 
   @Post(':task_id/revoke')
   @HttpCode(200)
-  @RequireRole('operator')
+  @RequireRole(roleOf('task.revoke'))
   @Audited('task.revoke')
   revoke(@Param('task_id') taskId: string, @Query() q: TerminateQuery): Promise<RevokeOutcome> {
     return this.revocations.revoke(taskId, q.terminate ?? false);
   }
 
   @Post(':task_id/retry')
-  @RequireRole('operator')
+  @RequireRole(roleOf('task.retry'))
+  @SendsTask('record')
   @Audited('task.retry')
   async retry(@Param('task_id') taskId: string): Promise<SentTask & { retry_of: string }> {
     return { ...(await this.client.resend(taskId)), retry_of: taskId };

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ResultStore, Schedule, Task } from '@brain/tasks';
 import { ApiKeyStore, AuditLog, CacheStore } from '@brain/storage';
-import { daysAgo, wholeDays } from './days';
+import { MAINTENANCE_ROLE } from '../maintenance-role';
+import {
+  checkDays,
+  daysAgo,
+  MIN_AUDIT_RETENTION_DAYS,
+  MIN_TASK_RESULT_DAYS,
+  wholeDays,
+} from './days';
 
 export interface CleanupOutcome {
   deleted: number;
@@ -20,7 +27,14 @@ export class CleanupTasks {
   ) {}
 
   /** Audit entries older than the retention period. */
-  @Task({ name: `${TASKS}.cleanup_audit_logs`, params: ['retention_days'], timeLimit: 600 })
+  @Task({
+    name: `${TASKS}.cleanup_audit_logs`,
+    params: ['retention_days'],
+    timeLimit: 600,
+    role: MAINTENANCE_ROLE,
+    checkArgs: ({ retention_days }) =>
+      checkDays(retention_days, 'retention_days', MIN_AUDIT_RETENTION_DAYS),
+  })
   @Schedule({ id: 'cleanup-audit-logs', cron: '0 2 * * *', description: 'Audit log retention' })
   async cleanupAuditLogs({
     retention_days = 90,
@@ -32,7 +46,13 @@ export class CleanupTasks {
   }
 
   /** Finished task records (results, errors, timelines) older than `days_old`. */
-  @Task({ name: `${TASKS}.cleanup_task_results`, params: ['days_old'], timeLimit: 600 })
+  @Task({
+    name: `${TASKS}.cleanup_task_results`,
+    params: ['days_old'],
+    timeLimit: 600,
+    role: MAINTENANCE_ROLE,
+    checkArgs: ({ days_old }) => checkDays(days_old, 'days_old', MIN_TASK_RESULT_DAYS),
+  })
   @Schedule({ id: 'cleanup-task-results', cron: '0 3 * * *', description: 'Task result cleanup' })
   async cleanupTaskResults({ days_old = 7 }: { days_old?: number }): Promise<CleanupOutcome> {
     const cutoff = daysAgo(wholeDays(days_old, 'days_old'));
@@ -43,14 +63,24 @@ export class CleanupTasks {
   }
 
   /** API keys past their expiry, or revoked. */
-  @Task({ name: `${TASKS}.cleanup_expired_api_keys`, params: [], timeLimit: 300 })
+  @Task({
+    name: `${TASKS}.cleanup_expired_api_keys`,
+    params: [],
+    timeLimit: 300,
+    role: MAINTENANCE_ROLE,
+  })
   async cleanupExpiredApiKeys(): Promise<CleanupOutcome> {
     const now = new Date();
     return { deleted: await this.keys.deleteExpired(now), cutoff_date: now.toISOString() };
   }
 
   /** Cache entries past their expiry (reads already ignore them; this reclaims the rows). */
-  @Task({ name: `${TASKS}.cleanup_expired_cache`, params: [], timeLimit: 300 })
+  @Task({
+    name: `${TASKS}.cleanup_expired_cache`,
+    params: [],
+    timeLimit: 300,
+    role: MAINTENANCE_ROLE,
+  })
   async cleanupExpiredCache(): Promise<CleanupOutcome> {
     const now = new Date();
     return { deleted: await this.cache.deleteExpired(now), cutoff_date: now.toISOString() };

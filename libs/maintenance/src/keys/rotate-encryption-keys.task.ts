@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Schedule, Task } from '@brain/tasks';
 import { Keyring, type RotationOutcome } from '@brain/storage';
+import { MAINTENANCE_ROLE } from '../maintenance-role';
 
 export interface KeyRotationTaskOutcome extends RotationOutcome {
   rotated_at: string;
@@ -18,7 +19,12 @@ export class KeyRotationTask {
    * is atomic on its own: a rotation stopped half-way (time limit, crash) leaves every secret
    * readable, and the next one finishes the job.
    */
-  @Task({ name: `${TASKS}.rotate_encryption_keys`, params: [], timeLimit: 1800 })
+  @Task({
+    name: `${TASKS}.rotate_encryption_keys`,
+    params: [],
+    timeLimit: 1800,
+    role: MAINTENANCE_ROLE,
+  })
   @Schedule({ id: 'rotate-encryption-keys', cron: '0 4 1 * *', description: 'Key rotation' })
   async rotateEncryptionKeys(): Promise<KeyRotationTaskOutcome> {
     const now = new Date();

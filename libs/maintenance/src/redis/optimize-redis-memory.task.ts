@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RedisConnection, ResultStore, RevocationService, Task } from '@brain/tasks';
 
+import { MAINTENANCE_ROLE } from '../maintenance-role';
 export interface RedisMemoryOutcome {
   memory_before_bytes: number;
   memory_after_bytes: number;
@@ -27,6 +28,7 @@ export class OptimizeRedisMemoryTask {
     name: 'backend.app.tasks.maintenance_tasks.optimize_redis_memory',
     params: [],
     timeLimit: 300,
+    role: MAINTENANCE_ROLE,
   })
   async optimizeRedisMemory(): Promise<RedisMemoryOutcome> {
     const before = await this.usedMemory();

@@ -80,6 +80,9 @@ export class NotificationTasks {
     maxRetries: 3,
     retryBackoff: 30,
     retryBackoffMax: 600,
+    // Mail or webhook calls to any address, from the platform: the mission pipeline sends it;
+    // a person sending one by hand is an admin.
+    role: 'admin',
     checkArgs: (kwargs) => {
       checkNotificationArgs(kwargs);
     },

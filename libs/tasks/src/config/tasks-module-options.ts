@@ -17,6 +17,11 @@ export interface TasksModuleOptions {
    * once instead of waiting for it. Workers and beat wait (the default).
    */
   failFast?: boolean;
+  /**
+   * The role names a task may declare (`@Task({ role })`): a declaration naming another fails
+   * the boot. Without it, any non-empty name is taken.
+   */
+  roles?: readonly string[];
 }
 
 export interface ResolvedTasksOptions {
@@ -26,6 +31,7 @@ export interface ResolvedTasksOptions {
   timezone: string;
   routes: Readonly<Record<string, QueueName>>;
   failFast: boolean;
+  roles?: readonly string[];
 }
 
 export const TASKS_OPTIONS = Symbol('TASKS_OPTIONS');
@@ -38,5 +44,6 @@ export function resolveTasksOptions(options: TasksModuleOptions): ResolvedTasksO
     timezone: options.timezone ?? 'UTC',
     routes: options.routes ?? {},
     failFast: options.failFast ?? false,
+    roles: options.roles,
   };
 }

@@ -43,6 +43,11 @@ export interface TaskOptions {
    * gets only what passed.
    */
   checkArgs?: (kwargs: Readonly<Record<string, unknown>>) => void;
+  /**
+   * The least role that may send the task (by name: the engine only checks it is one of the
+   * module's `roles`). The app decides who holds which role, and what an undeclared one means.
+   */
+  role?: string;
   description?: string;
 }
 

@@ -24,12 +24,41 @@ class ClashingTasks {
   }
 }
 
+@Injectable()
+class GuardedTasks {
+  @Task({ name: 'backend.app.tasks.my_tasks.wipe', role: 'admin' })
+  wipe(): number {
+    return 0;
+  }
+}
+
+@Injectable()
+class MisspeltRoleTasks {
+  @Task({ name: 'backend.app.tasks.my_tasks.wipe', role: 'admn' })
+  wipe(): number {
+    return 0;
+  }
+}
+
+const ROLES = ['viewer', 'operator', 'admin'];
+
 async function boot(...providers: Array<new (...args: never[]) => unknown>) {
+  return bootWith({}, ...providers);
+}
+
+async function bootWith(
+  options: { roles?: readonly string[] },
+  ...providers: Array<new (...args: never[]) => unknown>
+) {
   @Module({ providers })
   class DomainModule {}
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TasksModule.forRoot({ redisUrl: testRedisUrl(), prefix: uniquePrefix('registry') }),
+      TasksModule.forRoot({
+        redisUrl: testRedisUrl(),
+        prefix: uniquePrefix('registry'),
+        ...options,
+      }),
       DomainModule,
     ],
   }).compile();
@@ -58,5 +87,17 @@ describe('TaskRegistry', () => {
 
   it('fails the boot when two methods declare one name', async () => {
     await expect(boot(MathTasks, ClashingTasks)).rejects.toThrow(/declared twice/);
+  });
+
+  it('keeps a declared role as declared, one of the roles the app gives', async () => {
+    const app = await bootWith({ roles: ROLES }, GuardedTasks);
+    expect(app.get(TaskRegistry).get('backend.app.tasks.my_tasks.wipe').options.role).toBe('admin');
+    await app.close();
+  });
+
+  it('fails the boot on a role the app does not know, naming the known ones', async () => {
+    await expect(bootWith({ roles: ROLES }, MisspeltRoleTasks)).rejects.toThrow(
+      /unknown role "admn" \(one of viewer, operator, admin\)/,
+    );
   });
 });

@@ -1,5 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { TaskRouter } from '../routing/task-router';
 import { UnknownTaskError } from '../errors/task-errors';
 import type { TaskDefinition, TaskHandler } from './task-definition';
@@ -16,6 +17,7 @@ export class TaskRegistry implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly router: TaskRouter,
+    @Inject(TASKS_OPTIONS) private readonly options: Pick<ResolvedTasksOptions, 'roles'>,
   ) {}
 
   onModuleInit(): void {
@@ -46,7 +48,7 @@ export class TaskRegistry implements OnModuleInit {
     schedules: ScheduleOptions[],
     where: string,
   ): void {
-    validateDeclaration(options, schedules, where);
+    validateDeclaration(options, schedules, where, this.options.roles);
     if (this.tasks.has(options.name)) {
       throw new Error(`Task "${options.name}" is declared twice (again at ${where})`);
     }

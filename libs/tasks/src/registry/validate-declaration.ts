@@ -9,6 +9,7 @@ export function validateDeclaration(
   options: TaskOptions,
   schedules: readonly ScheduleOptions[],
   where: string,
+  roles?: readonly string[],
 ): void {
   const bad = (msg: string): never => {
     throw new Error(`Task declaration at ${where} (${options.name || '<no name>'}): ${msg}`);
@@ -35,6 +36,10 @@ export function validateDeclaration(
     } catch (err) {
       bad((err as Error).message);
     }
+  }
+  if (options.role !== undefined) {
+    if (roles ? !roles.includes(options.role) : !(typeof options.role === 'string' && options.role))
+      bad(`unknown role "${String(options.role)}"${roles ? ` (one of ${roles.join(', ')})` : ''}`);
   }
   if (options.timeLimit && options.softTimeLimit && options.softTimeLimit > options.timeLimit) {
     bad('softTimeLimit must not exceed timeLimit');

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { type Role, ROLES } from '@brain/auth';
 import {
   QUEUE_NAMES,
   type RevokeResult,
@@ -306,12 +307,33 @@ export class WorkerStatsDto implements WorkerStats {
   total_workers!: number;
 }
 
+export class RegisteredTaskDto {
+  @ApiProperty({ example: HEALTH_CHECK })
+  name!: string;
+
+  @ApiProperty({ enum: QUEUE_NAMES, example: 'system' })
+  queue!: string;
+
+  @ApiProperty({
+    enum: ROLES,
+    example: 'operator',
+    description: 'The least role of a key that may send it (execute, retry)',
+  })
+  role!: Role;
+}
+
 export class RegisteredTasksDto {
   @ApiProperty({ type: [String], example: [HEALTH_CHECK] })
   tasks!: string[];
 
   @ApiProperty({ example: 25 })
   total!: number;
+
+  @ApiProperty({
+    type: [RegisteredTaskDto],
+    description: 'Each task of `tasks`, in the same order, with its queue and role',
+  })
+  details!: RegisteredTaskDto[];
 }
 
 export class PurgedResultsDto {

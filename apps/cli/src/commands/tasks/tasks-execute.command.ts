@@ -1,17 +1,19 @@
 import { Option, SubCommand } from 'nest-commander';
 import type { INestApplicationContext } from '@nestjs/common';
+import { taskSendRefusal } from '@brain/auth';
 import {
   type QueueName,
   ResultWaiter,
   type TaskWait,
   TaskClient,
   TaskNotFoundError,
+  TaskRegistry,
   UnknownTaskError,
   WorkerDirectory,
   taskStatus,
 } from '@brain/tasks';
 import { ExecuteTaskDto } from '../../../../api/src/tasks/dto/execute-task.dto';
-import { auditCli } from '../../cli-audit';
+import { auditCli, cliPrincipal } from '../../cli-audit';
 import { CliError, runCommand } from '../../cli-error';
 import {
   parseJsonOption,
@@ -83,6 +85,12 @@ export class TasksExecuteCommand extends OutputCommand<ExecuteOptions> {
       if (timeout !== undefined && !options.wait) throw new CliError('--timeout needs --wait', 2);
       return withControlApp(
         async (app) => {
+          // The API's decision with the CLI's role (admin: see cli-audit), before anything is sent.
+          const registry = app.get(TaskRegistry);
+          const refused =
+            registry.has(dto.task_name) &&
+            taskSendRefusal(cliPrincipal(), registry.get(dto.task_name));
+          if (refused) throw new CliError(refused, 1);
           const sent = await app
             .get(TaskClient)
             .applyAsync(dto.task_name, {

@@ -1,5 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
-import { Inspector, TaskRegistry } from '@brain/tasks';
+import { registeredTasks } from '@brain/auth';
+import { TaskRegistry } from '@brain/tasks';
 import { runCommand } from '../../cli-error';
 import { OutputCommand, type OutputOptions } from '../../output/output-command';
 import { printJson, printLine, printTable } from '../../output/print';
@@ -7,25 +8,28 @@ import { withControlApp } from '../../with-control-app';
 
 @SubCommand({
   name: 'registered',
-  description: 'Every task name this installation declares (with BRAIN_INCLUDE / --include)',
+  description:
+    'Every task this installation declares (with BRAIN_INCLUDE / --include): queue, the role that may send it, params',
 })
 export class TasksRegisteredCommand extends OutputCommand<OutputOptions & { include?: string }> {
   async run(_params: string[], options: OutputOptions & { include?: string } = {}): Promise<void> {
     await runCommand(() =>
       withControlApp(
         async (app) => {
-          const names = app.get(Inspector).registered();
-          if (options.json) return printJson({ tasks: names, total: names.length });
           const registry = app.get(TaskRegistry);
-          printTable(
-            names.map((n) => registry.get(n)),
-            [
-              { header: 'TASK', value: (t) => t.name },
-              { header: 'QUEUE', value: (t) => t.queue },
-              { header: 'PARAMS', value: (t) => (t.options.params ?? []).join(', ') },
-            ],
-          );
-          printLine(`${names.length} registered`);
+          const listed = registeredTasks(registry.all());
+          // The API's answer, field for field.
+          if (options.json) return printJson(listed);
+          printTable(listed.details, [
+            { header: 'TASK', value: (t) => t.name },
+            { header: 'QUEUE', value: (t) => t.queue },
+            { header: 'ROLE', value: (t) => t.role },
+            {
+              header: 'PARAMS',
+              value: (t) => (registry.get(t.name).options.params ?? []).join(', '),
+            },
+          ]);
+          printLine(`${listed.total} registered`);
         },
         { include: options.include },
       ),

@@ -1,3 +1,4 @@
+import type { Action } from '@brain/auth';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class LoginDto {
@@ -12,6 +13,8 @@ export interface SessionView {
   authenticated: true;
   name: string;
   role: string;
+  /** Each action and whether this key may do it: the server's decision, for the page to follow. */
+  may: Record<Action, boolean>;
   csrf_token: string;
   expires_at: string;
 }

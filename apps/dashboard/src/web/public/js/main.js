@@ -69,10 +69,18 @@ function App() {
     await del('api/session').catch(() => undefined);
     loggedIn(null);
     setSnapshot(null);
+    setMeta(null);
   };
-  const canAct = session.role === 'operator' || session.role === 'admin';
+  // What this key may do, as the server decided it (the server checks each action again).
+  const may = session.may ?? {};
+  const sendable = new Set(meta?.sendable_tasks ?? []);
+  const can = {
+    revoke: may['task.revoke'] === true,
+    purge: may['queue.purge'] === true,
+    retry: (taskName) => may['task.retry'] === true && sendable.has(taskName),
+  };
   const notify = (kind, text) => setFlash({ kind, text, at: Date.now() });
-  const props = { meta, snapshot, canAct, notify };
+  const props = { meta, snapshot, can, notify };
 
   return html`
     <header class="topbar">

@@ -39,12 +39,13 @@ const REVOCABLE = new Set(['PENDING', 'RETRY', 'STARTED']);
 const RETRYABLE = new Set(['FAILURE', 'REVOKED']);
 
 /**
- * Revoke, terminate and retry, as the task's state allows. Shown to operators and admins only;
- * the server checks the role again whatever the page shows.
+ * Revoke, terminate and retry, as the task's state and the key allow (`can`: the server's
+ * decision, retry per task); the server checks the role again whatever the page shows.
  */
-export function TaskActions({ task, canAct, notify, compact = false }) {
+export function TaskActions({ task, can, notify, compact = false }) {
   const [busy, setBusy] = useState(false);
-  if (!canAct) return null;
+  const mayRetry = can.retry(task.task_name);
+  if (!can.revoke && !mayRetry) return null;
   const act = async (label, confirmText, path, done) => {
     if (confirmText && !confirm(confirmText)) return;
     setBusy(true);
@@ -61,6 +62,7 @@ export function TaskActions({ task, canAct, notify, compact = false }) {
   const state = task.state;
   return html`<span class=${compact ? 'actions compact' : 'actions'}>
     ${
+      can.revoke &&
       state !== 'STARTED' &&
       REVOCABLE.has(state) &&
       html`<button
@@ -77,6 +79,7 @@ export function TaskActions({ task, canAct, notify, compact = false }) {
       </button>`
     }
     ${
+      can.revoke &&
       REVOCABLE.has(state) &&
       html`<button
         class="danger"
@@ -93,6 +96,7 @@ export function TaskActions({ task, canAct, notify, compact = false }) {
       </button>`
     }
     ${
+      mayRetry &&
       RETRYABLE.has(state) &&
       html`<button
         disabled=${busy}

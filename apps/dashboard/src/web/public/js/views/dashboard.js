@@ -4,7 +4,7 @@ import { ago, bytes, duration, percent, shortId } from '../format.js';
 import { ThroughputChart } from './chart.js';
 import { Card, TaskActions } from './components.js';
 
-export function Dashboard({ snapshot, canAct, notify }) {
+export function Dashboard({ snapshot, can, notify }) {
   if (!snapshot) return html`<p class="muted">Waiting for the first snapshot…</p>`;
   const { totals, workers, queues } = snapshot;
   // From Redis, not the heartbeats: a task reading STARTED is here at once, and gone once ended.
@@ -27,8 +27,8 @@ export function Dashboard({ snapshot, canAct, notify }) {
     </section>
     <${ThroughputChart} throughput=${snapshot.throughput} />
     <${Workers} workers=${workers} />
-    <${Queues} queues=${queues} canAct=${canAct} notify=${notify} />
-    <${Running} tasks=${running} canAct=${canAct} notify=${notify} />
+    <${Queues} queues=${queues} can=${can} notify=${notify} />
+    <${Running} tasks=${running} can=${can} notify=${notify} />
   `;
 }
 
@@ -87,7 +87,7 @@ function Workers({ workers }) {
   </section>`;
 }
 
-function Queues({ queues, canAct, notify }) {
+function Queues({ queues, can, notify }) {
   const purge = async (name) => {
     if (
       !confirm(
@@ -113,7 +113,7 @@ function Queues({ queues, canAct, notify }) {
           <th>Ready by task priority</th>
           <th class="num">Scheduled</th>
           <th class="num">Active</th>
-          ${canAct && html`<th></th>`}
+          ${can.purge && html`<th></th>`}
         </tr>
       </thead>
       <tbody>
@@ -133,7 +133,7 @@ function Queues({ queues, canAct, notify }) {
               </td>
               <td class="num">${q.scheduled}</td>
               <td class="num">${q.active}</td>
-              ${canAct && html`<td><button class="danger small" onClick=${() => purge(q.queue)}>Purge</button></td>`}
+              ${can.purge && html`<td><button class="danger small" onClick=${() => purge(q.queue)}>Purge</button></td>`}
             </tr>`,
         )}
       </tbody>
@@ -141,7 +141,7 @@ function Queues({ queues, canAct, notify }) {
   </section>`;
 }
 
-function Running({ tasks, canAct, notify }) {
+function Running({ tasks, can, notify }) {
   return html`<section class="panel">
     <h2>Running now</h2>
     ${
@@ -155,7 +155,7 @@ function Running({ tasks, canAct, notify }) {
                 <th>Queue</th>
                 <th>Worker</th>
                 <th>Started</th>
-                ${canAct && html`<th></th>`}
+                ${can.revoke && html`<th></th>`}
               </tr>
             </thead>
             <tbody>
@@ -175,7 +175,7 @@ function Running({ tasks, canAct, notify }) {
                     <td>
                       ${t.reserved ? html`<span class="muted">reserved</span>` : ago(t.time_start)}
                     </td>
-                    ${canAct && html`<td><${TaskActions} task=${{ ...t, state: 'STARTED' }} canAct=${canAct} notify=${notify} compact /></td>`}
+                    ${can.revoke && html`<td><${TaskActions} task=${{ ...t, state: 'STARTED' }} can=${can} notify=${notify} compact /></td>`}
                   </tr>`,
               )}
             </tbody>

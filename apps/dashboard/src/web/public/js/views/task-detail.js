@@ -4,7 +4,7 @@ import { dateTime, duration, runtime } from '../format.js';
 import { onTaskUpdates } from '../live.js';
 import { JsonBlock, StateBadge, TaskActions } from './components.js';
 
-export function TaskDetail({ id, canAct, notify }) {
+export function TaskDetail({ id, can, notify }) {
   const [detail, setDetail] = useState(null);
   const [error, setError] = useState(null);
 
@@ -61,7 +61,7 @@ export function TaskDetail({ id, canAct, notify }) {
     <div class="detail-head">
       <h2>${r.task_name}</h2>
       <${StateBadge} state=${r.state} />
-      <${TaskActions} task=${r} canAct=${canAct} notify=${notify} />
+      <${TaskActions} task=${r} can=${can} notify=${notify} />
     </div>
     <dl class="fields">
       ${fields.map(

@@ -1,4 +1,4 @@
-import { roleAllows } from './roles';
+import { isRole, roleAllows, ROLES } from './roles';
 
 describe('roleAllows', () => {
   it.each([
@@ -13,5 +13,14 @@ describe('roleAllows', () => {
     ['viewer', 'viewer', true],
   ] as const)('%s may do what needs %s: %s', (held, needed, allowed) => {
     expect(roleAllows(held, needed)).toBe(allowed);
+  });
+});
+
+describe('ROLES', () => {
+  it('orders the roles least first, and knows only those', () => {
+    expect(ROLES).toEqual(['viewer', 'operator', 'admin']);
+    expect(isRole('operator')).toBe(true);
+    expect(isRole('root')).toBe(false);
+    expect(isRole(undefined)).toBe(false);
   });
 });

@@ -1,0 +1,15 @@
+export { ACTION_ROLES, type Action, allowedActions, roleOf } from './actions';
+export {
+  authorize,
+  authorizeTaskSend,
+  DEFAULT_TASK_ROLE,
+  roleRefusal,
+  type SendableTask,
+  taskRole,
+  taskSendRefusal,
+} from './authorize';
+export type { Principal } from './principal';
+export { Public, PUBLIC_KEY, RequireRole, ROLE_KEY } from './role.decorators';
+export { isRole, type Role, roleAllows, ROLES } from './roles';
+export { SendsTask, type SentTaskSource, TaskSendGuard } from './task-send.guard';
+export { type RegisteredTask, registeredTasks } from './registered-tasks';
