@@ -61,6 +61,90 @@ describe.each(eachDialect)(
       await api.as(keys.operator).post('/api/keys').send({ name: 'x', role: 'admin' }).expect(403);
     });
 
+    const CLEANUP_AUDIT = 'backend.app.tasks.maintenance_tasks.cleanup_audit_logs';
+    const auditRows = async () => {
+      const row = await storage.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    };
+
+    it('refuses an operator a task declared for admins (403 naming the role): nothing sent, nothing audited', async () => {
+      const before = await auditRows();
+      const refused = await api
+        .as(keys.operator)
+        .post('/api/tasks/execute')
+        .send({ task_name: CLEANUP_AUDIT, kwargs: { retention_days: 0 } });
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toBe(
+        `Sending ${CLEANUP_AUDIT} needs the admin role; key "operator-key" has the operator role`,
+      );
+      expect(await auditRows()).toBe(before);
+      const listed = await api.as().get(`/api/tasks?task_name=${CLEANUP_AUDIT}`).expect(200);
+      expect(listed.body.tasks).toEqual([]);
+    });
+
+    it('holds even an admin to the argument floors (400 naming the field), and sends a valid one', async () => {
+      const send = (kwargs: Record<string, unknown>) =>
+        api.as().post('/api/tasks/execute').send({ task_name: CLEANUP_AUDIT, kwargs });
+      const zero = await send({ retention_days: 0 });
+      expect(zero.status).toBe(400);
+      expect(zero.body).toMatchObject({
+        field: 'retention_days',
+        message: expect.stringMatching(/retention_days must be a whole number of days >= 7/),
+      });
+      const sent = await send({ retention_days: 90 }).expect(201);
+      expect(sent.body).toMatchObject({ task_name: CLEANUP_AUDIT, queue: 'maintenance' });
+    });
+
+    it('lists each registered task with the role that may send it', async () => {
+      const res = await api.as(keys.viewer).get('/api/tasks/registered/list').expect(200);
+      const details = res.body.details as Array<{ name: string; queue: string; role: string }>;
+      expect(res.body.tasks).toEqual(details.map((t) => t.name));
+      expect(details).toContainEqual({ name: CLEANUP_AUDIT, queue: 'maintenance', role: 'admin' });
+      expect(details).toContainEqual({
+        name: 'backend.app.tasks.system_tasks.health_check',
+        queue: 'system',
+        role: 'operator',
+      });
+      const admins = details.filter((t) => t.role === 'admin').map((t) => t.name.split('.').pop());
+      expect(admins.sort()).toEqual(
+        [
+          'analyze_database_tables',
+          'cleanup_audit_logs',
+          'cleanup_completed_missions',
+          'cleanup_expired_api_keys',
+          'cleanup_expired_cache',
+          'cleanup_inactive_agents',
+          'cleanup_task_results',
+          'full_system_maintenance',
+          'optimize_redis_memory',
+          'rotate_encryption_keys',
+          'send_mission_notification',
+          'vacuum_database',
+        ].sort(),
+      );
+    });
+
+    it('refuses an operator the retry of an admin-only task (403), and lets an admin retry it', async () => {
+      const sent = await api
+        .as()
+        .post('/api/tasks/execute')
+        .send({ task_name: CLEANUP_AUDIT, countdown: 600 })
+        .expect(201);
+      const id = sent.body.task_id as string;
+      await api.as().delete(`/api/tasks/${id}`).expect(200);
+      const before = await auditRows();
+      const refused = await api.as(keys.operator).post(`/api/tasks/${id}/retry`);
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toMatch(/needs the admin role; key "operator-key"/);
+      expect(await auditRows()).toBe(before);
+      const retried = await api.as().post(`/api/tasks/${id}/retry`).expect(201);
+      expect(retried.body).toMatchObject({ retry_of: id, task_name: CLEANUP_AUDIT });
+      await api.as().delete(`/api/tasks/${retried.body.task_id}`).expect(200);
+    });
+
     it('lists keys without their secrets, with last use; a revoked key stops working', async () => {
       const created = await api
         .as()

@@ -154,7 +154,9 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
   it('shows the worker, a task appearing and finishing live, and terminates a running one', async () => {
     const { context, page } = await logIn(keys.operator);
     await page.getByTestId('workers').getByText('ui-worker').waitFor({ timeout: DEADLINE_MS });
-    expect(await page.getByRole('button', { name: 'Purge' }).count()).toBe(5);
+    // Purging a queue is an admin's, here as in the API: no button for an operator.
+    await page.getByTestId('queues').waitFor({ timeout: DEADLINE_MS });
+    expect(await page.getByRole('button', { name: 'Purge' }).count()).toBe(0);
 
     // The task list follows the queues' events: no reload from here on.
     await page.getByRole('link', { name: 'Tasks', exact: true }).click();
@@ -199,7 +201,7 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     await context.close();
   });
 
-  it('retries a failed task, revokes a waiting one and purges a queue, each audited', async () => {
+  it('retries a failed task, revokes a waiting one and (as an admin) purges a queue, each audited', async () => {
     const failing = await send('tests.always_fails', {});
     await waitForState(app.get(ResultStore), failing.task_id, ['FAILURE']);
     const { context, page } = await logIn(keys.operator);
@@ -228,25 +230,62 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
       .locator(`[data-task-id="${waiting.task_id}"][data-state="REVOKED"]`)
       .waitFor({ timeout: DEADLINE_MS });
 
+    for (const [action, match] of [
+      ['task.retry', { task_id: failing.task_id }],
+      ['task.revoke', { task_id: waiting.task_id }],
+    ] as const) {
+      await audited(action, { principal: 'ui-operator', ...match });
+    }
+    await context.close();
+
     const queued = await app
       .get(TaskClient)
       .applyAsync('tests.add', { args: [3, 4], countdown: 600, queue: 'maintenance' });
-    await page.getByRole('link', { name: 'Dashboard' }).click();
-    const maintenance = page.getByTestId('queues').locator('tr', { hasText: 'maintenance' });
+    const admin = await logIn(TEST_ADMIN_KEY);
+    const maintenance = admin.page.getByTestId('queues').locator('tr', { hasText: 'maintenance' });
     await maintenance.getByRole('button', { name: 'Purge' }).click();
-    await page
+    await admin.page
       .getByRole('status')
       .filter({ hasText: 'Purged 1 task(s) from maintenance' })
       .waitFor({ timeout: DEADLINE_MS });
     expect(await app.get(ResultStore).get(queued.task_id)).toBeNull();
+    await audited('queue.purge', { principal: 'ADMIN_API_KEY', target: 'maintenance' });
+    await admin.context.close();
+  });
 
-    for (const [action, match] of [
-      ['task.retry', { task_id: failing.task_id }],
-      ['task.revoke', { task_id: waiting.task_id }],
-      ['queue.purge', { target: 'maintenance' }],
-    ] as const) {
-      await audited(action, { principal: 'ui-operator', ...match });
-    }
+  it('offers an operator no retry of an admin-only task, and refuses the one it forges (403)', async () => {
+    const client = app.get(TaskClient);
+    const guarded = await client.applyAsync('tests.admin_only', { countdown: 600 });
+    await app.get(RevocationService).revoke(guarded.task_id, false);
+    await waitForState(app.get(ResultStore), guarded.task_id, ['REVOKED']);
+    const { context, page } = await logIn(keys.operator);
+    await page.goto(`${dashboard.url}/#/tasks/${guarded.task_id}`);
+    const detail = page.locator(
+      `[data-testid="task-detail"][data-task-id="${guarded.task_id}"][data-state="REVOKED"]`,
+    );
+    await detail.waitFor({ timeout: DEADLINE_MS });
+    // The page knows what this key may send once its meta is in: a task anyone may send shows it.
+    const plain = await client.applyAsync('tests.add', { args: [1, 1], countdown: 600 });
+    await app.get(RevocationService).revoke(plain.task_id, false);
+    await page.goto(`${dashboard.url}/#/tasks/${plain.task_id}`);
+    const plainDetail = page.locator(
+      `[data-testid="task-detail"][data-task-id="${plain.task_id}"]`,
+    );
+    await plainDetail.getByRole('button', { name: 'Retry' }).waitFor({ timeout: DEADLINE_MS });
+    await page.goto(`${dashboard.url}/#/tasks/${guarded.task_id}`);
+    await detail.waitFor({ timeout: DEADLINE_MS });
+    expect(await detail.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+
+    const forged = await page.evaluate(async (id) => {
+      const session = (await fetch('api/session').then((r) => r.json())) as { csrf_token: string };
+      const res = await fetch(`api/tasks/${id}/retry`, {
+        method: 'POST',
+        headers: { 'X-CSRF-Token': session.csrf_token },
+      });
+      return { status: res.status, body: (await res.json()) as { message: string } };
+    }, guarded.task_id);
+    expect(forged.status).toBe(403);
+    expect(forged.body.message).toMatch(/^Sending tests\.admin_only needs the admin role/);
     await context.close();
   });
 
