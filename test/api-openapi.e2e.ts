@@ -142,6 +142,9 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
       expect(bad.body).toMatchObject({ statusCode: 400, field: 'countdown' });
       const unknown = check(op, await post().send({ task_name: 'tests.nope' }));
       expect(unknown.status).toBe(400);
+      // An operator's key, but a task declared for admins.
+      const guarded = check(op, await post().send({ task_name: 'tests.admin_only' }));
+      expect(guarded.body).toMatchObject({ statusCode: 403, message: /needs the admin role/ });
       const malformed = post().set('Content-Type', 'application/json').send('{"task_name":');
       expect(check(op, await malformed).status).toBe(400);
       const large = await post().send({ task_name: 'tests.add', args: [TOO_LARGE] });
@@ -212,6 +215,14 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
       await waitState(child, 'FAILURE');
       check(op, await retry(fixtures.tasks.SUCCESS).expect(409));
       check(op, await retry(MISSING_ID).expect(404));
+      const guarded = await as()('post', '/api/tasks/execute').send({
+        task_name: 'tests.admin_only',
+        countdown: 600,
+      });
+      const guardedId = (check('POST /api/tasks/execute', guarded).body as { task_id: string })
+        .task_id;
+      check('DELETE /api/tasks/{task_id}', await as()('delete', `/api/tasks/${guardedId}`));
+      check(op, await retry(guardedId).expect(403));
     },
     'POST /api/keys': async () => {
       const post = () => as()('post', '/api/keys');

@@ -294,14 +294,30 @@ describe('brain tasks (real worker, real CLI processes)', () => {
     expectOneLineError(await brain('tasks', 'cancel', 'no-such-task'), 1, /^brain: no task /);
   });
 
-  it('registered lists the declared tasks, included ones too', async () => {
-    const json = await brainJson<{ tasks: string[]; total: number }>(suite.prefix, [
-      'tasks',
-      'registered',
-    ]);
+  it('registered lists the declared tasks, included ones too, with the role that may send each', async () => {
+    const json = await brainJson<{
+      tasks: string[];
+      total: number;
+      details: Array<{ name: string; queue: string; role: string }>;
+    }>(suite.prefix, ['tasks', 'registered']);
     expect(json.tasks).toEqual(
       expect.arrayContaining(['tests.add', 'backend.app.tasks.system_tasks.health_check']),
     );
     expect(json.total).toBe(json.tasks.length);
+    expect(json.details).toContainEqual({
+      name: 'tests.admin_only',
+      queue: 'default',
+      role: 'admin',
+    });
+    expect(json.details).toContainEqual({ name: 'tests.add', queue: 'default', role: 'operator' });
+    const table = await brain('tasks', 'registered');
+    expect(table.stdout).toMatch(/^TASK\s+QUEUE\s+ROLE\s+PARAMS/);
+    expect(table.stdout).toMatch(/^tests\.admin_only\s+default\s+admin\b/m);
+  });
+
+  it('execute sends an admin-only task: the CLI acts with the admin role', async () => {
+    const r = await brain('tasks', 'execute', 'tests.admin_only', '--wait');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toContain('result   "done"');
   });
 });
