@@ -3,6 +3,7 @@ import { isTaskPriority } from '../queues/task-priority';
 import type { ScheduleOptions, TaskOptions } from './task-options';
 import { parseCron } from '../beat/cron';
 import { parseRate } from '../execution/rate-limiter';
+import { MAX_TIME_LIMIT_S } from '../client/limits';
 
 /** Fails boot on a declaration that could only fail later, at send or run time. */
 export function validateDeclaration(
@@ -35,6 +36,11 @@ export function validateDeclaration(
     } catch (err) {
       bad((err as Error).message);
     }
+  }
+  for (const key of ['timeLimit', 'softTimeLimit'] as const) {
+    const value = options[key];
+    if (value !== undefined && value > MAX_TIME_LIMIT_S)
+      bad(`${key} must be at most ${MAX_TIME_LIMIT_S} seconds`);
   }
   if (options.timeLimit && options.softTimeLimit && options.softTimeLimit > options.timeLimit) {
     bad('softTimeLimit must not exceed timeLimit');
