@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
         /worker \S+ ready: queues system, missions, agents, default, maintenance/,
       );
       await up.waitForOutput(/schedule\(s\) registered/);
-      expect(up.log).toMatch(/redis +redis:\/\/127\.0\.0\.1:\d+ \(embedded/);
+      expect(up.log).toMatch(/redis +redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(embedded/);
       // Its redis runs on this host: the worker leaves it a core.
       const children = Math.max(1, availableParallelism() - 1);
       expect(up.log).toMatch(new RegExp(`ready: queues .*, concurrency ${children}, pool prefork`));
@@ -68,6 +68,14 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
         .expect(200);
       expect(login.body).toMatchObject({ name: 'ADMIN_API_KEY', role: 'admin' });
       const url = readFileSync(join(varDir, 'redis', 'url'), 'utf8').trim();
+      // Its redis has a password, kept in var/ for its owner only and never printed: a local
+      // user without it reads nothing.
+      const password = readFileSync(join(varDir, 'redis-password'), 'utf8').trim();
+      expect(statSync(join(varDir, 'redis-password')).mode & 0o077).toBe(0);
+      expect(statSync(join(varDir, 'redis', 'url')).mode & 0o077).toBe(0);
+      expect(decodeURIComponent(new URL(url).password)).toBe(password);
+      expect(up.log).not.toContain(password);
+      expect(await redisAnswer(url, '*1\r\n$4\r\nPING\r\n')).toMatch(/^-NOAUTH/);
 
       const app = await clientApp(prefix, 3600, url);
       try {
@@ -113,15 +121,23 @@ describe('brain up: the whole system on embedded defaults (real processes)', () 
   }, 180_000);
 });
 
-/** SHUTDOWN NOSAVE to the redis whose URL the file holds, if it is still there. */
+/** SHUTDOWN NOSAVE to the redis whose URL the file holds (with its password), if still there. */
 async function shutdownRedis(urlFile: string): Promise<void> {
   if (!existsSync(urlFile)) return;
-  const redis = new URL(readFileSync(urlFile, 'utf8').trim());
-  await new Promise<void>((resolve) => {
-    const socket = connect(Number(redis.port), redis.hostname, () =>
-      socket.end('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n'),
-    );
-    socket.on('close', () => resolve());
-    socket.on('error', () => resolve());
+  const url = readFileSync(urlFile, 'utf8').trim();
+  const password = decodeURIComponent(new URL(url).password);
+  const auth = `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n`;
+  await redisAnswer(url, `${auth}*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n`).catch(() => '');
+}
+
+/** What a redis answers to raw RESP commands on a plain socket (no AUTH of its own). */
+function redisAnswer(url: string, commands: string): Promise<string> {
+  const redis = new URL(url);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(Number(redis.port), redis.hostname, () => socket.end(commands));
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
   });
 }

@@ -74,6 +74,9 @@ function substitute(value: string): string {
     .replace(/\$\{(\w+):-([^}]*)\}/g, (_, _name: string, fallback: string) => fallback);
 }
 
+const redisPassword = substitute('${REDIS_PASSWORD:?}');
+const postgresPassword = substitute('${POSTGRES_PASSWORD:?}');
+
 describe('docker-compose.yml and Dockerfile (structure; Docker does not run here)', () => {
   it('has the stack of the spec: stores, API, a worker per queue group, beat, dashboard, monitoring', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
@@ -167,16 +170,25 @@ describe('docker-compose.yml and Dockerfile (structure; Docker does not run here
     },
   );
 
+  it('starts Redis with AUTH and PostgreSQL with a password of the deployment, not a fixed one', () => {
+    const redis = compose.services.redis;
+    expect(redis.command?.join(' ')).toContain('--requirepass "$$REDIS_PASSWORD"');
+    expect(substitute(String(redis.environment?.REDIS_PASSWORD))).toBe(redisPassword);
+    const postgres = compose.services.postgres;
+    expect(substitute(String(postgres.environment?.POSTGRES_PASSWORD))).toBe(postgresPassword);
+  });
+
   it('gives brain processes an environment they accept', () => {
     for (const [name, service] of brainServices) {
       const env = Object.fromEntries(
         Object.entries(service.environment ?? {}).map(([k, v]) => [k, substitute(String(v))]),
       );
       expect(() => loadAppConfig(env)).not.toThrow();
+      // With the passwords Redis and PostgreSQL are started with.
       expect({ name, redis: env.REDIS_URL, db: env.DATABASE_URL }).toEqual({
         name,
-        redis: 'redis://redis:6379/0',
-        db: 'postgres://brain:brain@postgres:5432/brain',
+        redis: `redis://:${redisPassword}@redis:6379/0`,
+        db: `postgres://brain:${postgresPassword}@postgres:5432/brain`,
       });
     }
   });

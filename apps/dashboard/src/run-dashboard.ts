@@ -2,7 +2,12 @@ import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loggerFromEnv } from '@brain/logging';
-import { BODY_LIMIT, bodyErrors, validationPipe } from '../../api/src/http/configure-app';
+import {
+  BODY_LIMIT,
+  bodyDepthLimit,
+  bodyErrors,
+  validationPipe,
+} from '../../api/src/http/configure-app';
 import { waitForStop, withDeadline } from '../../worker/src/wait-for-stop';
 import { DashboardAppModule } from './dashboard-app.module';
 import { mountRawJobView } from './raw-jobs/raw-job-view';
@@ -24,6 +29,7 @@ export async function createDashboard(
   );
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(bodyErrors);
+  app.use(bodyDepthLimit);
   app.useGlobalPipes(validationPipe());
   serveWebAssets(app);
   mountRawJobView(app);

@@ -265,16 +265,23 @@ describe.each(eachDialect)(
       expect(vacuum.size_after_bytes).toBeGreaterThan(0);
       expect(vacuum.size_after_bytes).toBeLessThanOrEqual(vacuum.size_before_bytes);
       const analyze = await call<{ tables: string[] }>('analyze_database_tables');
-      expect(analyze.tables).toContain('audit_log');
+      // Every table of the application, the domains' too.
+      for (const table of ['audit_log', 'missions', 'agents', 'notification_outbox'])
+        expect(analyze.tables).toContain(table);
       const db = app.get<Storage>(STORAGE).db;
       if (dialect === 'sqlite') {
+        // sqlite_stat1 only gets rows for tables with an index: audit_log has one.
         const { rows } = await sql<{ tbl: string }>`select tbl from sqlite_stat1`.execute(db);
         expect(rows.map((r) => r.tbl)).toContain('audit_log');
       } else {
         const { rows } = await sql<{
+          relname: string;
           last_analyze: Date | null;
-        }>`select last_analyze from pg_stat_user_tables where relname = 'audit_log'`.execute(db);
-        expect(rows[0]?.last_analyze).not.toBeNull();
+        }>`select relname, last_analyze from pg_stat_user_tables where relname in ('audit_log', 'missions')`.execute(
+          db,
+        );
+        expect(rows).toHaveLength(2);
+        for (const row of rows) expect(row.last_analyze).not.toBeNull();
       }
     });
 

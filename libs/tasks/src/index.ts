@@ -3,6 +3,7 @@ export * from './beat/beat.module';
 export * from './beat/beat.service';
 export * from './beat/schedule-entry';
 export * from './client/apply-options';
+export * from './client/limits';
 export * from './client/task-client.service';
 export * from './config/tasks-module-options';
 export * from './errors/task-errors';

@@ -2,10 +2,11 @@ import { BadRequestException, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ValidationError } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
+import { bodyDepthLimit } from './body-depth';
 import { BODY_LIMIT } from './body-limit';
 import { setupOpenApi } from './openapi-document';
 
-export { BODY_LIMIT };
+export { BODY_LIMIT, bodyDepthLimit };
 
 /**
  * Body parsing with its errors answered as JSON (malformed: 400, too large: 413), validation that
@@ -14,6 +15,7 @@ export { BODY_LIMIT };
 export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(bodyErrors);
+  app.use(bodyDepthLimit);
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);

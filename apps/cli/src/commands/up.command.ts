@@ -11,6 +11,7 @@ import { EMBEDDED_REDIS_DIR, EMBEDDED_REDIS_URL_FILE, VAR_DIR } from '../redis-t
 
 const ADMIN_KEY_FILE = join(VAR_DIR, 'admin-api-key');
 const MASTER_KEY_FILE = join(VAR_DIR, 'master-key');
+const REDIS_PASSWORD_FILE = join(VAR_DIR, 'redis-password');
 
 /** A local install's secret: made once, readable by its owner only, kept across runs. */
 function localSecret(file: string, prefix = ''): string {
@@ -43,14 +44,22 @@ export class UpCommand extends CommandRunner {
       let stopRedis: (() => Promise<void>) | undefined;
       if (!process.env.REDIS_URL) {
         mkdirSync(EMBEDDED_REDIS_DIR, { recursive: true });
-        const redis = await startEmbeddedRedis({ dir: EMBEDDED_REDIS_DIR, install: true });
-        writeFileSync(EMBEDDED_REDIS_URL_FILE, redis.url);
+        // A password, so that other local users cannot read task arguments or send tasks past
+        // the API's keys and audit.
+        const redis = await startEmbeddedRedis({
+          dir: EMBEDDED_REDIS_DIR,
+          install: true,
+          password: localSecret(REDIS_PASSWORD_FILE),
+        });
+        writeFileSync(EMBEDDED_REDIS_URL_FILE, redis.url, { mode: 0o600 });
         process.env.REDIS_URL = redis.url;
         stopRedis = async () => {
           rmSync(EMBEDDED_REDIS_URL_FILE, { force: true });
           await redis.stop();
         };
-        process.stdout.write(`redis      ${redis.url} (embedded, data in ${EMBEDDED_REDIS_DIR})\n`);
+        process.stdout.write(
+          `redis      ${redactUrl(redis.url)} (embedded, data in ${EMBEDDED_REDIS_DIR}, password in ${REDIS_PASSWORD_FILE})\n`,
+        );
       } else {
         process.stdout.write(`redis      ${redactUrl(process.env.REDIS_URL)}\n`);
       }

@@ -4,16 +4,22 @@ import type { Storage } from '../create-database';
 import type { Database } from '../schema';
 import { STORAGE } from '../storage.tokens';
 
-/** The application's tables, which ANALYZE refreshes. */
-const TABLES: ReadonlyArray<keyof Database> = [
-  'api_keys',
-  'audit_log',
-  'request_stats',
-  'request_principals',
-  'cache_entries',
-  'encryption_keys',
-  'sealed_secrets',
-];
+/** Every table of the application, which ANALYZE refreshes: a table added to Database must be here. */
+const ANALYZED: Record<keyof Database, true> = {
+  api_keys: true,
+  audit_log: true,
+  request_stats: true,
+  request_principals: true,
+  cache_entries: true,
+  encryption_keys: true,
+  sealed_secrets: true,
+  agents: true,
+  agent_executions: true,
+  missions: true,
+  notification_outbox: true,
+  notification_attempts: true,
+};
+const TABLES = Object.keys(ANALYZED) as Array<keyof Database>;
 
 export interface VacuumOutcome {
   dialect: Storage['dialect'];

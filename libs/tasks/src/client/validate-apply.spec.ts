@@ -1,7 +1,15 @@
 import { TaskInputError } from '../errors/task-errors';
 import { bindArguments } from '../execution/bind-arguments';
 import type { TaskDefinition } from '../registry/task-definition';
+import { MAX_ARGUMENT_DEPTH, MAX_COUNTDOWN_S, MAX_TIME_LIMIT_S } from './limits';
 import { validateApply } from './validate-apply';
+
+/** `{a: {a: ... 1}}`, `levels` objects deep. */
+function nested(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { a: 1 };
+  for (let i = 1; i < levels; i++) value = { a: value };
+  return value;
+}
 
 const task: TaskDefinition = {
   name: 'backend.app.tasks.mission_tasks.cleanup_completed_missions',
@@ -57,8 +65,24 @@ describe('validateApply', () => {
     [{ args: 'x' as unknown as unknown[] }, /^args: args must be a list/],
     [{ kwargs: [] as unknown as Record<string, unknown> }, /^kwargs: kwargs must be an object/],
     [{ timeLimit: -1 }, /^timeLimit: /],
+    // Past 2^31-1 ms a timer fires at once: the task would be killed as it starts.
+    [{ timeLimit: 2_147_484 }, /^timeLimit: .*at most 604800 seconds/],
+    [{ softTimeLimit: MAX_TIME_LIMIT_S + 1 }, /^softTimeLimit: /],
+    [{ countdown: MAX_COUNTDOWN_S + 1 }, /^countdown: .*from 0 to 2592000/],
+    [{ eta: '2027-01-01T00:00:00Z' }, /^eta: eta must be at most 30 days ahead/],
+    [{ kwargs: nested(MAX_ARGUMENT_DEPTH + 1) }, /^kwargs: kwargs nest deeper than 32 levels/],
   ])('refuses %j naming the field', (options, message) => {
     expect(fieldOf(() => validateApply(task, options, now))).toMatch(message);
+  });
+
+  it('refuses arguments thousands of levels deep without overflowing its own check', () => {
+    expect(fieldOf(() => validateApply(task, { args: [nested(3_000)] }, now))).toMatch(/^args: /);
+  });
+
+  it('takes the bounds themselves', () => {
+    const at = { timeLimit: MAX_TIME_LIMIT_S, countdown: MAX_COUNTDOWN_S };
+    expect(validateApply(task, at, now).delayMs).toBe(MAX_COUNTDOWN_S * 1000);
+    expect(validateApply(task, { kwargs: nested(MAX_ARGUMENT_DEPTH) }, now).kwargs).toBeDefined();
   });
 });
 

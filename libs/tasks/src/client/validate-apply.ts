@@ -3,6 +3,7 @@ import { isQueueName, type QueueName } from '../queues/queue-names';
 import { DEFAULT_TASK_PRIORITY, isTaskPriority } from '../queues/task-priority';
 import type { TaskDefinition, TaskKwargs } from '../registry/task-definition';
 import type { ApplyOptions, TaskSignature } from './apply-options';
+import { MAX_ARGUMENT_DEPTH, MAX_COUNTDOWN_S, MAX_TIME_LIMIT_S, nestingDepth } from './limits';
 
 export interface ValidatedApply {
   args: unknown[];
@@ -28,6 +29,14 @@ export function validateApply(
   if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs)) {
     throw new TaskInputError('kwargs must be an object', 'kwargs');
   }
+  for (const [field, value] of [
+    ['args', args],
+    ['kwargs', kwargs],
+  ] as const) {
+    // The list or object itself is the first level.
+    if (nestingDepth(value) > MAX_ARGUMENT_DEPTH)
+      throw new TaskInputError(`${field} nest deeper than ${MAX_ARGUMENT_DEPTH} levels`, field);
+  }
   const queue = options.queue ?? task.queue;
   if (!isQueueName(queue)) throw new TaskInputError(`Unknown queue "${String(queue)}"`, 'queue');
   const priority = options.priority ?? task.options.priority ?? DEFAULT_TASK_PRIORITY;
@@ -42,13 +51,19 @@ export function validateApply(
     if (
       typeof options.countdown !== 'number' ||
       !Number.isFinite(options.countdown) ||
-      options.countdown < 0
+      options.countdown < 0 ||
+      options.countdown > MAX_COUNTDOWN_S
     ) {
-      throw new TaskInputError('countdown must be a number of seconds >= 0', 'countdown');
+      throw new TaskInputError(
+        `countdown must be a number of seconds from 0 to ${MAX_COUNTDOWN_S}`,
+        'countdown',
+      );
     }
     eta = new Date(now + options.countdown * 1000);
   } else if (options.eta !== undefined) {
     eta = toDate(options.eta, 'eta');
+    if (eta.getTime() > now + MAX_COUNTDOWN_S * 1000)
+      throw new TaskInputError(`eta must be at most ${MAX_COUNTDOWN_S / 86_400} days ahead`, 'eta');
   }
   const delayMs = eta ? Math.max(0, eta.getTime() - now) : 0;
 
@@ -67,6 +82,11 @@ export function validateApply(
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
       throw new TaskInputError(`${key} must be a number >= 0`, key);
     }
+  }
+  for (const key of ['timeLimit', 'softTimeLimit'] as const) {
+    const v = options[key];
+    if (v !== undefined && v > MAX_TIME_LIMIT_S)
+      throw new TaskInputError(`${key} must be at most ${MAX_TIME_LIMIT_S} seconds`, key);
   }
   return {
     args,

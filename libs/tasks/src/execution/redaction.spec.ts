@@ -1,4 +1,4 @@
-import { REDACTED, redactArguments, redactValue } from './redaction';
+import { REDACTED, redactArguments, redactValue, TOO_DEEP } from './redaction';
 
 describe('redaction', () => {
   it('masks password/secret/token-like keys at any depth', () => {
@@ -27,5 +27,20 @@ describe('redaction', () => {
     expect(redactArguments(task, [], { signing_key_material: 'abc' }).kwargs).toEqual({
       signing_key_material: REDACTED,
     });
+  });
+});
+
+describe("redactValue on a value nested past any sender's bound", () => {
+  it('elides what lies too deep instead of overflowing the stack', () => {
+    let value: Record<string, unknown> = { token: 'x' };
+    for (let i = 0; i < 5_000; i++) value = { a: value };
+    let shown = redactValue(value) as Record<string, unknown>;
+    let depth = 0;
+    while (typeof shown === 'object') {
+      shown = shown.a as Record<string, unknown>;
+      depth++;
+    }
+    expect(shown).toBe(TOO_DEEP);
+    expect(depth).toBe(64);
   });
 });

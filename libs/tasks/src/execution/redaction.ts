@@ -10,14 +10,24 @@ function isSensitive(name: string, declared: readonly string[]): boolean {
   return declared.includes(name) || SENSITIVE_NAME.test(name);
 }
 
-/** Copies a value with every sensitive-looking key masked, at any depth. */
-export function redactValue(value: unknown, declared: readonly string[] = []): unknown {
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, declared));
+/** Deeper than this, a value is shown as TOO_DEEP: senders cannot nest past MAX_ARGUMENT_DEPTH. */
+const MAX_SHOWN_DEPTH = 64;
+export const TOO_DEEP = '[nested too deep]';
+
+/**
+ * Copies a value with every sensitive-looking key masked, at any depth it shows; past
+ * MAX_SHOWN_DEPTH (a record written around the API's checks), the rest is elided, so that reading
+ * it cannot overflow the stack.
+ */
+export function redactValue(value: unknown, declared: readonly string[] = [], depth = 0): unknown {
+  if (value && typeof value === 'object' && !(value instanceof Date) && depth >= MAX_SHOWN_DEPTH)
+    return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, declared, depth + 1));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => [
         k,
-        isSensitive(k, declared) ? REDACTED : redactValue(v, declared),
+        isSensitive(k, declared) ? REDACTED : redactValue(v, declared, depth + 1),
       ]),
     );
   }

@@ -6,6 +6,8 @@ import type { WorkerHeartbeat } from './worker-heartbeat';
 /** Heartbeats stop counting after this many seconds without a new one. */
 export const HEARTBEAT_INTERVAL_S = 2;
 export const HEARTBEAT_TTL_S = HEARTBEAT_INTERVAL_S * 3;
+/** Offline workers are listed for a day after their last heartbeat, then forgotten. */
+export const FORGET_SILENT_AFTER_S = 86_400;
 
 /** Where workers announce themselves, and where the API, CLI and system tasks find them. */
 @Injectable()
@@ -43,6 +45,18 @@ export class WorkerDirectory {
     return values
       .filter((v): v is string => v !== null)
       .map((v) => JSON.parse(v) as WorkerHeartbeat);
+  }
+
+  /**
+   * Forgets workers not heard from in `olderThanSeconds` (crashed ones, old container hostnames):
+   * a graceful stop removes its own entry, nothing else would. Answers how many went.
+   */
+  async forgetSilent(olderThanSeconds = FORGET_SILENT_AFTER_S): Promise<number> {
+    return this.redis.client.zremrangebyscore(
+      this.indexKey,
+      '-inf',
+      String(Date.now() - olderThanSeconds * 1000),
+    );
   }
 
   /** Hostnames seen within `withinSeconds` whose heartbeat has stopped. */

@@ -1,5 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
@@ -12,10 +20,12 @@ export interface EmbeddedRedisOptions {
   log?: (message: string) => void;
   /** When redis-server is missing and we are root, install it with apt-get. */
   install?: boolean;
+  /** Clients must AUTH with it (requirepass); it goes in a 0600 config file, never on argv. */
+  password?: string;
 }
 
 export interface EmbeddedRedis {
-  /** redis://127.0.0.1:PORT */
+  /** redis://[:PASSWORD@]127.0.0.1:PORT */
   url: string;
   port: number;
   /** SIGTERM, then SIGKILL after 5 s; resolves once the server has exited. */
@@ -41,7 +51,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
-      const redis = await launch(binary, port, dir);
+      const redis = await launch(binary, port, dir, options.password);
       log(`redis-server listening on 127.0.0.1:${port}, data in ${dir}`);
       return redis;
     } catch (err) {
@@ -52,14 +62,23 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   }
 }
 
-async function launch(binary: string, port: number, dir: string): Promise<EmbeddedRedis> {
+async function launch(
+  binary: string,
+  port: number,
+  dir: string,
+  password: string | undefined,
+): Promise<EmbeddedRedis> {
   const logFile = join(dir, LOG_FILE);
+  // Other local users see a process's arguments: the password is read from a private file.
+  const conf = join(dir, 'redis.conf');
+  writeFileSync(conf, password ? `requirepass ${password}\n` : '', { mode: 0o600 });
   const fd = openSync(logFile, 'w');
   let child: ChildProcess;
   try {
     child = spawn(
       binary,
       [
+        conf,
         ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
         ...['--save', '', '--appendonly', 'yes', '--daemonize', 'no'],
       ],
@@ -99,7 +118,7 @@ async function launch(binary: string, port: number, dir: string): Promise<Embedd
   };
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!(await answersPing(port, child.pid))) {
+  while (!(await answersPing(port, child.pid, password))) {
     if (exit !== undefined) {
       process.off('exit', killOnExit);
       throw new Error(`redis-server exited (${exit}) before it was ready:\n${tail(logFile)}`);
@@ -112,12 +131,18 @@ async function launch(binary: string, port: number, dir: string): Promise<Embedd
     }
     await new Promise((wake) => setTimeout(wake, 100));
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop };
+  const auth = password ? `:${encodeURIComponent(password)}@` : '';
+  return { url: `redis://${auth}127.0.0.1:${port}`, port, stop };
 }
 
 /** True once our redis-server (not another process that took the port) answers PING. */
-async function answersPing(port: number, pid: number | undefined): Promise<boolean> {
+async function answersPing(
+  port: number,
+  pid: number | undefined,
+  password: string | undefined,
+): Promise<boolean> {
   const client = new Redis({
+    password,
     host: '127.0.0.1',
     port,
     lazyConnect: true,

@@ -3,6 +3,7 @@ import { isTaskPriority } from '../queues/task-priority';
 import type { ScheduleOptions, TaskOptions } from './task-options';
 import { parseCron } from '../beat/cron';
 import { parseRate } from '../execution/rate-limiter';
+import { MAX_TIME_LIMIT_S } from '../client/limits';
 
 /** Fails boot on a declaration that could only fail later, at send or run time. */
 export function validateDeclaration(
@@ -40,6 +41,11 @@ export function validateDeclaration(
   if (options.role !== undefined) {
     if (roles ? !roles.includes(options.role) : !(typeof options.role === 'string' && options.role))
       bad(`unknown role "${String(options.role)}"${roles ? ` (one of ${roles.join(', ')})` : ''}`);
+  }
+  for (const key of ['timeLimit', 'softTimeLimit'] as const) {
+    const value = options[key];
+    if (value !== undefined && value > MAX_TIME_LIMIT_S)
+      bad(`${key} must be at most ${MAX_TIME_LIMIT_S} seconds`);
   }
   if (options.timeLimit && options.softTimeLimit && options.softTimeLimit > options.timeLimit) {
     bad('softTimeLimit must not exceed timeLimit');

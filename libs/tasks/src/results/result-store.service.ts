@@ -9,6 +9,10 @@ import { TaskRegistry } from '../registry/task-registry';
 import { recordFromJob, taskState, timelineFromJob } from './record-from-job';
 import type { TaskEvent, TaskRecord } from './task-record';
 
+/** Index entries read a page at a time when pruning, and at most this many a call. */
+const PRUNE_PAGE = 1000;
+const PRUNE_MAX_SCANNED = 100_000;
+
 /** A task's record and timeline together, as read at one moment. */
 export interface TaskView {
   record: TaskRecord;
@@ -174,29 +178,43 @@ export class ResultStore {
     return this.redis.client.zrevrange(this.indexKey, offset, offset + limit - 1);
   }
 
-  /** Forgets index entries older than the result expiry whose tasks are gone. */
-  async pruneIndex(now = Date.now()): Promise<number> {
+  /**
+   * Forgets index entries older than the result expiry whose tasks are gone, page by page past
+   * the ones still live (a far countdown keeps its entry), up to `maxScanned` entries a call.
+   */
+  async pruneIndex(now = Date.now(), maxScanned = PRUNE_MAX_SCANNED): Promise<number> {
     const horizon = now - this.options.resultExpires * 1000;
-    const stale = await this.redis.client.zrangebyscore(
-      this.indexKey,
-      0,
-      horizon,
-      'LIMIT',
-      0,
-      1000,
-    );
-    if (!stale.length) return 0;
-    // One round trip: is there still a job (in any queue) or a revoked record for each id?
-    const keys = stale.flatMap((id) => [
+    let kept = 0;
+    let removed = 0;
+    for (let scanned = 0; scanned < maxScanned;) {
+      // Entries removed leave the range, so the next page starts after the ones kept.
+      const stale = await this.redis.client.zrangebyscore(
+        this.indexKey,
+        0,
+        horizon,
+        'LIMIT',
+        kept,
+        PRUNE_PAGE,
+      );
+      if (!stale.length) break;
+      scanned += stale.length;
+      const gone = await this.goneOf(stale);
+      if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
+      removed += gone.length;
+      kept += stale.length - gone.length;
+      if (stale.length < PRUNE_PAGE) break;
+    }
+    return removed;
+  }
+
+  /** Which of `ids` have neither a job (in any queue) nor a revoked record: one round trip. */
+  private async goneOf(ids: string[]): Promise<string[]> {
+    const keys = ids.flatMap((id) => [
       this.revokedKey(id),
       ...QUEUE_NAMES.map((q) => `${this.options.prefix}:${q}:${id}`),
     ]);
     const exists = await this.redis.client.pipeline(keys.map((k) => ['exists', k])).exec();
     const per = QUEUE_NAMES.length + 1;
-    const gone = stale.filter((_, i) =>
-      exists?.slice(i * per, (i + 1) * per).every(([, n]) => n === 0),
-    );
-    if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
-    return gone.length;
+    return ids.filter((_, i) => exists?.slice(i * per, (i + 1) * per).every(([, n]) => n === 0));
   }
 }

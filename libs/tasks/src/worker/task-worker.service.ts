@@ -239,6 +239,7 @@ export class TaskWorker implements OnApplicationShutdown {
         await this.queues.get(queue).clean(grace, 1000, 'failed');
       }
       await this.results.pruneIndex();
+      await this.directory.forgetSilent();
     } catch (err) {
       this.logger.warn(`housekeeping failed: ${(err as Error).message}`);
     }

@@ -15,7 +15,7 @@ import {
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
-import { QUEUE_NAMES, type QueueName } from '@brain/tasks';
+import { MAX_COUNTDOWN_S, MAX_TIME_LIMIT_S, QUEUE_NAMES, type QueueName } from '@brain/tasks';
 import { JSON_ARRAY, JSON_OBJECT } from '../../http/json-schemas';
 
 /** Seconds from now (>= 0) or an ISO 8601 time, as Celery's `expires` takes either. */
@@ -59,13 +59,22 @@ export class ExecuteTaskDto {
   @IsIn(QUEUE_NAMES)
   queue?: QueueName;
 
-  @ApiPropertyOptional({ example: 60, description: 'Seconds to wait before it may run' })
+  @ApiPropertyOptional({
+    example: 60,
+    minimum: 0,
+    maximum: MAX_COUNTDOWN_S,
+    description: 'Seconds to wait before it may run (at most 30 days)',
+  })
   @IsOptional()
   @IsNumber()
   @Min(0)
+  @Max(MAX_COUNTDOWN_S)
   countdown?: number;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:00:00Z', description: 'Earliest time to run' })
+  @ApiPropertyOptional({
+    example: '2026-12-01T09:00:00Z',
+    description: 'Earliest time to run (at most 30 days ahead)',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   eta?: string;
@@ -86,15 +95,25 @@ export class ExecuteTaskDto {
   @IsSecondsOrIsoTime()
   expires?: number | string;
 
-  @ApiPropertyOptional({ example: 300, description: 'Hard time limit, seconds' })
+  @ApiPropertyOptional({
+    example: 300,
+    maximum: MAX_TIME_LIMIT_S,
+    description: 'Hard time limit, seconds (at most 7 days)',
+  })
   @IsOptional()
   @IsNumber()
   @IsPositive()
+  @Max(MAX_TIME_LIMIT_S)
   time_limit?: number;
 
-  @ApiPropertyOptional({ example: 240, description: 'Soft time limit, seconds' })
+  @ApiPropertyOptional({
+    example: 240,
+    maximum: MAX_TIME_LIMIT_S,
+    description: 'Soft time limit, seconds (at most 7 days)',
+  })
   @IsOptional()
   @IsNumber()
   @IsPositive()
+  @Max(MAX_TIME_LIMIT_S)
   soft_time_limit?: number;
 }

@@ -3,6 +3,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { GroupCommand } from '../group-command';
 import { WorkerStatsCommand } from './worker-stats.command';
 import {
+  MAX_TIME_LIMIT_S,
   RedisConnection,
   TASKS_OPTIONS,
   type ResolvedTasksOptions,
@@ -212,7 +213,8 @@ export class WorkerCommand extends GroupCommand {}
 function parseSeconds(raw: string | undefined, flag: string): number | undefined {
   if (raw === undefined) return undefined;
   const s = Number(raw);
-  if (!Number.isFinite(s) || s <= 0) throw new Error(`${flag} must be a number of seconds > 0`);
+  if (!Number.isFinite(s) || s <= 0 || s > MAX_TIME_LIMIT_S)
+    throw new Error(`${flag} must be a number of seconds from 0 to ${MAX_TIME_LIMIT_S}`);
   return s;
 }
 

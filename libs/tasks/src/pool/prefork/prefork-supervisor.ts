@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskMessage } from '../../client/apply-options';
@@ -53,8 +53,12 @@ export interface PreforkOptions {
   bootTimeoutMs?: number;
 }
 
-/** A scoreboard is written once per task: memory (tmpfs) makes that write cheapest. */
-const SCOREBOARD_DIR = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+/**
+ * A scoreboard is written once per task: memory (tmpfs) makes that write cheapest. Each pool keeps
+ * its scoreboards in a private folder of its own (0700, made by mkdtemp), so that another local
+ * user can neither read them nor plant one in their place.
+ */
+const SCOREBOARD_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 interface Child {
   readonly handle: ChildHandle<SupervisorMessage, PreforkChildMessage>;
@@ -94,6 +98,7 @@ export class PreforkSupervisor implements WorkerEngine {
   private closing = false;
   private seq = 0;
   private readonly settling = new Set<Promise<void>>();
+  private scoreboards = '';
 
   constructor(
     private readonly deps: PreforkSupervisorDeps,
@@ -101,6 +106,7 @@ export class PreforkSupervisor implements WorkerEngine {
   ) {}
 
   async start(): Promise<void> {
+    this.scoreboards = mkdtempSync(join(SCOREBOARD_BASE, 'brain-prefork-'));
     const lockMs = this.options.lockTimeout * 1000;
     for (const queue of this.options.queues) {
       this.stalledChecks.push(
@@ -129,6 +135,7 @@ export class PreforkSupervisor implements WorkerEngine {
     );
     await Promise.all(this.settling);
     await Promise.all(this.stalledChecks.map((w) => w.close(true)));
+    rmSync(this.scoreboards, { recursive: true, force: true });
     return exits.every((detail) => detail === 'code 0');
   }
 
@@ -279,7 +286,7 @@ export class PreforkSupervisor implements WorkerEngine {
 
   private spawn(): Promise<void> {
     const tag = `${this.options.hostname}/${process.pid}.${++this.seq}.${randomBytes(3).toString('hex')}`;
-    const scoreboard = join(SCOREBOARD_DIR, `brain-prefork-${process.pid}.${this.seq}.scoreboard`);
+    const scoreboard = join(this.scoreboards, `${this.seq}.scoreboard`);
     const config: PreforkChildConfig = {
       queues: this.options.queues,
       hostname: this.options.hostname,

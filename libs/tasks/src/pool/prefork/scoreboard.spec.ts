@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Scoreboard } from './scoreboard';
@@ -31,5 +31,14 @@ describe('Scoreboard', () => {
     new Scoreboard(file).close();
     expect(Scoreboard.readAndRemove(file)).toBeUndefined();
     expect(Scoreboard.readAndRemove(file)).toBeUndefined();
+  });
+
+  it('refuses a file already in its place (planted, or a symlink to elsewhere)', () => {
+    const planted = path();
+    writeFileSync(planted, 'not ours');
+    expect(() => new Scoreboard(planted)).toThrow(/EEXIST/);
+    const link = path();
+    symlinkSync(join(tmpdir(), 'elsewhere'), link);
+    expect(() => new Scoreboard(link)).toThrow(/EEXIST/);
   });
 });

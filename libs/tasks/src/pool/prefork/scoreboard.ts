@@ -14,7 +14,8 @@ export class Scoreboard {
   private slot = Buffer.alloc(128);
 
   constructor(path: string) {
-    this.fd = openSync(path, 'w', 0o600);
+    // A new file only ('wx'): one found in its place was not made by this pool.
+    this.fd = openSync(path, 'wx', 0o600);
   }
 
   started(taskId: string): void {
