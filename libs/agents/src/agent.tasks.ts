@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OutboundClient } from '@brain/outbound';
 import { Schedule, Task, type TaskContext } from '@brain/tasks';
 import type { AgentExecutionStatus } from '@brain/storage';
 import { agentId, dateRange, positive, taskData } from './agent-args';
@@ -91,7 +92,10 @@ export interface ActionOutcome {
  */
 @Injectable()
 export class AgentTasks {
-  constructor(private readonly store: AgentStore) {}
+  constructor(
+    private readonly store: AgentStore,
+    private readonly outbound: OutboundClient,
+  ) {}
 
   /** Agents heard from within `threshold_seconds` are active, the others inactive. */
   @Task({
@@ -158,6 +162,7 @@ export class AgentTasks {
   ): Promise<HealthCheckOutcome> {
     const agent = await this.callable(agentId(agent_id));
     const outcome = await callAgent(
+      this.outbound,
       {
         method: 'GET',
         url: `${base(agent)}/health`,
@@ -246,6 +251,7 @@ export class AgentTasks {
     const { action, data } = taskData(task_data);
     const agent = await this.callable(agentId(agent_id));
     const outcome = await callAgent(
+      this.outbound,
       {
         method: 'POST',
         url: `${base(agent)}/actions`,

@@ -114,7 +114,7 @@ export class OutboundClient implements OnModuleDestroy {
       return { status: res.status, headers: res.headers, url: res.url, body, truncated };
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason ?? err;
-      if (timeout.aborted) throw new OutboundTimeoutError(url, req.timeoutMs);
+      if (timeout.aborted) throw new OutboundTimeoutError(req.timeoutMs);
       throw explain(err, url);
     }
   }
@@ -134,7 +134,7 @@ export class OutboundClient implements OnModuleDestroy {
     const maxRedirects = req.maxRedirects ?? 0;
     for (let hop = 0; ; hop++) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new OutboundCallError(`${redactUrl(url)} is not an http(s) URL`);
+        throw new OutboundCallError(`redirected to ${redactUrl(url)}, not an http(s) URL`);
       const res = await fetch(url, {
         method,
         headers,
@@ -146,8 +146,7 @@ export class OutboundClient implements OnModuleDestroy {
       const location = res.headers.get('location');
       if (maxRedirects === 0 || !REDIRECT_STATUSES.has(res.status) || location === null) return res;
       await res.body?.cancel().catch(() => undefined);
-      if (hop >= maxRedirects)
-        throw new OutboundCallError(`more than ${maxRedirects} redirects from ${redactUrl(first)}`);
+      if (hop >= maxRedirects) throw new OutboundCallError(`more than ${maxRedirects} redirects`);
       const next = new URL(location, url);
       next.username = '';
       next.password = '';
@@ -198,7 +197,7 @@ function explain(err: unknown, url: string): Error {
   const because = messageOf(cause);
   const reason = because ? `${messageOf(err)} (${because})` : messageOf(err);
   // Messages may quote the URL: never with what redactUrl leaves out.
-  return new OutboundCallError(`${redactUrl(url)}: ${reason.split(url).join(redactUrl(url))}`);
+  return new OutboundCallError(reason.split(url).join(redactUrl(url)));
 }
 
 /** An error's message; duck-typed, since errors may come from another realm (Node's, Jest's). */

@@ -24,15 +24,15 @@ export class OutboundRefusedError extends Error {
 export class OutboundTimeoutError extends Error {
   override readonly name = 'OutboundTimeoutError';
 
-  constructor(
-    url: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`${redactUrl(url)}: no answer within ${timeoutMs} ms`);
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
   }
 }
 
-/** The call could not be made or answered: connection refused, reset, TLS error, bad redirect. */
+/**
+ * The call could not be made or answered: connection refused, reset, TLS error, bad redirect.
+ * Like the others, its message does not name the URL: callers say what they called.
+ */
 export class OutboundCallError extends Error {
   override readonly name = 'OutboundCallError';
 }

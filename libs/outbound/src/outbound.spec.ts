@@ -213,7 +213,7 @@ describe('OutboundClient (real sockets)', () => {
       .request(`${silent.url}/wait?token=t0ps3cret`, { timeoutMs: 200, maxBytes: 10 })
       .catch((e: unknown) => e);
     expect(slow).toBeInstanceOf(OutboundTimeoutError);
-    expect((slow as Error).message).toBe(`${silent.url}/wait: no answer within 200 ms`);
+    expect((slow as Error).message).toBe('no answer within 200 ms');
 
     const gone = await serve(hello);
     await gone.close();
