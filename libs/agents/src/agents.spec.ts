@@ -9,7 +9,7 @@ import { FakeAgentServer } from '../../../test/support/agent-server';
 import { dropTestDatabase, eachDialect } from '../../../test/support/databases';
 import { testRedisUrl, uniquePrefix } from '../../../test/support/redis';
 import { MAX_RESPONSE_BYTES } from './agent-http';
-import { AgentStore } from './agent.store';
+import { AgentRegisteredByOtherError, AgentStore } from './agent.store';
 import { AgentsModule } from './agents.module';
 
 const TASKS = 'backend.app.tasks.agent_tasks';
@@ -205,6 +205,40 @@ describe.each(eachDialect)(
       expect(await store.executions('hc_slow')).toEqual([
         expect.objectContaining({ status: 'timeout', http_status: null }),
       ]);
+    });
+
+    it('lets only the key that registered an agent, or an admin, register it again', async () => {
+      const alice = { key_id: 'k-alice', name: 'alice', role: 'operator' as const };
+      const bob = { key_id: 'k-bob', name: 'bob', role: 'operator' as const };
+      const root = { key_id: 'k-root', name: 'root', role: 'admin' as const };
+      const as = (registrant: typeof alice | typeof root, override = false) => ({
+        registrant,
+        override,
+      });
+      const agent = { id: 'owned', name: 'A', endpoint: 'https://a.example' };
+      await store.register(agent, new Date(), as(alice));
+      await expect(
+        store.register({ ...agent, endpoint: 'https://elsewhere.example' }, new Date(), as(bob)),
+      ).rejects.toThrow(new AgentRegisteredByOtherError('owned', alice));
+      expect(await store.get('owned')).toMatchObject({ ...agent, registered_by: alice });
+
+      await store.register({ ...agent, name: 'A2' }, new Date(), as(alice));
+      const moved = await store.register(
+        { ...agent, endpoint: 'https://b.example' },
+        new Date(),
+        as(root, true),
+      );
+      // The admin's change is made; the agent stays alice's.
+      expect(moved).toMatchObject({ endpoint: 'https://b.example', registered_by: alice });
+
+      // Registered without a key (before keys were recorded): only an admin may change it.
+      await store.register({ id: 'legacy', name: 'L' });
+      await expect(
+        store.register({ id: 'legacy', name: 'X' }, new Date(), as(alice)),
+      ).rejects.toThrow(
+        'Agent "legacy" was registered by no key on record: only that key or an admin may register it again',
+      );
+      expect(await store.get('legacy')).toMatchObject({ name: 'L', registered_by: null });
     });
 
     it('refuses endpoints at internal addresses not allowlisted, recorded as failed executions', async () => {
