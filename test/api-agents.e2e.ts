@@ -21,24 +21,32 @@ describe('the agents API and agent tasks (real API and worker processes, SQLite)
   let worker: BrainProcess;
   let database: Extract<DatabaseConfig, { kind: 'sqlite' }>;
   let server: FakeAgentServer;
-  const keys: Record<'operator' | 'viewer', string> = { operator: '', viewer: '' };
+  /** `other` is a second operator key. */
+  const keys: Record<'operator' | 'other' | 'viewer', string> = {
+    operator: '',
+    other: '',
+    viewer: '',
+  };
 
   beforeAll(async () => {
     const prefix = uniquePrefix('api-agents');
     database = (await testSqliteConfig('api-agents')) as typeof database;
     server = await FakeAgentServer.start();
+    // The fake agents are internal (loopback): allowed on purpose, that one port only.
+    const OUTBOUND_ALLOW = new URL(server.url).host;
     [api, worker] = await Promise.all([
-      ApiProcess.start(prefix, database),
+      ApiProcess.start(prefix, database, { OUTBOUND_ALLOW }),
       // The worker shares the API's database: it records the executions the API shows.
       BrainProcess.worker(prefix, ['--concurrency', '2', '--hostname', 'agents-worker'], false, {
         DATABASE_URL: databaseUrl(database),
+        OUTBOUND_ALLOW,
       }),
     ]);
-    for (const role of ['operator', 'viewer'] as const) {
+    for (const role of ['operator', 'other', 'viewer'] as const) {
       const res = await api
         .as()
         .post('/api/keys')
-        .send({ name: `${role}-key`, role })
+        .send({ name: `${role}-key`, role: role === 'other' ? 'operator' : role })
         .expect(201);
       keys[role] = res.body.secret as string;
     }
@@ -139,6 +147,63 @@ describe('the agents API and agent tasks (real API and worker processes, SQLite)
     expect(badId.body).toMatchObject({ statusCode: 400, field: 'id' });
     const badStatus = await api.as(keys.viewer).get('/api/agents?status=sleeping');
     expect(badStatus.body).toMatchObject({ statusCode: 400, field: 'status' });
+  });
+
+  it('refuses endpoints at internal addresses not allowlisted: 400 naming the field', async () => {
+    const port = new URL(server.url).port;
+    const refused = {
+      [`http://127.0.0.1:${Number(port) + 1}`]: '127.0.0.1 is a loopback address',
+      'http://[::1]:8080': '::1 is a loopback address',
+      'http://10.0.0.1': '10.0.0.1 is a private address',
+      'http://169.254.169.254/latest': '169.254.169.254 is a link-local address',
+      [`http://localhost:${port}`]: 'localhost is a loopback host name',
+      'http://[::ffff:127.0.0.1]': '127.0.0.1 is a loopback address',
+    };
+    for (const [endpoint, reason] of Object.entries(refused)) {
+      const res = await api
+        .as(keys.operator)
+        .post('/api/agents')
+        .send({ id: 'internal_agent', name: 'x', endpoint });
+      expect([endpoint, res.status, res.body.field, res.body.message]).toEqual([
+        endpoint,
+        400,
+        'endpoint',
+        `endpoint is refused: ${reason} (see OUTBOUND_ALLOW)`,
+      ]);
+    }
+    await api.as(keys.viewer).get('/api/agents/internal_agent').expect(404);
+  });
+
+  it('lets no other operator re-point an agent (403); its own key and an admin may', async () => {
+    const agent = { id: 'owned_agent', name: 'Owned', endpoint: server.endpoint('ok') };
+    const registered = await api.as(keys.operator).post('/api/agents').send(agent).expect(201);
+    expect(registered.body.registered_by).toMatchObject({ name: 'operator-key', role: 'operator' });
+
+    const hijack = await api
+      .as(keys.other)
+      .post('/api/agents')
+      .send({ ...agent, endpoint: 'https://attacker.example' });
+    expect(hijack.status).toBe(403);
+    expect(hijack.body.message).toBe(
+      'Agent "owned_agent" was registered by key "operator-key": only that key or an admin may register it again',
+    );
+    const kept = await api.as(keys.viewer).get('/api/agents/owned_agent').expect(200);
+    expect(kept.body.endpoint).toBe(agent.endpoint);
+
+    await api
+      .as(keys.operator)
+      .post('/api/agents')
+      .send({ ...agent, name: 'Owned 2' })
+      .expect(201);
+    const byAdmin = await api
+      .as()
+      .post('/api/agents')
+      .send({ ...agent, endpoint: server.endpoint('broken') })
+      .expect(201);
+    expect(byAdmin.body).toMatchObject({
+      endpoint: server.endpoint('broken'),
+      registered_by: { name: 'operator-key' },
+    });
   });
 
   it('runs health checks and actions sent through the API on a real worker, and records them', async () => {

@@ -19,6 +19,7 @@ describe('the missions API (real API and worker processes sharing a SQLite datab
   let database: DatabaseConfig;
   let hook: Server;
   let hookUrl: string;
+  let port: number;
   const hits: unknown[] = [];
   const raw: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
   let viewerKey: string;
@@ -30,18 +31,25 @@ describe('the missions API (real API and worker processes sharing a SQLite datab
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
+        // 127.0.0.2 is loopback too, and not what OUTBOUND_ALLOW names.
+        if (req.url === '/to-loopback')
+          return res.writeHead(302, { location: `http://127.0.0.2:${port}/hook` }).end();
         hits.push(JSON.parse(body || 'null'));
         raw.push({ path: req.url ?? '/', headers: req.headers, body });
         res.writeHead(201, { 'content-type': 'application/json' }).end('{"accepted":true}');
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    port = (hook.address() as AddressInfo).port;
+    hookUrl = `http://127.0.0.1:${port}/hook`;
+    // The receiver is internal (loopback): allowed on purpose, that address and port only.
+    const OUTBOUND_ALLOW = `127.0.0.1:${port}`;
     [api, worker] = await Promise.all([
-      ApiProcess.start(prefix, database),
+      ApiProcess.start(prefix, database, { OUTBOUND_ALLOW }),
       BrainProcess.worker(prefix, ['--queue', 'missions', '--hostname', 'mission-worker'], false, {
         DATABASE_URL: databaseUrl(database),
         BRAIN_MASTER_KEY: MASTER_KEY,
+        OUTBOUND_ALLOW,
       }),
     ]);
     const key = await api.as().post('/api/keys').send({ name: 'viewer', role: 'viewer' });
@@ -286,5 +294,53 @@ describe('the missions API (real API and worker processes sharing a SQLite datab
       })
       .expect(400);
     expect(bad.body.field).toBe('payload.notify.recipients[0]');
+  });
+
+  it('refuses missions aimed at internal addresses: 400 at creation, or a failed run', async () => {
+    const refused = {
+      [`http://127.0.0.1:${port + 1}/`]: '127.0.0.1 is a loopback address',
+      'http://[::1]/': '::1 is a loopback address',
+      'http://10.0.0.1/': '10.0.0.1 is a private address',
+      'http://169.254.169.254/latest/meta-data/': '169.254.169.254 is a link-local address',
+      [`http://localhost:${port}/hook`]: 'localhost is a loopback host name',
+    };
+    for (const [url, reason] of Object.entries(refused)) {
+      const res = await api
+        .as()
+        .post('/api/missions')
+        .send({ name: 'ssrf', payload: { steps: [{ type: 'http', url }] } });
+      expect([url, res.status, res.body.field, res.body.message]).toEqual([
+        url,
+        400,
+        'payload.steps[0].url',
+        `payload.steps[0].url is refused: ${reason} (see OUTBOUND_ALLOW)`,
+      ]);
+    }
+    const hook = await api
+      .as()
+      .post('/api/missions')
+      .send({
+        name: 'ssrf',
+        payload: { notify: { recipients: ['http://10.0.0.1/'], notification_type: 'webhook' } },
+      })
+      .expect(400);
+    expect(hook.body.field).toBe('payload.notify.recipients[0]');
+
+    // Allowed where it points, it redirects to loopback: only the run can tell.
+    const res = await api
+      .as()
+      .post('/api/missions')
+      .send({
+        name: 'redirected',
+        payload: { steps: [{ type: 'http', url: hookUrl.replace('/hook', '/to-loopback') }] },
+      })
+      .expect(201);
+    const { id, task_id } = res.body as { id: string; task_id: string };
+    await taskStatus(task_id, ['FAILURE']);
+    const failed = await api.as(viewerKey).get(`/api/missions/${id}`).expect(200);
+    expect(failed.body).toMatchObject({
+      status: 'failed',
+      error: `step 0 (http): GET http://127.0.0.1:${port}/to-loopback failed: outbound call refused: 127.0.0.2 is a loopback address`,
+    });
   });
 });

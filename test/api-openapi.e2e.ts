@@ -82,10 +82,12 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
     const prefix = uniquePrefix('api-openapi');
     database = await testSqliteConfig('api-openapi');
     fixtures.agentServer = await FakeAgentServer.start();
-    const shared = { DATABASE_URL: databaseUrl(database) };
+    // The fake agents are internal (loopback): allowed on purpose.
+    const OUTBOUND_ALLOW = new URL(fixtures.agentServer.url).host;
+    const shared = { DATABASE_URL: databaseUrl(database), OUTBOUND_ALLOW };
     beat = new BrainProcess(['beat', 'start'], prefix);
     [api, worker] = await Promise.all([
-      ApiProcess.start(prefix, database, { BRAIN_INCLUDE: FIXTURE_TASKS }),
+      ApiProcess.start(prefix, database, { BRAIN_INCLUDE: FIXTURE_TASKS, OUTBOUND_ALLOW }),
       // The worker shares the API's database: agent executions and missions are recorded there.
       BrainProcess.worker(prefix, ['--concurrency', '2'], false, shared),
       beat.waitForOutput(/schedule\(s\) registered/),
@@ -258,7 +260,14 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
       const broken = { id: 'broken_agent', name: 'Broken', endpoint: server.endpoint('broken') };
       check(op, await post().send(broken).expect(201));
       check(op, await post().send({ id: 'x', name: 'x', endpoint: 'ftp://x' }).expect(400));
+      const internal = { id: 'x', name: 'x', endpoint: 'http://169.254.169.254' };
+      check(op, await post().send(internal).expect(400));
       check(op, await post().send({ id: 'x', name: TOO_LARGE }).expect(413));
+      // Another operator may not re-point an agent; an admin may.
+      const other = await as()('post', '/api/keys').send({ name: 'operator2', role: 'operator' });
+      const otherKey = (check('POST /api/keys', other).body as { secret: string }).secret;
+      check(op, await as(otherKey)('post', '/api/agents').send(ok).expect(403));
+      check(op, await as()('post', '/api/agents').send(ok).expect(201));
     },
     'POST /api/agents/{id}/heartbeat': async () => {
       const op = 'POST /api/agents/{id}/heartbeat';

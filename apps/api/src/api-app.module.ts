@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { OutboundModule } from '@brain/outbound';
 import { appImports } from '../../worker/src/app-imports';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { ApiKeySeeder } from './auth/api-key.seeder';
@@ -33,7 +34,7 @@ export class ApiAppModule implements NestModule {
   static register(includes: Type[] = []): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: appImports([TerminusModule, MetricsModule.register()], includes, {
+      imports: appImports([TerminusModule, OutboundModule, MetricsModule.register()], includes, {
         failFast: true,
       }),
       controllers: [

@@ -1,3 +1,9 @@
+import {
+  type OutboundClient,
+  type OutboundResponse,
+  OutboundTimeoutError,
+  redactUrl,
+} from '@brain/outbound';
 import type { AgentExecutionStatus } from '@brain/storage';
 
 /** The most of a response body kept (and returned): bytes of its text. */
@@ -27,18 +33,19 @@ export interface AgentCallOutcome {
 }
 
 /**
- * Calls an agent over HTTP, never throwing for what the agent does (error status, refused
- * connection, timeout): those are outcomes to record. Only the task's own signal aborting throws,
- * after the outcome is handed to `onAbort` so that it can be recorded.
+ * Calls an agent over HTTP through the guarded client (an internal endpoint not allowlisted is
+ * refused; redirects are not followed), never throwing for what the agent does (error status,
+ * refused connection, timeout): those are outcomes to record. Only the task's own signal
+ * aborting throws, after the outcome is handed to `onAbort` so that it can be recorded.
  */
 export async function callAgent(
+  client: OutboundClient,
   call: AgentCall,
   onAbort?: (outcome: AgentCallOutcome) => Promise<void>,
 ): Promise<AgentCallOutcome> {
-  const timeout = AbortSignal.timeout(call.timeoutMs);
-  const signal = AbortSignal.any([call.signal, timeout]);
   const startedAt = new Date();
   const t0 = performance.now();
+  const target = `${call.method} ${redactUrl(call.url)}`;
   const done = (
     outcome: Pick<AgentCallOutcome, 'status' | 'http_status' | 'response' | 'error'>,
   ): AgentCallOutcome => ({
@@ -47,74 +54,56 @@ export async function callAgent(
     started_at: startedAt,
     finished_at: new Date(),
   });
-  let httpStatus: number | null = null;
   try {
-    const res = await fetch(call.url, {
+    const res = await client.request(call.url, {
       method: call.method,
-      signal,
-      redirect: 'manual',
       headers: {
         accept: 'application/json, text/plain;q=0.9, */*;q=0.1',
         ...(call.body !== undefined && { 'content-type': 'application/json' }),
       },
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      timeoutMs: call.timeoutMs,
+      maxBytes: MAX_RESPONSE_BYTES,
+      signal: call.signal,
     });
-    httpStatus = res.status;
-    const response = await readCapped(res);
     const ok = res.status >= 200 && res.status < 300;
     return done({
       status: ok ? 'success' : 'failed',
       http_status: res.status,
-      response,
-      error: ok ? null : `${call.method} ${call.url} answered HTTP ${res.status}`,
+      response: parseResponse(res),
+      error: ok ? null : `${target} answered HTTP ${res.status}`,
     });
   } catch (err) {
     if (call.signal.aborted) {
       const outcome = done({
         status: 'failed',
-        http_status: httpStatus,
+        http_status: null,
         response: null,
         error: `aborted: ${describe(call.signal.reason)}`,
       });
       await onAbort?.(outcome);
       throw call.signal.reason instanceof Error ? call.signal.reason : err;
     }
-    if (timeout.aborted) {
+    if (err instanceof OutboundTimeoutError) {
       return done({
         status: 'timeout',
-        http_status: httpStatus,
+        http_status: null,
         response: null,
-        error: `${call.method} ${call.url}: no answer within ${call.timeoutMs} ms`,
+        error: `${target}: ${err.message}`,
       });
     }
     return done({
       status: 'failed',
-      http_status: httpStatus,
+      http_status: null,
       response: null,
-      error: `${call.method} ${call.url}: ${describe(err)}`,
+      error: `${target}: ${describe(err)}`,
     });
   }
 }
 
 /** The body as JSON if it parses, else as text; past MAX_RESPONSE_BYTES, the text cut there. */
-async function readCapped(res: Response): Promise<unknown> {
-  if (!res.body) return null;
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let truncated = false;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      truncated = true;
-      await reader.cancel();
-      break;
-    }
-  }
-  const text = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
+function parseResponse({ body, truncated }: OutboundResponse): unknown {
+  const text = body.toString('utf8');
   if (truncated) return `${text}… [truncated at ${MAX_RESPONSE_BYTES} bytes]`;
   if (text === '') return null;
   try {
@@ -125,8 +114,5 @@ async function readCapped(res: Response): Promise<unknown> {
 }
 
 function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  // fetch's "fetch failed" hides the reason (ECONNREFUSED...) in its cause.
-  const cause = (err as Error & { cause?: unknown }).cause;
-  return cause instanceof Error ? `${err.message} (${cause.message})` : err.message;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -6,13 +6,48 @@ import {
   type AgentsTable,
   type AgentExecutionStatus,
   type AgentStatus,
+  type ApiKeyRole,
   type Database,
   STORAGE,
   type Storage,
 } from '@brain/storage';
 
+/** The API key that registered an agent. */
+export interface AgentRegistrant {
+  key_id: string;
+  name: string;
+  role: ApiKeyRole;
+}
+
 /** An agent as the tasks and the REST API return it. */
-export type Agent = Omit<AgentsTable, 'metadata'> & { metadata: Record<string, unknown> | null };
+export type Agent = Omit<
+  AgentsTable,
+  'metadata' | 'registered_by_key_id' | 'registered_by_name' | 'registered_by_role'
+> & {
+  metadata: Record<string, unknown> | null;
+  /** Null for an agent registered otherwise than through the API, or before this was kept. */
+  registered_by: AgentRegistrant | null;
+};
+
+/** Who registers, through the API: `override` (an admin) may re-register anyone's agent. */
+export interface Registration {
+  registrant: AgentRegistrant;
+  override: boolean;
+}
+
+/** The agent exists and was registered by another key (or by none recorded). */
+export class AgentRegisteredByOtherError extends Error {
+  override readonly name = 'AgentRegisteredByOtherError';
+
+  constructor(
+    readonly agentId: string,
+    readonly registrant: AgentRegistrant | null,
+  ) {
+    super(
+      `Agent "${agentId}" was registered by ${registrant ? `key "${registrant.name}"` : 'no key on record'}: only that key or an admin may register it again`,
+    );
+  }
+}
 
 export interface AgentRegistration {
   id: string;
@@ -80,9 +115,11 @@ export class AgentStore {
 
   /**
    * Registers an agent, or updates the name, endpoint and metadata of one already registered
-   * (its registration time, heartbeat and status are kept). A new agent starts active.
+   * (its registration time, registrant, heartbeat and status are kept). A new agent starts
+   * active. With `by` (the API), an agent registered by another key is left as it is and an
+   * AgentRegisteredByOtherError thrown, unless `by.override`.
    */
-  async register(agent: AgentRegistration, now = new Date()): Promise<Agent> {
+  async register(agent: AgentRegistration, now = new Date(), by?: Registration): Promise<Agent> {
     const at = now.toISOString();
     const metadata = agent.metadata == null ? null : JSON.stringify(agent.metadata);
     await this.storage.db
@@ -96,17 +133,27 @@ export class AgentStore {
         registered_at: at,
         last_heartbeat_at: null,
         updated_at: at,
+        registered_by_key_id: by?.registrant.key_id ?? null,
+        registered_by_name: by?.registrant.name ?? null,
+        registered_by_role: by?.registrant.role ?? null,
       })
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet({
+      .onConflict((oc) => {
+        const update = oc.column('id').doUpdateSet({
           name: agent.name,
           endpoint: agent.endpoint ?? null,
           metadata,
           updated_at: at,
-        }),
-      )
+        });
+        // One statement: no other key can slip an update in between a check and the write.
+        return by && !by.override
+          ? update.where('agents.registered_by_key_id', '=', by.registrant.key_id)
+          : update;
+      })
       .execute();
-    return (await this.get(agent.id)) as Agent;
+    const stored = (await this.get(agent.id)) as Agent;
+    if (by && !by.override && stored.registered_by?.key_id !== by.registrant.key_id)
+      throw new AgentRegisteredByOtherError(agent.id, stored.registered_by);
+    return stored;
   }
 
   /** Records a heartbeat: the agent is active again. Null for an unknown agent. */
@@ -126,7 +173,7 @@ export class AgentStore {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? { ...row, metadata: parseJson(row.metadata) as Agent['metadata'] } : null;
+    return row ? toAgent(row) : null;
   }
 
   /** Agents by id, optionally of one status. */
@@ -138,10 +185,7 @@ export class AgentStore {
       query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return {
-      agents: rows.map((row) => ({
-        ...row,
-        metadata: parseJson(row.metadata) as Agent['metadata'],
-      })),
+      agents: rows.map(toAgent),
       total: Number(count.n),
       limit,
       offset,
@@ -269,6 +313,19 @@ export class AgentStore {
       avg_duration_ms: row.avg_duration_ms == null ? null : Number(row.avg_duration_ms),
     };
   }
+}
+
+function toAgent({
+  registered_by_key_id: keyId,
+  registered_by_name: name,
+  registered_by_role: role,
+  ...row
+}: Selectable<AgentsTable>): Agent {
+  return {
+    ...row,
+    metadata: parseJson(row.metadata) as Agent['metadata'],
+    registered_by: keyId && name && role ? { key_id: keyId, name, role } : null,
+  };
 }
 
 function parseJson(text: string | null): unknown {

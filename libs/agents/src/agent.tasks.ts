@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OutboundClient } from '@brain/outbound';
 import { Schedule, Task, type TaskContext } from '@brain/tasks';
 import type { AgentExecutionStatus } from '@brain/storage';
 import { agentId, dateRange, positive, taskData, within } from './agent-args';
@@ -101,7 +102,10 @@ export interface ActionOutcome {
  */
 @Injectable()
 export class AgentTasks {
-  constructor(private readonly store: AgentStore) {}
+  constructor(
+    private readonly store: AgentStore,
+    private readonly outbound: OutboundClient,
+  ) {}
 
   /** Agents heard from within `threshold_seconds` are active, the others inactive. */
   @Task({
@@ -165,6 +169,7 @@ export class AgentTasks {
   ): Promise<HealthCheckOutcome> {
     const agent = await this.callable(agentId(agent_id));
     const outcome = await callAgent(
+      this.outbound,
       {
         method: 'GET',
         url: `${base(agent)}/health`,
@@ -253,6 +258,7 @@ export class AgentTasks {
     const { action, data } = taskData(task_data);
     const agent = await this.callable(agentId(agent_id));
     const outcome = await callAgent(
+      this.outbound,
       {
         method: 'POST',
         url: `${base(agent)}/actions`,

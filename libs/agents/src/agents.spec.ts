@@ -2,13 +2,14 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DatabaseConfig } from '@brain/config';
+import { OutboundOptionsModule } from '@brain/outbound';
 import { StorageModule } from '@brain/storage';
 import { TaskClient, TaskInputError, TaskRegistry, TasksModule } from '@brain/tasks';
 import { FakeAgentServer } from '../../../test/support/agent-server';
 import { dropTestDatabase, eachDialect } from '../../../test/support/databases';
 import { testRedisUrl, uniquePrefix } from '../../../test/support/redis';
 import { MAX_RESPONSE_BYTES } from './agent-http';
-import { AgentStore } from './agent.store';
+import { AgentRegisteredByOtherError, AgentStore } from './agent.store';
 import { AgentsModule } from './agents.module';
 
 const TASKS = 'backend.app.tasks.agent_tasks';
@@ -20,6 +21,8 @@ describe.each(eachDialect)(
     let app: INestApplicationContext;
     let database: DatabaseConfig;
     let server: FakeAgentServer;
+    /** Not allowlisted: calls to it must be refused before reaching it. */
+    let internal: FakeAgentServer;
     let store: AgentStore;
 
     beforeAll(async () => {
@@ -27,10 +30,13 @@ describe.each(eachDialect)(
       database = await newDatabase(`agents_${dialect}`);
       // The slow agent answers long after any timeout here, so that a wait for it shows.
       server = await FakeAgentServer.start(30_000);
+      internal = await FakeAgentServer.start();
       @Module({
         imports: [
           TasksModule.forRoot({ redisUrl: testRedisUrl(), prefix }),
           StorageModule.forRoot({ database }),
+          // As OUTBOUND_ALLOW would: this one local server, and nothing else internal.
+          OutboundOptionsModule.forRoot({ allow: new URL(server.url).host }),
           AgentsModule,
         ],
       })
@@ -42,6 +48,7 @@ describe.each(eachDialect)(
     afterAll(async () => {
       await app?.close();
       await server?.stop();
+      await internal?.stop();
       await dropTestDatabase(database);
     });
 
@@ -198,6 +205,76 @@ describe.each(eachDialect)(
       expect(await store.executions('hc_slow')).toEqual([
         expect.objectContaining({ status: 'timeout', http_status: null }),
       ]);
+    });
+
+    it('lets only the key that registered an agent, or an admin, register it again', async () => {
+      const alice = { key_id: 'k-alice', name: 'alice', role: 'operator' as const };
+      const bob = { key_id: 'k-bob', name: 'bob', role: 'operator' as const };
+      const root = { key_id: 'k-root', name: 'root', role: 'admin' as const };
+      const as = (registrant: typeof alice | typeof root, override = false) => ({
+        registrant,
+        override,
+      });
+      const agent = { id: 'owned', name: 'A', endpoint: 'https://a.example' };
+      await store.register(agent, new Date(), as(alice));
+      await expect(
+        store.register({ ...agent, endpoint: 'https://elsewhere.example' }, new Date(), as(bob)),
+      ).rejects.toThrow(new AgentRegisteredByOtherError('owned', alice));
+      expect(await store.get('owned')).toMatchObject({ ...agent, registered_by: alice });
+
+      await store.register({ ...agent, name: 'A2' }, new Date(), as(alice));
+      const moved = await store.register(
+        { ...agent, endpoint: 'https://b.example' },
+        new Date(),
+        as(root, true),
+      );
+      // The admin's change is made; the agent stays alice's.
+      expect(moved).toMatchObject({ endpoint: 'https://b.example', registered_by: alice });
+
+      // Registered without a key (before keys were recorded): only an admin may change it.
+      await store.register({ id: 'legacy', name: 'L' });
+      await expect(
+        store.register({ id: 'legacy', name: 'X' }, new Date(), as(alice)),
+      ).rejects.toThrow(
+        'Agent "legacy" was registered by no key on record: only that key or an admin may register it again',
+      );
+      expect(await store.get('legacy')).toMatchObject({ name: 'L', registered_by: null });
+    });
+
+    it('refuses endpoints at internal addresses not allowlisted, recorded as failed executions', async () => {
+      const port = new URL(internal.url).port;
+      const endpoints = {
+        loopback: internal.endpoint('ok'),
+        metadata: 'http://169.254.169.254/latest',
+        // A name resolving to loopback: only the address it resolves to tells.
+        named: `http://localhost:${port}/ok`,
+      };
+      for (const [id, endpoint] of Object.entries(endpoints)) {
+        await store.register({ id: `internal_${id}`, name: id, endpoint });
+        const res = await call<Record<string, unknown>>('run_agent_health_check', {
+          agent_id: `internal_${id}`,
+        });
+        expect(res).toMatchObject({ healthy: false, status: 'failed', http_status: null });
+        expect([id, res.error]).toEqual([
+          id,
+          expect.stringMatching(/^GET http:\/\/.*\/health: outbound call refused: /),
+        ]);
+      }
+      const errors = await Promise.all(
+        Object.keys(endpoints).map(async (id) => (await store.executions(`internal_${id}`))[0]),
+      );
+      expect(errors.map((e) => e.error?.replace(/^.*refused: /, ''))).toEqual([
+        '127.0.0.1 is a loopback address',
+        '169.254.169.254 is a link-local address',
+        'localhost resolves to 127.0.0.1, a loopback address',
+      ]);
+      await expect(
+        call('execute_agent_task_async', {
+          agent_id: 'internal_loopback',
+          task_data: { action: 'x' },
+        }),
+      ).rejects.toThrow(/action failed \(failed\): POST .* outbound call refused: 127\.0\.0\.1/);
+      expect(internal.received).toEqual([]);
     });
 
     it('run_agent_health_check: an unknown agent, or one without endpoint, fails clearly', async () => {

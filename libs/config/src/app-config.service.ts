@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { type AppConfig, toAppConfig } from './app-config';
 import type { DatabaseConfig } from './database-url';
 import type { EnvironmentVariables } from './env.validation';
+import type { OutboundAllowEntry } from './outbound-allow';
 
 /** Typed access to the validated configuration; import BrainConfigModule.forRoot() once. */
 @Injectable()
@@ -26,6 +27,7 @@ export class AppConfigService {
       SMTP_FROM: config.get('SMTP_FROM', { infer: true }),
       LOG_LEVEL: config.get('LOG_LEVEL', { infer: true }),
       LOG_FORMAT: config.get('LOG_FORMAT', { infer: true }),
+      OUTBOUND_ALLOW: config.get('OUTBOUND_ALLOW', { infer: true }),
     });
   }
 
@@ -79,5 +81,9 @@ export class AppConfigService {
 
   get smtpFrom(): string {
     return this.all.smtpFrom;
+  }
+
+  get outboundAllow(): readonly OutboundAllowEntry[] {
+    return this.all.outboundAllow;
   }
 }

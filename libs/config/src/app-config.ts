@@ -5,6 +5,7 @@ import {
   type LogLevelName,
   validate,
 } from './env.validation';
+import { type OutboundAllowEntry, parseOutboundAllow } from './outbound-allow';
 
 /** Validated, typed application settings. */
 export interface AppConfig {
@@ -34,6 +35,8 @@ export interface AppConfig {
   /** The least severe level a process logs. */
   readonly logLevel: LogLevelName;
   readonly logFormat: LogFormat;
+  /** OUTBOUND_ALLOW: internal addresses and hosts outbound calls may reach; none by default. */
+  readonly outboundAllow: readonly OutboundAllowEntry[];
 }
 
 /** Maps validated variables onto {@link AppConfig}. */
@@ -56,6 +59,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     smtpFrom: env.SMTP_FROM,
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT,
+    outboundAllow: parseOutboundAllow(env.OUTBOUND_ALLOW),
   };
 }
 

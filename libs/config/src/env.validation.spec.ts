@@ -28,6 +28,7 @@ describe('validate', () => {
       smtpFrom: 'brain@localhost',
       logLevel: 'info',
       logFormat: 'text',
+      outboundAllow: [],
     });
   });
 
@@ -57,6 +58,7 @@ describe('validate', () => {
       SMTP_FROM: 'BRAiN <brain@example.com>',
       LOG_LEVEL: 'DEBUG',
       LOG_FORMAT: 'json',
+      OUTBOUND_ALLOW: '127.0.0.1:8080',
     });
     expect(config).toEqual({
       redisUrl: 'rediss://:s3cret@redis.example:6380/2',
@@ -74,7 +76,32 @@ describe('validate', () => {
       smtpFrom: 'BRAiN <brain@example.com>',
       logLevel: 'debug',
       logFormat: 'json',
+      outboundAllow: [expect.objectContaining({ kind: 'addresses', port: 8080 })],
     });
+  });
+
+  it('reads OUTBOUND_ALLOW: CIDRs, IPs and host names, each with an optional port', () => {
+    const entries = loadAppConfig({
+      OUTBOUND_ALLOW:
+        '10.20.0.0/16, 127.0.0.1:8080,::1,[::1]:9000, fd00::/8, Agents.Internal., localhost:3000,::ffff:10.0.0.1',
+    }).outboundAllow;
+    expect(
+      entries.map((e) =>
+        e.kind === 'host'
+          ? ['host', e.host, e.port]
+          : ['addresses', `${e.range[0].toString()}/${e.range[1]}`, e.port],
+      ),
+    ).toEqual([
+      ['addresses', '10.20.0.0/16', undefined],
+      ['addresses', '127.0.0.1/32', 8080],
+      ['addresses', '::1/128', undefined],
+      ['addresses', '::1/128', 9000],
+      ['addresses', 'fd00::/8', undefined],
+      ['host', 'agents.internal', undefined],
+      ['host', 'localhost', 3000],
+      // An IPv4-mapped address stands for the IPv4 one.
+      ['addresses', '10.0.0.1/32', undefined],
+    ]);
   });
 
   it.each([
@@ -119,6 +146,12 @@ describe('validate', () => {
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'log'],
     ['LOG_FORMAT', 'pretty'],
+    ['OUTBOUND_ALLOW', '10.0.0.0/33'],
+    ['OUTBOUND_ALLOW', 'http://agents.internal'],
+    ['OUTBOUND_ALLOW', 'agents.internal:0'],
+    ['OUTBOUND_ALLOW', '[::1]:99999'],
+    ['OUTBOUND_ALLOW', '10.1'],
+    ['OUTBOUND_ALLOW', 'a b'],
   ])('rejects %s=%s', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^  - ${name}: `, 'm'));
   });

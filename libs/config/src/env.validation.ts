@@ -9,6 +9,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseDatabaseUrl } from './database-url';
+import { isOutboundAllow } from './outbound-allow';
 
 /** A validator with a fixed message; messages never quote the value, which may be a secret. */
 function Check(
@@ -181,6 +182,15 @@ export class EnvironmentVariables {
   @Transform(toLowerCase)
   @Check('isLogFormat', isOneOf(LOG_FORMATS), `must be one of ${LOG_FORMATS.join(', ')}`)
   LOG_FORMAT: LogFormat = 'text';
+
+  /** What outbound calls (mission steps, agents, webhooks) may reach although internal. */
+  @IsOptional()
+  @Check(
+    'isOutboundAllow',
+    isOutboundAllow,
+    'must be comma-separated CIDRs, IPs or host names, each optionally with :port, such as 10.20.0.0/16,agents.internal:8080',
+  )
+  OUTBOUND_ALLOW?: string;
 }
 
 /** Every variable above; the type makes the compiler flag one that is missing here. */
@@ -201,6 +211,7 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   SMTP_FROM: true,
   LOG_LEVEL: true,
   LOG_FORMAT: true,
+  OUTBOUND_ALLOW: true,
 };
 
 function describe(errors: ValidationError[]): string {

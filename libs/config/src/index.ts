@@ -10,3 +10,9 @@ export {
   type LogLevelName,
   validate,
 } from './env.validation';
+export {
+  isOutboundAllow,
+  type OutboundAllowEntry,
+  parseOutboundAllow,
+  unmapped,
+} from './outbound-allow';

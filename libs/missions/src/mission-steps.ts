@@ -1,3 +1,10 @@
+import {
+  type OutboundClient,
+  type OutboundPolicy,
+  type OutboundResponse,
+  OutboundTimeoutError,
+  redactUrl,
+} from '@brain/outbound';
 import { TaskInputError } from '@brain/tasks';
 import { parseNotify } from './notifications/notification-args';
 
@@ -6,7 +13,10 @@ import { parseNotify } from './notifications/notification-args';
  *
  * - `{ "type": "wait", "seconds": 2 }`: waits (0-300 s; stops at once if the task is aborted).
  * - `{ "type": "http", "url": "https://...", "method": "POST", "body": {...},
- *   "timeout_seconds": 10 }`: calls the URL (JSON body); a non-2xx answer or a timeout fails.
+ *   "timeout_seconds": 10 }`: calls the URL (JSON body) through the guarded outbound client
+ *   (internal addresses refused unless allowlisted; up to MAX_REDIRECTS redirects followed, each
+ *   checked again); a non-2xx answer or a timeout fails. At most MAX_BODY_BYTES of the answer
+ *   are read and kept.
  * - `{ "type": "compute", "op": "sum" | "count" | "min" | "max" | "avg", "values": [1, 2] }`.
  */
 export type MissionStep =
@@ -31,8 +41,10 @@ export const MAX_STEPS = 100;
 export const MAX_WAIT_SECONDS = 300;
 export const MAX_HTTP_TIMEOUT_SECONDS = 60;
 const DEFAULT_HTTP_TIMEOUT_SECONDS = 10;
-/** Response bodies kept in a step's result are cut to this many characters. */
-const MAX_BODY_CHARS = 10_000;
+/** The most of an http step's answer read and kept in its result (and the mission row). */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Redirects an http step follows, each target checked as the first. */
+export const MAX_REDIRECTS = 5;
 
 export interface StepResult {
   index: number;
@@ -46,18 +58,23 @@ export interface StepResult {
 /**
  * The steps of a payload (none if it has no `steps`), or a TaskInputError naming the field at
  * fault, e.g. `payload.steps[1].url`. Used when a mission is created and again when it runs.
+ * With `outbound` (when created), URLs aimed at an internal address literal (or localhost) that
+ * is not allowlisted are refused too; what a name resolves to is checked when the call is made.
  */
-export function parseSteps(payload: Record<string, unknown>): MissionStep[] {
+export function parseSteps(
+  payload: Record<string, unknown>,
+  outbound?: OutboundPolicy,
+): MissionStep[] {
   // Checked with the steps, so that a mission with a bad `notify` is refused when created.
-  parseNotify(payload);
+  parseNotify(payload, outbound);
   const raw = payload.steps;
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw bad('payload.steps', 'must be an array of steps');
   if (raw.length > MAX_STEPS) throw bad('payload.steps', `must have at most ${MAX_STEPS} steps`);
-  return raw.map((step: unknown, i) => parseStep(step, `payload.steps[${i}]`));
+  return raw.map((step: unknown, i) => parseStep(step, `payload.steps[${i}]`, outbound));
 }
 
-function parseStep(step: unknown, at: string): MissionStep {
+function parseStep(step: unknown, at: string, outbound?: OutboundPolicy): MissionStep {
   if (typeof step !== 'object' || step === null || Array.isArray(step))
     throw bad(at, 'must be an object');
   const s = step as Record<string, unknown>;
@@ -72,6 +89,8 @@ function parseStep(step: unknown, at: string): MissionStep {
       const { url, method = 'GET', body, headers, timeout_seconds } = s;
       if (typeof url !== 'string' || !isHttpUrl(url))
         throw bad(`${at}.url`, 'must be an http:// or https:// URL');
+      const refusal = outbound?.literalRefusal(url);
+      if (refusal) throw bad(`${at}.url`, `is refused: ${refusal} (see OUTBOUND_ALLOW)`);
       const verb = typeof method === 'string' ? method.toUpperCase() : method;
       if (!HTTP_METHODS.includes(verb as HttpMethod))
         throw bad(`${at}.method`, `must be one of ${HTTP_METHODS.join(', ')}`);
@@ -107,8 +126,12 @@ function parseStep(step: unknown, at: string): MissionStep {
   }
 }
 
-/** Runs one step; throws on failure. */
-export async function runStep(step: MissionStep, signal: AbortSignal): Promise<unknown> {
+/** Runs one step (http ones through `outbound`); throws on failure. */
+export async function runStep(
+  step: MissionStep,
+  signal: AbortSignal,
+  outbound: OutboundClient,
+): Promise<unknown> {
   signal.throwIfAborted();
   switch (step.type) {
     case 'wait':
@@ -117,7 +140,7 @@ export async function runStep(step: MissionStep, signal: AbortSignal): Promise<u
     case 'compute':
       return { op: step.op, value: compute(step.op, step.values) };
     case 'http':
-      return httpStep(step, signal);
+      return httpStep(step, signal, outbound);
   }
 }
 
@@ -136,14 +159,19 @@ export function compute(op: ComputeOp, values: number[]): number | null {
   }
 }
 
+/**
+ * The answer's status and body: JSON parsed when it says so and came whole; else text. Past
+ * MAX_BODY_BYTES, the text read so far with `truncated: true` and how many `bytes` it holds.
+ */
 async function httpStep(
   step: Extract<MissionStep, { type: 'http' }>,
   signal: AbortSignal,
+  outbound: OutboundClient,
 ): Promise<unknown> {
-  const timeout = AbortSignal.timeout(step.timeout_seconds * 1000);
-  let res: Response;
+  const target = `${step.method} ${redactUrl(step.url)}`;
+  let res: OutboundResponse;
   try {
-    res = await fetch(step.url, {
+    res = await outbound.request(step.url, {
       method: step.method,
       headers: {
         accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
@@ -151,18 +179,22 @@ async function httpStep(
         ...step.headers,
       },
       body: step.body === undefined ? undefined : JSON.stringify(step.body),
-      signal: AbortSignal.any([signal, timeout]),
-      redirect: 'follow',
+      timeoutMs: step.timeout_seconds * 1000,
+      maxBytes: MAX_BODY_BYTES,
+      maxRedirects: MAX_REDIRECTS,
+      signal,
     });
   } catch (err) {
-    if (timeout.aborted && !signal.aborted)
-      throw new Error(`${step.method} ${step.url} timed out after ${step.timeout_seconds} s`);
-    throw new Error(`${step.method} ${step.url} failed: ${(err as Error).message}`);
+    if (signal.aborted) throw err;
+    if (err instanceof OutboundTimeoutError)
+      throw new Error(`${target} timed out after ${step.timeout_seconds} s`);
+    throw new Error(`${target} failed: ${(err as Error).message}`);
   }
-  const text = await res.text();
-  const body = parseBody(text, res.headers.get('content-type'));
-  if (!res.ok) throw new Error(`${step.method} ${step.url} answered ${res.status}`);
-  return { status: res.status, body };
+  if (res.status < 200 || res.status > 299) throw new Error(`${target} answered ${res.status}`);
+  const text = res.body.toString('utf8');
+  if (res.truncated)
+    return { status: res.status, body: text, truncated: true, bytes: res.body.length };
+  return { status: res.status, body: parseBody(text, res.headers.get('content-type')) };
 }
 
 function parseBody(text: string, contentType: string | null): unknown {
@@ -173,7 +205,7 @@ function parseBody(text: string, contentType: string | null): unknown {
       // Fall through: kept as text.
     }
   }
-  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…` : text;
+  return text;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OutboundClient } from '@brain/outbound';
 import {
   QueueRegistry,
   Schedule,
@@ -105,6 +106,7 @@ export class MissionTasks {
     private readonly missions: MissionStore,
     private readonly queues: QueueRegistry,
     private readonly client: TaskClient,
+    private readonly outbound: OutboundClient,
   ) {}
 
   /** The missions queue's size, missions running too long, the pending backlog, a verdict. */
@@ -235,7 +237,7 @@ export class MissionTasks {
     for (const [index, step] of plan.entries()) {
       const t0 = performance.now();
       try {
-        const output = await runStep(step, ctx.signal);
+        const output = await runStep(step, ctx.signal, this.outbound);
         steps.push({ index, type: step.type, status: 'ok', duration_ms: ms(t0), output });
       } catch (err) {
         const error = (err as Error)?.message ?? String(err);

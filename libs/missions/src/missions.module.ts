@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { AppConfigService } from '@brain/config';
+import { OutboundModule } from '@brain/outbound';
 import { MissionStore } from './mission.store';
 import { MissionTasks } from './mission.tasks';
 import { EmailSender } from './notifications/email-sender';
@@ -35,10 +36,12 @@ const PROVIDERS: Provider[] = [
 
 /**
  * backend.app.tasks.mission_tasks: missions (processing, queue health, metrics, cleanup,
- * notifications), and the MissionStore the API uses. Depends on the engine and the storage layer
- * only (and reads SMTP_URL / SMTP_FROM from AppConfigService when there is one).
+ * notifications), and the MissionStore the API uses. Depends on the engine, the storage layer and
+ * the guarded outbound client (and reads SMTP_URL / SMTP_FROM from AppConfigService when there
+ * is one).
  */
 @Module({
+  imports: [OutboundModule],
   providers: [...PROVIDERS, notificationOptions()],
   exports: [MissionStore, NotificationOutbox],
 })

@@ -4,11 +4,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DatabaseConfig } from '@brain/config';
+import { OutboundOptionsModule, OutboundPolicy } from '@brain/outbound';
 import { STORAGE, type Storage, StorageModule } from '@brain/storage';
 import { QueueRegistry, TaskClient, TaskInputError, TasksModule } from '@brain/tasks';
 import { dropTestDatabase, eachDialect } from '../../../test/support/databases';
 import { testRedisUrl, uniquePrefix } from '../../../test/support/redis';
-import { parseSteps } from './mission-steps';
+import { MAX_BODY_BYTES, parseSteps } from './mission-steps';
 import { MissionExistsError, MissionStore } from './mission.store';
 import { MISSION_TASKS } from './mission.tasks';
 import { MissionsModule } from './missions.module';
@@ -71,6 +72,40 @@ describe('parseSteps', () => {
     expect(error).toBeInstanceOf(TaskInputError);
     expect((error as TaskInputError).field).toBe(field);
   });
+
+  it('refuses URLs at internal address literals (or localhost) not allowlisted, naming the field', () => {
+    const policy = new OutboundPolicy('10.9.0.0/16');
+    const refusal = (payload: Record<string, unknown>) => {
+      try {
+        parseSteps(payload, policy);
+      } catch (err) {
+        return [(err as TaskInputError).field, (err as Error).message];
+      }
+      return undefined;
+    };
+    const http = (url: string) => ({ steps: [{ type: 'http', url }] });
+    expect(refusal(http('http://127.0.0.1:8080/x'))).toEqual([
+      'payload.steps[0].url',
+      'payload.steps[0].url is refused: 127.0.0.1 is a loopback address (see OUTBOUND_ALLOW)',
+    ]);
+    expect(refusal(http('http://[::1]/'))?.[1]).toMatch(/::1 is a loopback address/);
+    expect(refusal(http('http://169.254.169.254/latest'))?.[1]).toMatch(/link-local/);
+    expect(refusal(http('http://localhost/'))?.[1]).toMatch(/localhost is a loopback host name/);
+    expect(refusal(http('http://10.0.0.1/'))?.[1]).toMatch(/10\.0\.0\.1 is a private address/);
+    // Allowlisted, public, or a name (resolved when called): accepted here.
+    for (const url of ['http://10.9.1.1/', 'https://example.com/', 'http://agents.internal/'])
+      expect(refusal(http(url))).toBeUndefined();
+    const webhook = {
+      notify: {
+        notification_type: 'webhook',
+        recipients: ['https://ok.example/', 'http://[fd00::1]/'],
+      },
+    };
+    expect(refusal(webhook)).toEqual([
+      'payload.notify.recipients[1]',
+      'payload.notify.recipients[1] is refused: fd00::1 is a unique-local address (see OUTBOUND_ALLOW)',
+    ]);
+  });
 });
 
 describe.each(eachDialect)('missions on %s (real Redis and database)', (dialect, newDatabase) => {
@@ -80,22 +115,14 @@ describe.each(eachDialect)('missions on %s (real Redis and database)', (dialect,
   let server: Server;
   let serverUrl: string;
   const received: Array<{ method: string; url: string; body: string }> = [];
+  /** Not allowlisted: steps must be refused before reaching it. */
+  let internal: Server;
+  let internalUrl: string;
+  const internalHits: string[] = [];
+  let endlessWritten = 0;
 
   beforeAll(async () => {
     database = await newDatabase(`missions_${dialect}`);
-    @Module({
-      imports: [
-        TasksModule.forRoot({
-          redisUrl: testRedisUrl(),
-          prefix: uniquePrefix(`missions-${dialect}`),
-        }),
-        StorageModule.forRoot({ database }),
-        MissionsModule,
-      ],
-    })
-    class AppModule {}
-    app = await NestFactory.createApplicationContext(AppModule, { logger: false });
-    store = app.get(MissionStore);
     server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -103,6 +130,22 @@ describe.each(eachDialect)('missions on %s (real Redis and database)', (dialect,
         received.push({ method: req.method ?? '', url: req.url ?? '', body });
         if (req.url === '/fail') {
           res.writeHead(500).end('boom');
+        } else if (req.url === '/to-internal') {
+          res.writeHead(302, { location: `${internalUrl}/secret` }).end();
+        } else if (req.url === '/to-echo') {
+          res.writeHead(303, { location: '/echo' }).end();
+        } else if (req.url === '/endless') {
+          // Far more than a step reads: it must stop reading, not buffer it all.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = Buffer.alloc(64 * 1024, ' ');
+          const pump = () => {
+            while (!res.destroyed && endlessWritten < 512 * 1024 ** 2) {
+              endlessWritten += chunk.length;
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+            res.end();
+          };
+          pump();
         } else if (req.url === '/slow') {
           setTimeout(() => res.writeHead(200).end('late'), 3000).unref();
         } else {
@@ -113,11 +156,33 @@ describe.each(eachDialect)('missions on %s (real Redis and database)', (dialect,
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    internal = createServer((req, res) => {
+      internalHits.push(req.url ?? '');
+      res.end('internal');
+    });
+    await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
+    internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
+    @Module({
+      imports: [
+        TasksModule.forRoot({
+          redisUrl: testRedisUrl(),
+          prefix: uniquePrefix(`missions-${dialect}`),
+        }),
+        StorageModule.forRoot({ database }),
+        // As OUTBOUND_ALLOW would: this one local server, nothing else internal.
+        OutboundOptionsModule.forRoot({ allow: new URL(serverUrl).host }),
+        MissionsModule,
+      ],
+    })
+    class AppModule {}
+    app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    store = app.get(MissionStore);
   });
 
   afterAll(async () => {
     server?.closeAllConnections();
     await new Promise((r) => server?.close(r));
+    await new Promise((r) => internal?.close(r));
     await app?.close();
     await dropTestDatabase(database);
   });
@@ -306,6 +371,47 @@ describe.each(eachDialect)('missions on %s (real Redis and database)', (dialect,
         /timed out after 0.2 s/,
       );
       expect(await store.get(m.id)).toMatchObject({ status: 'failed' });
+    });
+
+    it('refuses http steps aimed at internal addresses, directly, by name or by redirect', async () => {
+      const port = new URL(internalUrl).port;
+      const cases = [
+        [`${internalUrl}/`, '127.0.0.1 is a loopback address'],
+        ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
+        [`http://localhost:${port}/`, 'localhost resolves to 127.0.0.1, a loopback address'],
+        [`${serverUrl}/to-internal`, '127.0.0.1 is a loopback address'],
+      ];
+      for (const [url, reason] of cases) {
+        const m = await store.create({ name: 'ssrf', payload: { steps: [{ type: 'http', url }] } });
+        await expect(call('process_mission_async', { mission_id: m.id })).rejects.toThrow(
+          `step 0 (http): GET ${url} failed: outbound call refused: ${reason}`,
+        );
+      }
+      expect(internalHits).toEqual([]);
+    });
+
+    it('follows a redirect to an allowed URL; reads at most MAX_BODY_BYTES, marked truncated', async () => {
+      const m = await store.create({
+        name: 'capped',
+        payload: {
+          steps: [
+            { type: 'http', url: `${serverUrl}/to-echo`, method: 'POST', body: { a: 1 } },
+            { type: 'http', url: `${serverUrl}/endless` },
+          ],
+        },
+      });
+      await call('process_mission_async', { mission_id: m.id });
+      const done = await store.get(m.id);
+      const [redirected, capped] = (done?.result as { steps: Array<{ output: unknown }> }).steps;
+      // 303: on as a GET without the body.
+      expect(redirected.output).toEqual({ status: 200, body: { echoed: null } });
+      expect(capped.output).toEqual({
+        status: 200,
+        body: ' '.repeat(MAX_BODY_BYTES),
+        truncated: true,
+        bytes: MAX_BODY_BYTES,
+      });
+      expect(endlessWritten).toBeLessThan(64 * 1024 ** 2);
     });
 
     it('an unknown mission id fails with an error naming it; a blank one is refused when sent', async () => {

@@ -117,6 +117,10 @@ export interface AgentsTable {
   registered_at: IsoTimestamp;
   last_heartbeat_at: IsoTimestamp | null;
   updated_at: IsoTimestamp;
+  /** The API key that registered it (its id, name and role then); null if not registered so. */
+  registered_by_key_id: string | null;
+  registered_by_name: string | null;
+  registered_by_role: ApiKeyRole | null;
 }
 
 export type AgentExecutionKind = 'health_check' | 'action';

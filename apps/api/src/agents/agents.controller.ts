@@ -1,17 +1,29 @@
 import {
+  BadRequestException,
   Body,
   Controller,
+  ForbiddenException,
   Get,
   HttpCode,
   NotFoundException,
   Param,
   Post,
   Query,
+  Req,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AgentStore } from '@brain/agents';
+import {
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AgentRegisteredByOtherError, AgentStore } from '@brain/agents';
+import { OutboundClient } from '@brain/outbound';
 import { Audited } from '../audit/audited.decorator';
 import { ApiAccess } from '../auth/api-access.decorator';
+import type { ApiRequest } from '../auth/principal';
+import { ErrorResponseDto } from '../http/error-response.dto';
 import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
 import {
   AgentDetailDto,
@@ -31,9 +43,18 @@ const RECENT_EXECUTIONS = 20;
 @ApiTags('agents')
 @Controller('api/agents')
 export class AgentsController {
-  constructor(private readonly agents: AgentStore) {}
+  constructor(
+    private readonly agents: AgentStore,
+    private readonly outbound: OutboundClient,
+  ) {}
 
   @Post()
+  // Above ApiAccess, so that this description of the 403 is the one documented.
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description:
+      "The key's role is below operator, or the agent was registered by another key (an admin may)",
+  })
   @ApiAccess('operator')
   @Audited('agent.register')
   @ApiOperation({
@@ -41,17 +62,40 @@ export class AgentsController {
     summary: 'Register an agent, or update a registered one',
     description:
       'Registers an agent by id, or updates the name, endpoint and metadata of the one with ' +
-      'this id. Health checks and actions on it are tasks sent through POST /api/tasks/execute.',
+      'this id: only the API key that registered it, or an admin, may. Health checks and ' +
+      'actions on it are tasks sent through POST /api/tasks/execute.',
   })
   @ApiCreatedResponse({ type: AgentDto, description: 'The agent as stored' })
-  @ApiErrors(BODY_ERRORS)
-  register(@Body() dto: RegisterAgentDto): Promise<AgentDto> {
-    return this.agents.register({
-      id: dto.id,
-      name: dto.name,
-      endpoint: dto.endpoint ?? null,
-      metadata: dto.metadata ?? null,
-    });
+  @ApiErrors({
+    ...BODY_ERRORS,
+    400: 'Malformed JSON, or a field is invalid (e.g. an `endpoint` at an internal address not allowed): named in `field`',
+  })
+  async register(@Body() dto: RegisterAgentDto, @Req() req: ApiRequest): Promise<AgentDto> {
+    const refusal = dto.endpoint ? this.outbound.policy.literalRefusal(dto.endpoint) : null;
+    if (refusal)
+      throw new BadRequestException({
+        message: `endpoint is refused: ${refusal} (see OUTBOUND_ALLOW)`,
+        field: 'endpoint',
+      });
+    const principal = req.principal!; // the guard set it: the call needs a key
+    try {
+      return await this.agents.register(
+        {
+          id: dto.id,
+          name: dto.name,
+          endpoint: dto.endpoint ?? null,
+          metadata: dto.metadata ?? null,
+        },
+        new Date(),
+        {
+          registrant: { key_id: principal.keyId, name: principal.name, role: principal.role },
+          override: principal.role === 'admin',
+        },
+      );
+    } catch (err) {
+      if (err instanceof AgentRegisteredByOtherError) throw new ForbiddenException(err.message);
+      throw err;
+    }
   }
 
   @Post(':id/heartbeat')

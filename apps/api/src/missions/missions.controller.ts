@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MissionExistsError, MissionStore, PROCESS_MISSION, parseSteps } from '@brain/missions';
+import { OutboundClient } from '@brain/outbound';
 import { TaskClient } from '@brain/tasks';
 import { Audited } from '../audit/audited.decorator';
 import { ApiAccess } from '../auth/api-access.decorator';
@@ -31,6 +32,7 @@ export class MissionsController {
   constructor(
     private readonly missions: MissionStore,
     private readonly client: TaskClient,
+    private readonly outbound: OutboundClient,
   ) {}
 
   @Post()
@@ -48,12 +50,16 @@ export class MissionsController {
   @ApiCreatedResponse({ type: CreatedMissionDto, description: 'The mission, pending' })
   @ApiErrors({
     ...BODY_ERRORS,
-    400: 'Malformed JSON, or a field is invalid (e.g. `payload.steps[0].url`): named in `field`',
+    400:
+      'Malformed JSON, or a field is invalid (e.g. `payload.steps[0].url`, also when at an ' +
+      'internal address not allowed): named in `field`',
     409: 'The id is taken',
     ...REDIS_DOWN,
   })
   async create(@Body() dto: CreateMissionDto): Promise<CreatedMissionDto> {
-    parseSteps(dto.payload); // a TaskInputError naming the step's field: 400
+    // A TaskInputError naming the step's field (a bad one, or one aimed at an internal address
+    // literal not allowed): 400.
+    parseSteps(dto.payload, this.outbound.policy);
     let mission;
     try {
       mission = await this.missions.create({

@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from '@brain/outbound';
 import { TaskInputError } from '@brain/tasks';
 import type { NotificationType } from '@brain/storage';
 
@@ -76,9 +77,13 @@ export interface MissionNotify {
 
 /**
  * The mission's `payload.notify` ({recipients, notification_type = 'email'}), checked; undefined
- * when absent. Throws a TaskInputError naming `payload.notify.<field>`.
+ * when absent. Throws a TaskInputError naming `payload.notify.<field>`. With `outbound`, webhook
+ * URLs aimed at an internal address literal (or localhost) not allowlisted are refused too.
  */
-export function parseNotify(payload: Readonly<Record<string, unknown>>): MissionNotify | undefined {
+export function parseNotify(
+  payload: Readonly<Record<string, unknown>>,
+  outbound?: OutboundPolicy,
+): MissionNotify | undefined {
   const raw = payload.notify;
   if (raw === undefined) return undefined;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
@@ -94,6 +99,13 @@ export function parseNotify(payload: Readonly<Record<string, unknown>>): Mission
       recipients,
       notification_type,
     });
+    if (outbound && args.notification_type === 'webhook')
+      args.recipients.forEach((url) => {
+        const refusal = outbound.literalRefusal(url);
+        const field = `recipients[${(recipients as string[]).indexOf(url)}]`;
+        if (refusal)
+          throw new TaskInputError(`${field} is refused: ${refusal} (see OUTBOUND_ALLOW)`, field);
+      });
     return { recipients: args.recipients, notification_type: args.notification_type };
   } catch (err) {
     if (!(err instanceof TaskInputError)) throw err;

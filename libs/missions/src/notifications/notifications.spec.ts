@@ -5,6 +5,7 @@ import { type INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SMTPServer } from 'smtp-server';
 import type { DatabaseConfig } from '@brain/config';
+import { OutboundOptionsModule } from '@brain/outbound';
 import { SecretStore, StorageModule } from '@brain/storage';
 import { TaskClient, TaskContext, TaskInputError, TasksModule } from '@brain/tasks';
 import { dropTestDatabase, eachDialect } from '../../../../test/support/databases';
@@ -94,6 +95,8 @@ describe.each(eachDialect)('send_mission_notification on %s', (dialect, newDatab
           prefix: uniquePrefix(`notify-${dialect}`),
         }),
         StorageModule.forRoot({ database, masterKey: MASTER_KEY }),
+        // As OUTBOUND_ALLOW would: the local webhook receiver, nothing else internal.
+        OutboundOptionsModule.forRoot({ allow: new URL(hookUrl).host }),
         MissionsModule.forRoot({ smtpUrl, smtpFrom: 'BRAiN <brain@test.local>', timeoutMs: 3000 }),
       ],
     })
@@ -308,6 +311,38 @@ describe.each(eachDialect)('send_mission_notification on %s', (dialect, newDatab
       notification_type: 'webhook',
     });
     expect(await app.get(SecretStore).get(WEBHOOK_SECRET_NAME)).toBe(secret);
+  });
+
+  it('a webhook at an internal address not allowlisted is refused without a request, not retried', async () => {
+    const id = await newMission('hook refused');
+    const before = hooks.length;
+    // The receiver's own address, on another port: not what OUTBOUND_ALLOW names.
+    const internal = `http://localhost:2/ok`;
+    const metadata = 'http://169.254.169.254/latest/meta-data/';
+    const err = await failure(
+      send(app, {
+        mission_id: id,
+        status: 'failed',
+        recipients: [internal, metadata],
+        notification_type: 'webhook',
+      }),
+    );
+    expect(err).not.toBeInstanceOf(TransientNotificationError);
+    expect(err.result).toMatchObject({
+      status: 'failed',
+      failed: 2,
+      recipients: [
+        {
+          outcome: 'failed',
+          detail: 'outbound call refused: localhost resolves to 127.0.0.1, a loopback address',
+        },
+        {
+          outcome: 'failed',
+          detail: 'outbound call refused: 169.254.169.254 is a link-local address',
+        },
+      ],
+    });
+    expect(hooks.length).toBe(before);
   });
 
   it('a webhook answering 500, 410 or timing out is a failed attempt, each recorded', async () => {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { OutboundClient, OutboundRefusedError, OutboundTimeoutError } from '@brain/outbound';
 import { SecretStore } from '@brain/storage';
 import { type Delivery, elapsed } from './delivery';
 import {
@@ -18,12 +19,16 @@ export function signWebhook(secret: string, rawBody: string): string {
   return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
 }
 
-/** POSTs signed JSON to webhook URLs, one request per URL, each with a timeout. */
+/**
+ * POSTs signed JSON to webhook URLs, one request per URL, each with a timeout, through the
+ * guarded outbound client (internal addresses refused unless allowlisted).
+ */
 @Injectable()
 export class WebhookSender {
   constructor(
     private readonly secrets: SecretStore,
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
+    private readonly outbound: OutboundClient,
   ) {}
 
   /** The signing secret (hex of 32 random bytes), created and stored on first use. */
@@ -51,10 +56,8 @@ export class WebhookSender {
     const deliveries: Delivery[] = [];
     for (const url of urls) {
       const t0 = performance.now();
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
       try {
-        const res = await fetch(url, {
+        const res = await this.outbound.request(url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -63,11 +66,13 @@ export class WebhookSender {
             [TIMESTAMP_HEADER]: timestamp,
           },
           body: rawBody,
-          // A redirect is not a delivery: the body would not reach the URL that was given.
-          redirect: 'manual',
-          signal: combined,
+          timeoutMs,
+          // Only the status counts; a redirect is not a delivery (the body would not reach the
+          // URL that was given), so none is followed.
+          maxBytes: 0,
+          maxRedirects: 0,
+          signal,
         });
-        await res.body?.cancel().catch(() => undefined);
         const ok = res.status >= 200 && res.status < 300;
         deliveries.push({
           recipient: url,
@@ -77,17 +82,17 @@ export class WebhookSender {
           duration_ms: elapsed(t0),
         });
       } catch (err) {
-        const timedOut = timeout.aborted && !signal?.aborted;
-        const e = err as Error & { cause?: { code?: string; message?: string } };
         deliveries.push({
           recipient: url,
           outcome: 'failed',
-          detail: timedOut
-            ? `timed out after ${timeoutMs} ms`
-            : signal?.aborted
-              ? 'aborted'
-              : (e.cause?.code ?? e.cause?.message ?? e.message),
-          transient: true,
+          detail:
+            err instanceof OutboundTimeoutError
+              ? `timed out after ${timeoutMs} ms`
+              : signal?.aborted
+                ? 'aborted'
+                : (err as Error).message,
+          // A refusal stays one: retrying cannot help.
+          transient: !(err instanceof OutboundRefusedError),
           duration_ms: elapsed(t0),
         });
       }

@@ -6,6 +6,7 @@ import { missions } from './0003-missions';
 import { agents } from './0004-agents';
 import { notifications } from './0005-notifications';
 import { missionRunner } from './0006-mission-runner';
+import { agentRegistrant } from './0007-agent-registrant';
 
 /** Builds a migration for one dialect; the few dialect-specific bits branch on it. */
 export type StorageMigration = (dialect: StorageDialect) => Migration;
@@ -21,4 +22,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Storag
   ['0004-agents', agents],
   ['0005-notifications', notifications],
   ['0006-mission-runner', missionRunner],
+  ['0007-agent-registrant', agentRegistrant],
 ];

@@ -10,7 +10,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import type { AgentStatus } from '@brain/storage';
+import type { AgentStatus, ApiKeyRole } from '@brain/storage';
 import { PageQuery } from '../../http/page-query.dto';
 import { ANY_JSON, DATE_TIME, JSON_OBJECT } from '../../http/json-schemas';
 
@@ -35,9 +35,11 @@ export class RegisterAgentDto {
   name!: string;
 
   @ApiPropertyOptional({
-    example: 'http://ops-agent.internal:8080',
+    example: 'https://ops-agent.example.com:8080',
     description:
-      'Base http(s) URL: health checks GET `<endpoint>/health`, actions POST `<endpoint>/actions`',
+      'Base http(s) URL: health checks GET `<endpoint>/health`, actions POST `<endpoint>/actions`. ' +
+      'Internal addresses (loopback, private, link-local...) are refused unless OUTBOUND_ALLOW ' +
+      'allows them: here when the host is such an address or localhost, else when it is called',
   })
   @IsOptional()
   @IsUrl(
@@ -58,6 +60,17 @@ export class ListAgentsQuery extends PageQuery {
   @IsOptional()
   @IsIn(AGENT_STATUSES)
   status?: AgentStatus;
+}
+
+export class AgentRegistrantDto {
+  @ApiProperty({ example: '6f1c2a9e-3b7d-4c1e-9a55-0d2f8e7b1c34' })
+  key_id!: string;
+
+  @ApiProperty({ example: 'ops-deployer' })
+  name!: string;
+
+  @ApiProperty({ enum: ['admin', 'operator', 'viewer'], example: 'operator' })
+  role!: ApiKeyRole;
 }
 
 export class AgentDto {
@@ -84,6 +97,15 @@ export class AgentDto {
 
   @ApiProperty({ ...DATE_TIME, example: '2026-11-29T10:24:48.123Z' })
   updated_at!: string;
+
+  @ApiProperty({
+    type: AgentRegistrantDto,
+    nullable: true,
+    description:
+      'The API key that registered it: only it, or an admin, may register it again. Null for ' +
+      'an agent registered before this was recorded (then only an admin may)',
+  })
+  registered_by!: AgentRegistrantDto | null;
 }
 
 export class AgentExecutionDto {
