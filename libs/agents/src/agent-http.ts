@@ -2,7 +2,7 @@ import {
   type OutboundClient,
   type OutboundResponse,
   OutboundTimeoutError,
-  redactUrl,
+  urlForMessages,
 } from '@brain/outbound';
 import type { AgentExecutionStatus } from '@brain/storage';
 
@@ -45,7 +45,7 @@ export async function callAgent(
 ): Promise<AgentCallOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const target = `${call.method} ${redactUrl(call.url)}`;
+  const target = `${call.method} ${urlForMessages(call.url)}`;
   const done = (
     outcome: Pick<AgentCallOutcome, 'status' | 'http_status' | 'response' | 'error'>,
   ): AgentCallOutcome => ({

@@ -25,6 +25,7 @@ export class TextLogger extends ConsoleLogger {
     else super.log(message, ...optionalParams);
   }
 
+  /** Passes all but Nest's last argument, the structured fields: the text line names the task. */
   protected override printMessages(
     messages: unknown[],
     context?: string,

@@ -3,7 +3,7 @@ import {
   type OutboundPolicy,
   type OutboundResponse,
   OutboundTimeoutError,
-  redactUrl,
+  urlForMessages,
 } from '@brain/outbound';
 import { TaskInputError } from '@brain/tasks';
 import { parseNotify } from './notifications/notification-args';
@@ -168,7 +168,7 @@ async function httpStep(
   signal: AbortSignal,
   outbound: OutboundClient,
 ): Promise<unknown> {
-  const target = `${step.method} ${redactUrl(step.url)}`;
+  const target = `${step.method} ${urlForMessages(step.url)}`;
   let res: OutboundResponse;
   try {
     res = await outbound.request(step.url, {

@@ -7,7 +7,7 @@ import {
   OutboundCallError,
   OutboundRefusedError,
   OutboundTimeoutError,
-  redactUrl,
+  urlForMessages,
 } from './outbound-errors';
 import { OutboundPolicy } from './outbound-policy';
 
@@ -134,7 +134,7 @@ export class OutboundClient implements OnModuleDestroy {
     const maxRedirects = req.maxRedirects ?? 0;
     for (let hop = 0; ; hop++) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new OutboundCallError(`redirected to ${redactUrl(url)}, not an http(s) URL`);
+        throw new OutboundCallError(`redirected to ${urlForMessages(url)}, not an http(s) URL`);
       const res = await fetch(url, {
         method,
         headers,
@@ -196,8 +196,8 @@ function explain(err: unknown, url: string): Error {
     if (e instanceof OutboundRefusedError || e instanceof OutboundCallError) return e;
   const because = messageOf(cause);
   const reason = because ? `${messageOf(err)} (${because})` : messageOf(err);
-  // Messages may quote the URL: never with what redactUrl leaves out.
-  return new OutboundCallError(reason.split(url).join(redactUrl(url)));
+  // Messages may quote the URL: never with what urlForMessages leaves out.
+  return new OutboundCallError(reason.split(url).join(urlForMessages(url)));
 }
 
 /** An error's message; duck-typed, since errors may come from another realm (Node's, Jest's). */

@@ -2,7 +2,7 @@
  * A URL as messages may show it: scheme, host, port and path, without `user:password@`, query
  * or fragment, which may carry credentials.
  */
-export function redactUrl(url: string | URL): string {
+export function urlForMessages(url: string | URL): string {
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname}`;
