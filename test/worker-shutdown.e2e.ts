@@ -25,6 +25,19 @@ describe('worker shutdown (real processes)', () => {
     await next.stop();
   });
 
+  it('a worker or beat signalled while it starts still starts, then stops gracefully (exit 0)', async () => {
+    for (const args of [
+      ['worker', 'start', '--hostname', 'early@%h'],
+      ['beat', 'start'],
+    ]) {
+      const p = new BrainProcess(args, suite.prefix);
+      // The first line is printed before Nest and Redis are up: the signal lands mid-start.
+      await p.waitForOutput(/starting (worker|beat)/);
+      expect(await p.stop('SIGTERM')).toBe(0);
+      expect(p.log).toMatch(/SIGTERM received: (warm shutdown|stopping)/);
+    }
+  });
+
   it('`brain worker stop --hostname` shuts down only that worker, gracefully', async () => {
     const a = await BrainProcess.worker(suite.prefix, ['--hostname', 'alpha@%h']);
     const b = await BrainProcess.worker(suite.prefix, ['--hostname', 'beta@%h']);

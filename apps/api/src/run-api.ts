@@ -2,7 +2,7 @@ import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loggerFromEnv } from '@brain/logging';
-import { waitForStop, withDeadline } from '../../worker/src/wait-for-stop';
+import { StopSignals, withDeadline } from '../../worker/src/wait-for-stop';
 import { ApiAppModule } from './api-app.module';
 import { configureApp } from './http/configure-app';
 
@@ -27,9 +27,11 @@ export async function createApi(
 
 /** Runs the API until SIGTERM/SIGINT, then closes it gracefully. Answers the exit code. */
 export async function runApi(port: number, includes: Type[] = []): Promise<number> {
+  const signals = new StopSignals();
   const app = await createApi(port, includes);
+  signals.started();
   new Logger('Api').log(`API listening on ${await app.getUrl()} (docs at /api/docs)`);
-  await waitForStop();
+  await signals.wait();
   // Closing waits on Redis and the database; with either gone it could wait for ever.
   const closed = await withDeadline(app.close(), CLOSE_DEADLINE_MS);
   if (!closed) new Logger('Api').warn(`not closed within ${CLOSE_DEADLINE_MS / 1000} s: leaving`);

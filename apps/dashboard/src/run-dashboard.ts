@@ -8,7 +8,7 @@ import {
   bodyErrors,
   validationPipe,
 } from '../../api/src/http/configure-app';
-import { waitForStop, withDeadline } from '../../worker/src/wait-for-stop';
+import { StopSignals, withDeadline } from '../../worker/src/wait-for-stop';
 import { DashboardAppModule } from './dashboard-app.module';
 import { mountRawJobView } from './raw-jobs/raw-job-view';
 import { serveWebAssets } from './web/web-assets';
@@ -39,9 +39,11 @@ export async function createDashboard(
 
 /** Runs the dashboard until SIGTERM/SIGINT, then closes it. Answers the exit code. */
 export async function runDashboard(port: number, includes: Type[] = []): Promise<number> {
+  const signals = new StopSignals();
   const app = await createDashboard(port, includes);
+  signals.started();
   new Logger('Dashboard').log(`Dashboard listening on ${await app.getUrl()}`);
-  await waitForStop();
+  await signals.wait();
   // Open event streams never end by themselves: close them rather than wait for the pages.
   app.getHttpServer().closeAllConnections();
   const closed = await withDeadline(app.close(), CLOSE_DEADLINE_MS);

@@ -4,7 +4,7 @@ import { loggerFromEnv } from '@brain/logging';
 import { BeatRunner } from '@brain/tasks';
 import { BeatAppModule } from './beat-app.module';
 import { loadIncludes } from './task-includes';
-import { waitForStop, withDeadline } from './wait-for-stop';
+import { StopSignals, withDeadline } from './wait-for-stop';
 
 const STOP_DEADLINE_MS = 10_000;
 
@@ -12,6 +12,7 @@ const STOP_DEADLINE_MS = 10_000;
 export async function runBeat(include?: string): Promise<number> {
   // A file that cannot be included is the only line a failed start prints (CLI: exit 2).
   const includes = loadIncludes(include);
+  const signals = new StopSignals();
   const logger = loggerFromEnv();
   logger.log('starting beat', 'Beat');
   const app = await NestFactory.createApplicationContext(BeatAppModule.register(includes), {
@@ -19,7 +20,8 @@ export async function runBeat(include?: string): Promise<number> {
   });
   const beat = app.get(BeatRunner);
   await beat.start();
-  const reason = await waitForStop(beat.stopRequest);
+  signals.started();
+  const reason = await signals.wait(beat.stopRequest);
   new Logger('Beat').log(`${reason === 'SIGUSR2' ? 'beat stop' : reason} received: stopping`);
   // Stopping talks to Redis (the last beat out removes the schedules): with Redis gone it could
   // wait for ever.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loggerFromEnv } from '@brain/logging';
 import { TaskWorker, type WorkerStartOptions } from '@brain/tasks';
 import { loadIncludes } from './task-includes';
-import { waitForStop, withDeadline } from './wait-for-stop';
+import { StopSignals, withDeadline } from './wait-for-stop';
 import { WorkerAppModule } from './worker-app.module';
 
 /** Time to stop, beyond the grace period, before the worker leaves anyway. */
@@ -17,6 +17,7 @@ const STOP_MARGIN_MS = 10_000;
 export async function runWorker(options: WorkerStartOptions, include?: string): Promise<number> {
   // A file that cannot be included is the only line a failed start prints (CLI: exit 2).
   const includes = loadIncludes(include);
+  const signals = new StopSignals();
   const processLogger = loggerFromEnv();
   processLogger.log(`starting worker ${options.hostname}`, 'Worker');
   const app = await NestFactory.createApplicationContext(WorkerAppModule.register(includes), {
@@ -32,7 +33,8 @@ export async function runWorker(options: WorkerStartOptions, include?: string): 
       childEnv: { ...process.env, BRAIN_INCLUDE: include ?? '' },
     },
   });
-  const reason = await waitForStop(worker.shutdownRequest);
+  signals.started();
+  const reason = await signals.wait(worker.shutdownRequest);
   const logger = new Logger('Worker');
   logger.log(`${reason === 'SIGUSR2' ? 'remote stop' : reason} received: warm shutdown`);
   // Stopping talks to Redis (ending jobs, leaving the directory): with Redis gone it could wait for
