@@ -37,7 +37,8 @@ describe.each(['inline', 'prefork'])('a run that loses its lock (%s pool, real w
       );
 
       // Another worker's token in the lock, as when a stalled check handed the job to another
-      // worker; it lapses in 10 s (renewal notices it well before, even on a loaded machine), and stalled-job recovery hands the job out again.
+      // worker. It lapses in 10 s (renewal notices it well before, even on a loaded machine);
+      // then stalled-job recovery hands the job out again.
       const lockKey = `${suite.prefix}:${sent.queue}:${sent.task_id}:lock`;
       expect(await redis.set(lockKey, 'another-worker:1', 'PX', 10_000, 'XX')).toBe('OK');
 
