@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { type MissionStatus, type MissionsTable, STORAGE, type Storage } from '@brain/storage';
+import { insertNotification, type NewNotification } from './notifications/notification-outbox';
 
 export const MISSION_STATUSES: readonly MissionStatus[] = [
   'pending',
@@ -152,40 +153,55 @@ export class MissionStore {
     return this.outcome(id, updated.numUpdatedRows, 'pending');
   }
 
-  /** running -> completed, with its result. */
-  async complete(id: string, result: unknown, now = new Date()): Promise<Transition> {
-    const at = now.toISOString();
-    const updated = await this.db
-      .updateTable('missions')
-      .set({
-        status: 'completed',
-        result: JSON.stringify(result ?? null),
-        error: null,
-        completed_at: at,
-        updated_at: at,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    return this.outcome(id, updated.numUpdatedRows, 'running');
+  /**
+   * running -> completed, with its result. `notification`, if given, goes into the outbox in the
+   * same transaction: a crash after the commit cannot lose it (see MissionTasks).
+   */
+  complete(
+    id: string,
+    result: unknown,
+    now = new Date(),
+    notification?: NewNotification,
+  ): Promise<Transition> {
+    return this.finish(
+      id,
+      { status: 'completed', result: JSON.stringify(result ?? null), error: null },
+      now,
+      notification,
+    );
   }
 
-  /** running -> failed, with the error and whatever partial result there is. */
-  async fail(id: string, error: string, result?: unknown, now = new Date()): Promise<Transition> {
+  /** running -> failed, with the error and whatever partial result there is; as complete(). */
+  fail(
+    id: string,
+    error: string,
+    result?: unknown,
+    now = new Date(),
+    notification?: NewNotification,
+  ): Promise<Transition> {
+    const partial = result === undefined ? null : JSON.stringify(result);
+    return this.finish(id, { status: 'failed', result: partial, error }, now, notification);
+  }
+
+  private async finish(
+    id: string,
+    outcome: Pick<MissionsTable, 'status' | 'result' | 'error'>,
+    now: Date,
+    notification: NewNotification | undefined,
+  ): Promise<Transition> {
     const at = now.toISOString();
-    const updated = await this.db
-      .updateTable('missions')
-      .set({
-        status: 'failed',
-        error,
-        result: result === undefined ? null : JSON.stringify(result),
-        completed_at: at,
-        updated_at: at,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    return this.outcome(id, updated.numUpdatedRows, 'running');
+    const updated = await this.db.transaction().execute(async (trx) => {
+      const moved = await trx
+        .updateTable('missions')
+        .set({ ...outcome, completed_at: at, updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      if (notification && Number(moved.numUpdatedRows) > 0)
+        await insertNotification(trx, notification, now);
+      return moved.numUpdatedRows;
+    });
+    return this.outcome(id, updated, 'running');
   }
 
   /** Missions running since before `startedBefore`, longest-running first. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OutboundClient } from '@brain/outbound';
 import {
@@ -11,6 +12,7 @@ import {
 import { type MissionStep, parseSteps, runStep, type StepResult } from './mission-steps';
 import { type Mission, MissionNotFoundError, MissionStore } from './mission.store';
 import { parseNotify } from './notifications/notification-args';
+import { type NewNotification, NotificationOutbox } from './notifications/notification-outbox';
 import { SEND_MISSION_NOTIFICATION } from './notifications/notification.tasks';
 
 export const MISSION_TASKS = 'backend.app.tasks.mission_tasks';
@@ -107,6 +109,7 @@ export class MissionTasks {
     private readonly queues: QueueRegistry,
     private readonly client: TaskClient,
     private readonly outbound: OutboundClient,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   /** The missions queue's size, missions running too long, the pending backlog, a verdict. */
@@ -217,11 +220,18 @@ export class MissionTasks {
     if (!started.moved) {
       if (!started.mission) throw new MissionNotFoundError(mission_id);
       ctx.logger.warn(`process_mission_async: ${started.reason}; nothing done`);
+      // A redelivery of the run that ended the mission (its worker died after the commit): it
+      // sends the notification that run wrote and had no time to send.
+      const relayed =
+        started.mission.runner_task_id === ctx.taskId
+          ? await this.relay(started.mission, ctx)
+          : undefined;
       return {
         mission_id,
         status: 'skipped',
         mission_status: started.mission.status,
         reason: started.reason,
+        ...(relayed ? { notification_task_id: relayed } : {}),
       };
     }
     const steps: StepResult[] = [];
@@ -243,45 +253,104 @@ export class MissionTasks {
         const error = (err as Error)?.message ?? String(err);
         steps.push({ index, type: step.type, status: 'failed', duration_ms: ms(t0), error });
         const message = `step ${index} (${step.type}): ${error}`;
-        await this.missions.fail(mission_id, message, { steps });
-        await this.notify(started.mission, 'failed', ctx);
+        const notification = this.notification(started.mission, 'failed', ctx);
+        const failed = await this.missions.fail(
+          mission_id,
+          message,
+          { steps },
+          new Date(),
+          notification,
+        );
+        if (failed.moved && notification) await this.deliver(notification, 'failed', ctx);
         throw new MissionFailedError(mission_id, message);
       }
     }
-    const done = await this.missions.complete(mission_id, { steps });
-    const notification = await this.notify(started.mission, 'completed', ctx);
+    const notification = this.notification(started.mission, 'completed', ctx);
+    const done = await this.missions.complete(mission_id, { steps }, new Date(), notification);
+    const sent =
+      done.moved && notification ? await this.deliver(notification, 'completed', ctx) : undefined;
     return {
       mission_id,
       status: 'completed',
       mission_status: done.mission?.status ?? 'completed',
       steps,
-      ...(notification ? { notification_task_id: notification } : {}),
+      ...(sent ? { notification_task_id: sent } : {}),
     };
   }
 
   /**
-   * Sends send_mission_notification for the mission's `payload.notify`, if it has one; returns
-   * its task id. A failure to enqueue is logged, never fails the mission (it has finished).
+   * The outbox row for the mission's `payload.notify`, if it has one, to write with the mission's
+   * move (one transaction). Its delivery task's id is chosen here, so that sending it again
+   * (relay) cannot deliver twice. A bad `notify` is logged, never fails the mission.
    */
-  private async notify(
+  private notification(
     mission: Mission,
     status: 'completed' | 'failed',
     ctx: TaskContext,
-  ): Promise<string | undefined> {
+  ): NewNotification | undefined {
     try {
       const notify = parseNotify(mission.payload);
       if (!notify) return undefined;
-      const sent = await this.client.applyAsync(SEND_MISSION_NOTIFICATION, {
-        kwargs: { mission_id: mission.id, status, ...notify },
-        parentId: ctx.taskId,
-      });
-      return sent.task_id;
+      return {
+        mission_id: mission.id,
+        task_id: randomUUID(),
+        notification_type: notify.notification_type,
+        recipients: notify.recipients,
+        // What the delivery sends is set when it runs (see send_mission_notification).
+        payload: { status },
+      };
     } catch (err) {
       ctx.logger.error(
         `process_mission_async: notification of mission "${mission.id}" not sent: ${(err as Error).message}`,
       );
       return undefined;
     }
+  }
+
+  /**
+   * Sends the delivery task of an outbox row, under the row's task id: BullMQ keeps one job per
+   * id, so sending it again is harmless. A failure is logged; the row stays pending, and a
+   * redelivery of this task sends it (relay).
+   */
+  private async deliver(
+    row: Pick<NewNotification, 'mission_id' | 'task_id' | 'recipients' | 'notification_type'>,
+    status: string,
+    ctx: TaskContext,
+  ): Promise<string | undefined> {
+    try {
+      const sent = await this.client.applyAsync(SEND_MISSION_NOTIFICATION, {
+        kwargs: {
+          mission_id: row.mission_id,
+          status,
+          recipients: [...row.recipients],
+          notification_type: row.notification_type,
+        },
+        taskId: row.task_id,
+        parentId: ctx.taskId,
+      });
+      return sent.task_id;
+    } catch (err) {
+      ctx.logger.error(
+        `process_mission_async: notification of mission "${row.mission_id}" written, not sent yet: ${(err as Error).message}`,
+      );
+      return undefined;
+    }
+  }
+
+  /** Sends the delivery of every notification of the mission written and never started. */
+  private async relay(mission: Mission, ctx: TaskContext): Promise<string | undefined> {
+    let sent: string | undefined;
+    for (const row of await this.outbox.unstarted(mission.id)) {
+      if (!row.task_id) continue;
+      const status = (row.payload as { status?: unknown } | null)?.status;
+      sent =
+        (await this.deliver(
+          { ...row, task_id: row.task_id },
+          typeof status === 'string' ? status : mission.status,
+          ctx,
+        )) ?? sent;
+    }
+    return sent;
   }
 
   /** Missions created in [start_date, end_date], by status, and the success rate. */

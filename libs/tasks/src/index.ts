@@ -41,6 +41,7 @@ export * from './views/task-views';
 export * from './worker/task-worker.module';
 export * from './worker/task-worker.service';
 export * from './worker/worker-control';
+export * from './errors/lock-lost.error';
 export * from './errors/worker-lost.error';
 export * from './pool/child-handle';
 export * from './pool/child-pool';

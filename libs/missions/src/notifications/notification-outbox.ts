@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Kysely } from 'kysely';
 import {
+  type Database,
   type NotificationAttemptOutcome,
   type NotificationStatus,
   type NotificationType,
@@ -54,26 +56,32 @@ export class NotificationOutbox {
 
   /** A new `pending` notification. */
   async create(input: NewNotification, now = new Date()): Promise<Notification> {
-    const at = now.toISOString();
-    const row = await this.db
-      .insertInto('notification_outbox')
-      .values({
-        mission_id: input.mission_id,
-        task_id: input.task_id ?? null,
-        notification_type: input.notification_type,
-        recipients: JSON.stringify(input.recipients),
-        subject: input.subject ?? null,
-        payload: JSON.stringify(input.payload ?? null),
-        status: 'pending',
-        reason: null,
-        attempts: 0,
-        created_at: at,
-        updated_at: at,
-        delivered_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return (await this.get(Number(row.id))) as Notification;
+    return (await this.get(await insertNotification(this.db, input, now))) as Notification;
+  }
+
+  /**
+   * What a delivery sends, on a row written before it was known (with the mission's move): set
+   * by the first attempt.
+   */
+  async describe(id: number, subject: string | null, payload: unknown): Promise<void> {
+    await this.db
+      .updateTable('notification_outbox')
+      .set({ subject, payload: JSON.stringify(payload ?? null) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** A mission's notifications whose delivery never started (no attempt, still pending). */
+  async unstarted(missionId: string): Promise<Notification[]> {
+    const rows = await this.db
+      .selectFrom('notification_outbox')
+      .selectAll()
+      .where('mission_id', '=', missionId)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', 0)
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(toNotification);
   }
 
   async get(id: number): Promise<Notification | null> {
@@ -162,6 +170,37 @@ export class NotificationOutbox {
       .execute();
     return rows.map((r) => ({ ...r, id: Number(r.id), outbox_id: Number(r.outbox_id) }));
   }
+}
+
+/**
+ * Inserts a `pending` notification with `db`, which may be a transaction: a mission's move and
+ * its notification are written together (see MissionStore). Answers the row's id.
+ */
+export async function insertNotification(
+  db: Kysely<Database>,
+  input: NewNotification,
+  now = new Date(),
+): Promise<number> {
+  const at = now.toISOString();
+  const row = await db
+    .insertInto('notification_outbox')
+    .values({
+      mission_id: input.mission_id,
+      task_id: input.task_id ?? null,
+      notification_type: input.notification_type,
+      recipients: JSON.stringify(input.recipients),
+      subject: input.subject ?? null,
+      payload: JSON.stringify(input.payload ?? null),
+      status: 'pending',
+      reason: null,
+      attempts: 0,
+      created_at: at,
+      updated_at: at,
+      delivered_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }
 
 type OutboxRow = Omit<Notification, 'recipients' | 'payload' | 'id'> & {

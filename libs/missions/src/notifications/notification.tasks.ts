@@ -107,8 +107,16 @@ export class NotificationTasks {
     const rawBody = JSON.stringify(body);
     const text = emailText(mission, args.status);
 
+    const written = await this.outbox.findByTask(ctx.taskId);
+    // Written with the mission's move, before what it sends was known: this is the first try.
+    if (written?.attempts === 0)
+      await this.outbox.describe(
+        written.id,
+        args.notification_type === 'email' ? subject : null,
+        args.notification_type === 'email' ? { subject, text } : body,
+      );
     const notification =
-      (await this.outbox.findByTask(ctx.taskId)) ??
+      written ??
       (await this.outbox.create({
         mission_id: mission.id,
         task_id: ctx.taskId,

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
+import { LockLostError } from '../errors/lock-lost.error';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { TaskStop } from '../execution/task-stop';
 import { heldTask } from '../inspect/held-task';
@@ -101,6 +102,9 @@ export class Consumer implements WorkerEngine {
         tokenTag: this.options.tokenTag,
         blockingClient: redis.create('dispatcher-wait'),
         watchClient: redis.create('dispatcher-watch'),
+        // As a terminate: the run's signal aborts and the pool stops it (a threads child is
+        // killed); the executor then leaves the job alone (see TaskExecutor).
+        onLockLost: (job) => this.stops.get(String(job.id))?.stop(new LockLostError()),
       },
       (job, token, finish) => this.run(job, token, finish),
     );
@@ -162,6 +166,7 @@ export class Consumer implements WorkerEngine {
   private async run(job: Job<TaskMessage>, token: string, finish: JobFinisher): Promise<void> {
     const stop = new TaskStop();
     const id = String(job.id);
+    // An earlier run of this job still here lost its lock: the dispatcher stopped it already.
     this.stops.set(id, stop);
     try {
       const outcome = await this.deps.executor.execute(job, token, {
@@ -173,6 +178,8 @@ export class Consumer implements WorkerEngine {
         pool: this.options.pool,
         rateShare: this.options.rateShare,
       });
+      // A run whose job went to another worker is counted there, not here.
+      if (outcome.lockLost) return;
       this.deps.metrics.record(outcome.taskName, outcome.state, outcome.runtimeMs);
       if (outcome.state !== 'PENDING') {
         this.totals[outcome.taskName] = (this.totals[outcome.taskName] ?? 0) + 1;
@@ -180,7 +187,7 @@ export class Consumer implements WorkerEngine {
         this.options.onOutcome?.(outcome);
       }
     } finally {
-      this.stops.delete(id);
+      if (this.stops.get(id) === stop) this.stops.delete(id);
     }
   }
 }

@@ -34,6 +34,11 @@ export interface DispatcherOptions {
    * held): a pool busy with long tasks takes none. Call wake() when it grows.
    */
   capacity?: () => number;
+  /**
+   * A held job's lock could not be renewed (it lapsed, or another worker holds it now): its run
+   * must stop. Without it the loss is only logged.
+   */
+  onLockLost?: (job: Job<TaskMessage>) => void;
 }
 
 /**
@@ -209,11 +214,15 @@ export class Dispatcher {
 
   private launch(job: Job<TaskMessage>, token: string, queue: QueueName): void {
     const id = job.id!;
-    this.held.set(id, { job, token, queue });
+    const entry: Held = { job, token, queue };
+    // Taken again while an earlier run of it still goes on here: that run lost its lock unseen.
+    const earlier = this.held.get(id);
+    if (earlier) this.options.onLockLost?.(earlier.job);
+    this.held.set(id, entry);
     void this.runJob(job, token, (end) => this.finish(id, queue, token, end))
       .catch((err: Error) => this.logger.error(`job ${id} on ${queue}: ${err.message}`, err.stack))
       .finally(() => {
-        this.held.delete(id);
+        if (this.held.get(id) === entry) this.held.delete(id);
         this.slotFreed?.();
       });
   }
@@ -232,7 +241,7 @@ export class Dispatcher {
     const next = await this.workers.get(queue)!.fromRaw(raw, token);
     if (!next?.id) return;
     // The ended job hands its slot to the next one; a job taken is run, even during shutdown.
-    this.held.delete(id);
+    if (this.held.get(id)?.token === token) this.held.delete(id);
     this.launch(next, token, queue);
   }
 
@@ -318,10 +327,13 @@ export class Dispatcher {
           lockDuration,
         );
         // A job that ended meanwhile has no lock left to extend: only a job still held is lost.
-        const lost = failed.filter((id) =>
-          held.some((h) => h.job.id === id && this.held.get(id) === h),
+        const lost = held.filter(
+          (h) => failed.includes(h.job.id!) && this.held.get(h.job.id!) === h,
         );
-        if (lost.length) this.logger.warn(`lost the lock of ${lost.join(', ')} on ${queue}`);
+        if (!lost.length) continue;
+        if (this.options.onLockLost) lost.forEach((h) => this.options.onLockLost!(h.job));
+        else
+          this.logger.warn(`lost the lock of ${lost.map((h) => h.job.id).join(', ')} on ${queue}`);
       } catch (err) {
         this.logger.warn(`lock renewal on ${queue} failed: ${(err as Error).message}`);
       }

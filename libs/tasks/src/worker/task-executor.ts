@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SentTask, TaskMessage, TaskSignature } from '../client/apply-options';
 import { TaskClient } from '../client/task-client.service';
+import { LockLostError } from '../errors/lock-lost.error';
 import { TaskReleased } from '../errors/task-released.error';
 import { TaskRevokedError } from '../errors/task-revoked.error';
 import { bindArguments } from '../execution/bind-arguments';
@@ -20,6 +21,7 @@ import { decideRetry, DEFAULT_MAX_RETRIES } from '../retry/retry-policy';
 import { ResultStore } from '../results/result-store.service';
 import type { TaskError } from '../results/task-record';
 import type { TaskState } from '../results/task-state';
+import { isLockLost } from './lock-lost';
 import { claimPeriodicRun } from './periodic-overlap';
 import { releaseJob } from './release-job';
 import { type TaskLogFields, taskLogFields } from './task-log-fields';
@@ -29,6 +31,8 @@ export interface ExecutionOutcome {
   /** Where the run left the task: PENDING when the pool gave it back unstarted. */
   state: TaskState;
   runtimeMs: number;
+  /** The worker lost the job's lock mid-run: the run stopped and the job was left alone. */
+  lockLost?: true;
 }
 
 /** Ends the job in BullMQ; the dispatcher may fetch the next job in the same call. */
@@ -128,6 +132,31 @@ export class TaskExecutor {
     }
 
     this.logger.log(`${job.name}[${msg.taskId}] received`, fields);
+    try {
+      return outcome(await this.run(job, token, msg, task, scope, finish, fields, began));
+    } catch (err) {
+      if (!isLockLost(err)) throw err;
+      // Another worker runs it now (or will, after stalled-job recovery): ending it from here, or
+      // writing its record, would overwrite that run's.
+      this.logger.warn(`${task.name}[${msg.taskId}] ${new LockLostError().message}`, fields);
+      return { ...outcome('STARTED'), lockLost: true };
+    }
+  }
+
+  /** Runs the handler and ends the job by its outcome; throws LockLostError before touching a job lost meanwhile. */
+  private async run(
+    job: Job<TaskMessage>,
+    token: string,
+    msg: TaskMessage,
+    task: TaskDefinition,
+    scope: ExecutionScope,
+    finish: JobFinisher,
+    fields: TaskLogFields,
+    began: number,
+  ): Promise<TaskState> {
+    const lost = () => {
+      if (scope.stop.reason instanceof LockLostError) throw scope.stop.reason;
+    };
     let result: unknown;
     try {
       if (task.options.rateLimit) {
@@ -155,19 +184,21 @@ export class TaskExecutor {
       // A result that cannot be stored is the task's failure, not the worker's.
       result = result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
     } catch (err) {
+      lost();
       if (err instanceof TaskReleased) {
         await releaseJob(job, token, this.redis.client);
         this.logger.log(`${task.name}[${msg.taskId}] released unstarted`, fields);
-        return outcome('PENDING');
+        return 'PENDING';
       }
-      return outcome(await this.handleError(job, token, msg, task, err, finish, fields));
+      return this.handleError(job, token, msg, task, err, finish, fields);
     }
+    lost();
     await finish((next) =>
       job.moveToCompleted(task.options.ignoreResult ? null : result, token, next),
     );
     this.logger.log(`${task.name}[${msg.taskId}] succeeded in ${Date.now() - began}ms`, fields);
     await this.sendAll(msg.link, (sig) => [result, ...(sig.args ?? [])], msg.taskId);
-    return outcome('SUCCESS');
+    return 'SUCCESS';
   }
 
   /**
