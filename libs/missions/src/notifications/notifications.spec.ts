@@ -21,7 +21,7 @@ import {
   SEND_MISSION_NOTIFICATION,
   TransientNotificationError,
 } from './notification.tasks';
-import { WEBHOOK_SECRET_NAME } from './webhook-sender';
+import { WEBHOOK_SECRET_NAME } from './webhook-secret';
 
 const MASTER_KEY = 'notifications-test-master-key-0123456789';
 
