@@ -51,7 +51,6 @@ export const MASTER_KEY_MIN_LENGTH = 32;
 const ROTATION_ATTEMPTS = 5;
 const RESEAL_BATCH = 100;
 
-
 /** Another rotation made its key active first; this attempt is rolled back and retried. */
 class LostRotationRace extends Error {}
 
