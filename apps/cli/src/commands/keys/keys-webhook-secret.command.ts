@@ -26,7 +26,7 @@ export class KeysWebhookSecretCommand extends OutputCommand<WebhookSecretOptions
         const secrets = new WebhookSecrets(app.get(SecretStore));
         let view: WebhookSecretView;
         if (options.rotate) {
-          const grace = options.grace === undefined ? undefined : Number(options.grace);
+          const grace = options.grace === undefined ? undefined : seconds(options.grace);
           try {
             view = await secrets.rotate(grace);
           } catch (err) {
@@ -64,4 +64,10 @@ export class KeysWebhookSecretCommand extends OutputCommand<WebhookSecretOptions
   parseGrace(value: string): string {
     return value;
   }
+}
+
+function seconds(text: string): number {
+  if (!/^\d+$/.test(text))
+    throw new CliError(`--grace must be a whole number of seconds, got ${JSON.stringify(text)}`, 2);
+  return Number(text);
 }
