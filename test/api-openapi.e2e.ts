@@ -87,7 +87,12 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
     const shared = { DATABASE_URL: databaseUrl(database), OUTBOUND_ALLOW };
     beat = new BrainProcess(['beat', 'start'], prefix);
     [api, worker] = await Promise.all([
-      ApiProcess.start(prefix, database, { BRAIN_INCLUDE: FIXTURE_TASKS, OUTBOUND_ALLOW }),
+      ApiProcess.start(prefix, database, {
+        BRAIN_INCLUDE: FIXTURE_TASKS,
+        OUTBOUND_ALLOW,
+        // The webhook secret's calls need the keyring.
+        BRAIN_MASTER_KEY: 'api-openapi-e2e-master-key-0123456789',
+      }),
       // The worker shares the API's database: agent executions and missions are recorded there.
       BrainProcess.worker(prefix, ['--concurrency', '2'], false, shared),
       beat.waitForOutput(/schedule\(s\) registered/),
@@ -332,6 +337,17 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
       expect(check('GET /api/missions', res).body.missions).toHaveLength(3);
       const bad = await as(keys.viewer)('get', '/api/missions?since=yesterday').expect(400);
       check('GET /api/missions', bad);
+    },
+    'GET /api/notifications/webhook-secret': async () => {
+      const op = 'GET /api/notifications/webhook-secret';
+      check(op, await as()('get', '/api/notifications/webhook-secret').expect(200));
+    },
+    'POST /api/notifications/webhook-secret/rotate': async () => {
+      const op = 'POST /api/notifications/webhook-secret/rotate';
+      const post = () => as()('post', '/api/notifications/webhook-secret/rotate');
+      check(op, await post().send({ grace_seconds: 60 }).expect(200));
+      check(op, await post().send({ grace_seconds: 'soon' }).expect(400));
+      check(op, await post().send({ grace_seconds: TOO_LARGE }).expect(413));
     },
     'POST /api/tasks/purge/queue': async () => {
       const op = 'POST /api/tasks/purge/queue';

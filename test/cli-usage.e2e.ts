@@ -25,6 +25,9 @@ const COMMANDS = [
   ['apikeys', 'create'],
   ['apikeys', 'list'],
   ['apikeys', 'revoke'],
+  ['keys'],
+  ['keys', 'webhook-secret'],
+  ['keys', 'rewrap'],
   ['info'],
   ['up'],
 ];
@@ -42,6 +45,8 @@ const ANSWERS_WITH_TABLES = new Set([
   'apikeys create',
   'apikeys list',
   'apikeys revoke',
+  'keys webhook-secret',
+  'keys rewrap',
   'info',
 ]);
 

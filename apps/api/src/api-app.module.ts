@@ -24,6 +24,7 @@ import { RegisteredTasksController } from './tasks/registered-tasks.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { AgentsController } from './agents/agents.controller';
 import { MissionsController } from './missions/missions.controller';
+import { WebhookSecretController } from './notifications/webhook-secret.controller';
 
 /**
  * The HTTP API: it knows every task (to validate what it sends) but runs none. Its Redis
@@ -44,6 +45,7 @@ export class ApiAppModule implements NestModule {
         HealthController,
         AgentsController,
         MissionsController,
+        WebhookSecretController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

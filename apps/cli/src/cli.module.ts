@@ -4,6 +4,7 @@ import { ApiCommand, ApiStartCommand } from './commands/api.command';
 import { BeatCommand, BeatStartCommand, BeatStopCommand } from './commands/beat.command';
 import { FlowerCommand, FlowerStartCommand } from './commands/flower.command';
 import { InfoCommand } from './commands/info.command';
+import { KEYS_SUBCOMMANDS, KeysCommand } from './commands/keys/keys.command';
 import { TASKS_SUBCOMMANDS, TasksCommand } from './commands/tasks/tasks.command';
 import { UpCommand } from './commands/up.command';
 import { WorkerStatsCommand } from './commands/worker/worker-stats.command';
@@ -29,6 +30,8 @@ import {
     ...TASKS_SUBCOMMANDS,
     ApiKeysCommand,
     ...APIKEYS_SUBCOMMANDS,
+    KeysCommand,
+    ...KEYS_SUBCOMMANDS,
     InfoCommand,
     UpCommand,
     FlowerCommand,

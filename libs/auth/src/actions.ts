@@ -12,6 +12,8 @@ export const ACTION_ROLES = {
   'queue.purge': 'admin',
   'results.purge': 'admin',
   'api_key.manage': 'admin',
+  // Reading it lets one forge webhooks the receivers trust.
+  'webhook_secret.manage': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof ACTION_ROLES;

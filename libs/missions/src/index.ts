@@ -7,4 +7,5 @@ export * from './notifications/notification-args';
 export * from './notifications/notification-options';
 export * from './notifications/notification-outbox';
 export * from './notifications/notification.tasks';
+export * from './notifications/webhook-secret';
 export * from './notifications/webhook-sender';

@@ -10,6 +10,7 @@ import {
 } from './notifications/notification-options';
 import { NotificationOutbox } from './notifications/notification-outbox';
 import { NotificationTasks } from './notifications/notification.tasks';
+import { WebhookSecrets } from './notifications/webhook-secret';
 import { WebhookSender } from './notifications/webhook-sender';
 
 function notificationOptions(explicit?: NotificationOptions): Provider {
@@ -30,6 +31,7 @@ const PROVIDERS: Provider[] = [
   MissionTasks,
   NotificationOutbox,
   EmailSender,
+  WebhookSecrets,
   WebhookSender,
   NotificationTasks,
 ];
@@ -43,7 +45,7 @@ const PROVIDERS: Provider[] = [
 @Module({
   imports: [OutboundModule],
   providers: [...PROVIDERS, notificationOptions()],
-  exports: [MissionStore, NotificationOutbox],
+  exports: [MissionStore, NotificationOutbox, WebhookSecrets],
 })
 export class MissionsModule {
   /** With notification settings of its own instead of AppConfigService's; for tests. */

@@ -3,6 +3,7 @@ export * from './audit/audit-log';
 export * from './cache/cache-store';
 export * from './create-database';
 export * from './crypto/keyring';
+export * from './crypto/master-key-rewrap';
 export * from './crypto/secret-store';
 export * from './migrate';
 export * from './migrations';

@@ -13,6 +13,7 @@ import { AuditLog } from './audit/audit-log';
 import { CacheStore } from './cache/cache-store';
 import { createDatabase, type Storage } from './create-database';
 import { Keyring, type KeyringOptions } from './crypto/keyring';
+import { MasterKeyRewrap } from './crypto/master-key-rewrap';
 import { SecretStore } from './crypto/secret-store';
 import { migrate } from './migrate';
 import { RequestStats } from './requests/request-stats';
@@ -49,6 +50,7 @@ const REPOSITORIES = [
   CacheStore,
   Keyring,
   SecretStore,
+  MasterKeyRewrap,
 ];
 
 /**

@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { KeyringError } from '@brain/storage';
 import { TaskInputError, TaskNotFoundError, TaskStateConflictError } from '@brain/tasks';
 import type { ErrorResponseDto } from './error-response.dto';
 import { isRedisUnavailable } from './redis-failure';
@@ -14,7 +15,8 @@ import { isRedisUnavailable } from './redis-failure';
 /**
  * One error shape for every failure: {statusCode, error, message, field?}. Engine errors map to
  * the client's mistake (400, naming the field), a missing task (404) or a conflict (409); Redis
- * out of reach to 503. Anything else is a 500 whose details stay in the log.
+ * out of reach, and a keyring without its master key, to 503. Anything else is a 500 whose
+ * details stay in the log.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -54,6 +56,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { statusCode: 404, error: 'Not Found', message: err.message };
     if (err instanceof TaskStateConflictError)
       return { statusCode: 409, error: 'Conflict', message: err.message };
+    // No or a wrong BRAIN_MASTER_KEY: the deployment's to fix; the message names no secret.
+    if (err instanceof KeyringError)
+      return { statusCode: 503, error: 'Service Unavailable', message: err.message };
     if (isRedisUnavailable(err)) {
       return {
         statusCode: 503,

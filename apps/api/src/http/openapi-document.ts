@@ -6,6 +6,10 @@ import { API_KEY_SCHEME } from '../auth/api-access.decorator';
 const TAGS: Array<[name: string, description: string]> = [
   ['tasks', 'Send tasks and follow them: status, result, timeline; revoke, retry, purge.'],
   ['missions', 'Missions: created here, processed step by step by a worker task.'],
+  [
+    'notifications',
+    'The secret mission webhooks are signed with, for receivers to verify them (admin only).',
+  ],
   ['agents', 'Agents the agent tasks act on: registration, heartbeats, recent executions.'],
   ['api-keys', 'API keys and their roles (admin only).'],
   ['health', 'Liveness of the API and what it depends on (no key needed).'],

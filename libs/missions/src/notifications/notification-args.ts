@@ -1,6 +1,7 @@
 import type { OutboundPolicy } from '@brain/outbound';
 import { TaskInputError } from '@brain/tasks';
-import type { NotificationType } from '@brain/storage';
+import type { MissionStatus, NotificationType } from '@brain/storage';
+import { MISSION_STATUSES } from '../mission.store';
 
 export const NOTIFICATION_TYPES: readonly NotificationType[] = ['email', 'webhook'];
 export const MAX_RECIPIENTS = 50;
@@ -11,7 +12,7 @@ const EMAIL =
 
 export interface NotificationArgs {
   mission_id: string;
-  status: string;
+  status: MissionStatus;
   recipients: string[];
   notification_type: NotificationType;
 }
@@ -30,9 +31,11 @@ export function checkNotificationArgs(kwargs: Readonly<Record<string, unknown>>)
   const { mission_id, status, recipients, notification_type = 'email' } = kwargs;
   if (typeof mission_id !== 'string' || mission_id.trim() === '')
     throw new TaskInputError('mission_id must be a non-empty string', 'mission_id');
-  if (typeof status !== 'string' || status.trim() === '' || status.length > 64)
+  // It lands in the subject, the email text and the signed webhook body: a mission status only,
+  // never text of the sender's choosing.
+  if (typeof status !== 'string' || !MISSION_STATUSES.includes(status as MissionStatus))
     throw new TaskInputError(
-      'status must be a non-empty string of at most 64 characters',
+      `status must be a mission status (${MISSION_STATUSES.join(', ')}), got ${JSON.stringify(status)?.slice(0, 80)}`,
       'status',
     );
   if (
@@ -63,7 +66,7 @@ export function checkNotificationArgs(kwargs: Readonly<Record<string, unknown>>)
   });
   return {
     mission_id,
-    status,
+    status: status as MissionStatus,
     recipients: [...new Set(recipients as string[])],
     notification_type: type,
   };
@@ -95,7 +98,7 @@ export function parseNotify(
   try {
     const args = checkNotificationArgs({
       mission_id: 'x',
-      status: 'x',
+      status: 'completed',
       recipients,
       notification_type,
     });

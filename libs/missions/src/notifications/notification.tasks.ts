@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { NotificationStatus, NotificationType } from '@brain/storage';
+import type { MissionStatus, NotificationStatus, NotificationType } from '@brain/storage';
 import { Task, TaskContext } from '@brain/tasks';
 import { type Mission, MissionNotFoundError, MissionStore } from '../mission.store';
 import type { Delivery } from './delivery';
@@ -51,7 +51,7 @@ export class TransientNotificationError extends NotificationDeliveryError {
 /** The webhook body: what a receiver gets, signed. */
 export interface WebhookBody {
   mission_id: string;
-  status: string;
+  status: MissionStatus;
   mission: Omit<Mission, 'payload'>;
   sent_at: string;
 }
@@ -149,12 +149,19 @@ export class NotificationTasks {
     // A retry: who got it already keeps their delivered outcome and is not sent it again.
     const earlier = await this.previousOutcomes(notification);
     const pending = args.recipients.filter((r) => earlier.get(r)?.outcome !== 'delivered');
-    const deliveries =
-      pending.length === 0
-        ? []
-        : args.notification_type === 'email'
-          ? await this.email.send(pending, { subject, text }, ctx.signal)
-          : await this.webhooks.send(pending, rawBody, sentAt, ctx.signal);
+    let deliveries: Delivery[];
+    try {
+      deliveries =
+        pending.length === 0
+          ? []
+          : args.notification_type === 'email'
+            ? await this.email.send(pending, { subject, text }, ctx.signal)
+            : await this.webhooks.send(pending, rawBody, sentAt, ctx.signal);
+    } catch (err) {
+      // Nothing could be sent (e.g. the signing secret does not open: a wrong BRAIN_MASTER_KEY).
+      // The row must say so, not stay pending; retrying cannot help, so it is final.
+      throw await this.notSent(notification, args.recipients, earlier, err as Error);
+    }
     for (const d of deliveries) {
       await this.outbox.recordAttempt(notification.id, {
         recipient: d.recipient,
@@ -207,6 +214,37 @@ export class NotificationTasks {
     return result;
   }
 
+  /** Marks the row failed with the reason; the error the task then fails with. */
+  private async notSent(
+    notification: Notification,
+    recipients: readonly string[],
+    earlier: ReadonlyMap<string, Pick<Delivery, 'outcome' | 'detail'>>,
+    err: Error,
+  ): Promise<NotificationDeliveryError> {
+    const reason = `not sent: ${err.message}`.slice(0, 2000);
+    await this.outbox.finish(notification.id, 'failed', reason);
+    const outcomes = recipients.map((recipient): NotificationResult['recipients'][number] =>
+      earlier.get(recipient)?.outcome === 'delivered'
+        ? { recipient, outcome: 'delivered', detail: earlier.get(recipient)?.detail ?? '' }
+        : { recipient, outcome: 'undelivered', detail: reason },
+    );
+    const undelivered = outcomes.filter((r) => r.outcome === 'undelivered').length;
+    return new NotificationDeliveryError(
+      `notification ${notification.id} of mission "${notification.mission_id}" ${reason}`,
+      {
+        notification_id: notification.id,
+        mission_id: notification.mission_id,
+        notification_type: notification.notification_type,
+        status: 'failed',
+        delivered: outcomes.length - undelivered,
+        undelivered,
+        failed: 0,
+        reason,
+        recipients: outcomes,
+      },
+    );
+  }
+
   private async previousOutcomes(
     notification: Notification,
   ): Promise<Map<string, Pick<Delivery, 'outcome' | 'detail'>>> {
@@ -218,7 +256,7 @@ export class NotificationTasks {
   }
 }
 
-function emailText(mission: Mission, status: string): string {
+function emailText(mission: Mission, status: MissionStatus): string {
   const lines = [
     `Mission "${mission.name}" (${mission.id}) is ${status}.`,
     '',

@@ -21,7 +21,7 @@ import {
   SEND_MISSION_NOTIFICATION,
   TransientNotificationError,
 } from './notification.tasks';
-import { WEBHOOK_SECRET_NAME } from './webhook-sender';
+import { WEBHOOK_SECRET_NAME, WebhookSecrets } from './webhook-secret';
 
 const MASTER_KEY = 'notifications-test-master-key-0123456789';
 
@@ -65,6 +65,9 @@ describe('checkNotificationArgs', () => {
     [{ ...ok, notification_type: 'webhook', recipients: ['a@example.com'] }, 'recipients[0]'],
     [{ ...ok, notification_type: 'sms' }, 'notification_type'],
     [{ ...ok, status: '' }, 'status'],
+    // Free text would land in the subject, the email and the signed webhook body.
+    [{ ...ok, status: 'completed. Click http://evil.example' }, 'status'],
+    [{ ...ok, status: 'COMPLETED' }, 'status'],
     [{ ...ok, mission_id: 7 }, 'mission_id'],
   ])('refuses %j naming %s', (kwargs, field) => {
     expect(() => checkNotificationArgs(kwargs)).toThrow(TaskInputError);
@@ -87,14 +90,17 @@ describe.each(eachDialect)('send_mission_notification on %s', (dialect, newDatab
   const hooks: Hook[] = [];
   let flakyCalls = 0;
 
-  async function context(smtpUrl: string | undefined): Promise<INestApplicationContext> {
+  async function context(
+    smtpUrl: string | undefined,
+    masterKey = MASTER_KEY,
+  ): Promise<INestApplicationContext> {
     @Module({
       imports: [
         TasksModule.forRoot({
           redisUrl: testRedisUrl(),
           prefix: uniquePrefix(`notify-${dialect}`),
         }),
-        StorageModule.forRoot({ database, masterKey: MASTER_KEY }),
+        StorageModule.forRoot({ database, masterKey }),
         // As OUTBOUND_ALLOW would: the local webhook receiver, nothing else internal.
         OutboundOptionsModule.forRoot({ allow: new URL(hookUrl).host }),
         MissionsModule.forRoot({ smtpUrl, smtpFrom: 'BRAiN <brain@test.local>', timeoutMs: 3000 }),
@@ -311,6 +317,71 @@ describe.each(eachDialect)('send_mission_notification on %s', (dialect, newDatab
       notification_type: 'webhook',
     });
     expect(await app.get(SecretStore).get(WEBHOOK_SECRET_NAME)).toBe(secret);
+  });
+
+  it('after a rotation, signs with the new secret and, for the grace period, the previous one', async () => {
+    const id = await newMission('rotated');
+    const secrets = app.get(WebhookSecrets);
+    const before = await secrets.current();
+    const rotated = await secrets.rotate(3600);
+    expect(rotated).toEqual({
+      secret: expect.stringMatching(/^[0-9a-f]{64}$/),
+      previous_secret: before,
+      previous_valid_until: expect.any(String),
+    });
+    expect(rotated.secret).not.toBe(before);
+    const sign = (secret: string, raw: string) =>
+      `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+    const deliver = async (path: string) => {
+      await send(app, {
+        mission_id: id,
+        status: 'completed',
+        recipients: [`${hookUrl}${path}`],
+        notification_type: 'webhook',
+      });
+      return hooks.find((h) => h.path === path) as Hook;
+    };
+    const during = await deliver('/ok?grace');
+    expect(during.headers['x-brain-signature']).toBe(sign(rotated.secret, during.raw));
+    expect(during.headers['x-brain-signature-previous']).toBe(sign(before, during.raw));
+
+    // No grace: the old secret signs nothing any more.
+    const immediate = await secrets.rotate(0);
+    expect(immediate).toMatchObject({ previous_secret: null, previous_valid_until: null });
+    const after = await deliver('/ok?immediate');
+    expect(after.headers['x-brain-signature']).toBe(sign(immediate.secret, after.raw));
+    expect(after.headers['x-brain-signature-previous']).toBeUndefined();
+    await expect(secrets.rotate(-1)).rejects.toMatchObject({ field: 'grace_seconds' });
+    await expect(secrets.rotate(8 * 86_400)).rejects.toMatchObject({ field: 'grace_seconds' });
+  });
+
+  it('with a wrong master key the secret does not open: the row fails with the reason, nothing is sent', async () => {
+    await app.get(WebhookSecrets).current();
+    const id = await newMission('wrong key');
+    const wrongKey = await context(undefined, 'not-the-master-key-of-this-keyring-0123');
+    try {
+      const before = hooks.length;
+      const err = await failure(
+        send(wrongKey, {
+          mission_id: id,
+          status: 'completed',
+          recipients: [`${hookUrl}/ok?wrong-key`],
+          notification_type: 'webhook',
+        }),
+      );
+      const reason = expect.stringMatching(
+        /^not sent: cannot unwrap encryption key [0-9a-f-]+: BRAIN_MASTER_KEY is not the master key it was sealed with$/,
+      );
+      expect(err).toBeInstanceOf(NotificationDeliveryError);
+      expect(err).not.toBeInstanceOf(TransientNotificationError);
+      expect(err.result).toMatchObject({ status: 'failed', delivered: 0, undelivered: 1, reason });
+      expect(await app.get(NotificationOutbox).forMission(id)).toEqual([
+        expect.objectContaining({ status: 'failed', reason, attempts: 0 }),
+      ]);
+      expect(hooks.length).toBe(before);
+    } finally {
+      await wrongKey.close();
+    }
   });
 
   it('a webhook at an internal address not allowlisted is refused without a request, not retried', async () => {

@@ -1,7 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { OutboundClient, OutboundRefusedError, OutboundTimeoutError } from '@brain/outbound';
-import { SecretStore } from '@brain/storage';
 import { type Delivery, elapsed } from './delivery';
 import {
   DEFAULT_NOTIFICATION_TIMEOUT_MS,
@@ -9,9 +8,11 @@ import {
   type NotificationOptions,
 } from './notification-options';
 
-/** The SecretStore name of the key webhooks are signed with (created on first use). */
-export const WEBHOOK_SECRET_NAME = 'webhook-signing-secret';
+import { WebhookSecrets } from './webhook-secret';
+
 export const SIGNATURE_HEADER = 'X-Brain-Signature';
+/** The signature with the previous secret, during a rotation's grace period only. */
+export const PREVIOUS_SIGNATURE_HEADER = 'X-Brain-Signature-Previous';
 export const TIMESTAMP_HEADER = 'X-Brain-Timestamp';
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`: what a receiver recomputes to check a webhook. */
@@ -26,24 +27,16 @@ export function signWebhook(secret: string, rawBody: string): string {
 @Injectable()
 export class WebhookSender {
   constructor(
-    private readonly secrets: SecretStore,
+    private readonly secrets: WebhookSecrets,
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
     private readonly outbound: OutboundClient,
   ) {}
 
-  /** The signing secret (hex of 32 random bytes), created and stored on first use. */
-  async signingSecret(): Promise<string> {
-    const existing = await this.secrets.get(WEBHOOK_SECRET_NAME);
-    if (existing !== undefined) return existing;
-    await this.secrets.put(WEBHOOK_SECRET_NAME, randomBytes(32).toString('hex'));
-    // Read back: of two processes creating it at once, the last write wins for both.
-    return (await this.secrets.get(WEBHOOK_SECRET_NAME)) as string;
-  }
-
   /**
    * Sends `rawBody` to each URL; a 2xx answer is delivered, anything else (another status, a
    * timeout, a connection error) failed. Never throws for a delivery problem. `timestamp` goes in
-   * X-Brain-Timestamp (it is the body's `sent_at`, so the signature covers it too).
+   * X-Brain-Timestamp (it is the body's `sent_at`, so the signature covers it too). Throws (a
+   * KeyringError) when the signing secret cannot be read: nothing is sent then.
    */
   async send(
     urls: readonly string[],
@@ -51,7 +44,13 @@ export class WebhookSender {
     timestamp: string,
     signal?: AbortSignal,
   ): Promise<Delivery[]> {
-    const signature = signWebhook(await this.signingSecret(), rawBody);
+    const { secret, previous_secret } = await this.secrets.read();
+    const signatures = {
+      [SIGNATURE_HEADER]: signWebhook(secret, rawBody),
+      ...(previous_secret && {
+        [PREVIOUS_SIGNATURE_HEADER]: signWebhook(previous_secret, rawBody),
+      }),
+    };
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_NOTIFICATION_TIMEOUT_MS;
     const deliveries: Delivery[] = [];
     for (const url of urls) {
@@ -62,7 +61,7 @@ export class WebhookSender {
           headers: {
             'content-type': 'application/json',
             'user-agent': 'BRAiN-Tasks-Webhook/1',
-            [SIGNATURE_HEADER]: signature,
+            ...signatures,
             [TIMESTAMP_HEADER]: timestamp,
           },
           body: rawBody,

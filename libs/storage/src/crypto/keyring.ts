@@ -1,10 +1,11 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Selectable, Transaction } from 'kysely';
 import { isForeignKeyViolation } from '../constraint-errors';
 import type { Storage } from '../create-database';
 import type { Database, EncryptionKeysTable } from '../schema';
 import { KEYRING_OPTIONS, STORAGE } from '../storage.tokens';
+import { decrypt, deriveKek, encrypt, KEY_BYTES, keyAad, valueAad } from './envelope';
 
 export interface KeyringOptions {
   /**
@@ -46,20 +47,9 @@ export class KeyringError extends Error {
 
 export const MASTER_KEY_MIN_LENGTH = 32;
 
-const ALGORITHM = 'aes-256-gcm';
-const KEY_BYTES = 32;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-/** HKDF-SHA-256 turns the configured string into the 32-byte key-encryption key. */
-const KEK_SALT = 'brain-tasks/keyring';
-const KEK_INFO = 'key-encryption-key/v1';
 /** Rotations that lose the race for the active key retry on top of the winner's key. */
 const ROTATION_ATTEMPTS = 5;
 const RESEAL_BATCH = 100;
-
-/** Sealed data is bound to what it is: a data key to its id, a value to its context (name). */
-const keyAad = (id: string) => Buffer.from(`brain/keyring/data-key/${id}`, 'utf8');
-const valueAad = (context: string) => Buffer.from(`brain/keyring/value/${context}`, 'utf8');
 
 /** Another rotation made its key active first; this attempt is rolled back and retried. */
 class LostRotationRace extends Error {}
@@ -181,7 +171,7 @@ export class Keyring {
         `BRAIN_MASTER_KEY is too short: it must be at least ${MASTER_KEY_MIN_LENGTH} characters long`,
       );
     }
-    this.#kek = Buffer.from(hkdfSync('sha256', masterKey, KEK_SALT, KEK_INFO, KEY_BYTES));
+    this.#kek = deriveKek(masterKey);
     return this.#kek;
   }
 
@@ -362,32 +352,5 @@ export class Keyring {
       }
     }
     return removed;
-  }
-}
-
-function encrypt(key: Buffer, plaintext: string | Buffer, aad: Buffer): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(aad);
-  const data = Buffer.concat([
-    typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext),
-    cipher.final(),
-  ]);
-  return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64');
-}
-
-/** The plaintext, or undefined when the key, the data or the associated data do not match. */
-function decrypt(key: Buffer, sealed: string, aad: Buffer): Buffer | undefined {
-  const bytes = Buffer.from(sealed, 'base64');
-  if (bytes.length < IV_BYTES + TAG_BYTES) return undefined;
-  try {
-    const decipher = createDecipheriv(ALGORITHM, key, bytes.subarray(0, IV_BYTES), {
-      authTagLength: TAG_BYTES,
-    });
-    decipher.setAAD(aad);
-    decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-  } catch {
-    return undefined;
   }
 }
