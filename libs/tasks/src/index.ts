@@ -29,6 +29,7 @@ export * from './registry/task-definition';
 export * from './registry/task-options';
 export * from './registry/task-registry';
 export * from './registry/task.decorator';
+export * from './results/index-cursor';
 export * from './results/result-store.service';
 export * from './results/result-waiter.service';
 export * from './results/task-listing.service';

@@ -20,6 +20,7 @@ import { QueueRegistry } from './queues/queue-registry';
 import { RedisConnection } from './redis/redis-connection.service';
 import { redisEndpoint } from './redis/redis-endpoint';
 import { TaskRegistry } from './registry/task-registry';
+import { RecordBatchReader } from './results/record-batch-reader';
 import { ResultStore } from './results/result-store.service';
 import { ResultWaiter } from './results/result-waiter.service';
 import { TaskListing } from './results/task-listing.service';
@@ -40,6 +41,7 @@ const SERVICES = [
   ResultStore,
   ResultWaiter,
   TaskListing,
+  RecordBatchReader,
   TaskClient,
   RevocationService,
   WorkerDirectory,

@@ -15,6 +15,7 @@ import {
   TimeoutError,
 } from 'rxjs';
 import { RedisConnection } from '@brain/tasks';
+import { requestAbort } from './request-signal';
 
 /** Longest a request may wait on Redis before the caller is told it is unavailable. */
 const REDIS_DEADLINE_MS = 10_000;
@@ -29,22 +30,22 @@ const CONNECT_GRACE_MS = 1000;
 export class RedisGate implements NestInterceptor {
   constructor(private readonly redis: RedisConnection) {}
 
-  intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const abort = requestAbort(ctx);
     return from(this.redis.whenAvailable(CONNECT_GRACE_MS)).pipe(
       mergeMap((up) => {
         if (!up) throw new ServiceUnavailableException('Redis is unavailable: try again shortly');
         return next.handle();
       }),
       timeout(REDIS_DEADLINE_MS),
-      catchError((err: unknown) =>
-        throwError(() =>
-          err instanceof TimeoutError
-            ? new ServiceUnavailableException(
-                `Redis did not answer within ${REDIS_DEADLINE_MS / 1000} s`,
-              )
-            : err,
-        ),
-      ),
+      catchError((err: unknown) => {
+        if (!(err instanceof TimeoutError)) return throwError(() => err);
+        const answer = new ServiceUnavailableException(
+          `Redis did not answer within ${REDIS_DEADLINE_MS / 1000} s`,
+        );
+        abort.abort(answer);
+        return throwError(() => answer);
+      }),
     );
   }
 }

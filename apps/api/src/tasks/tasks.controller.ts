@@ -34,6 +34,7 @@ import { Audited } from '../audit/audited.decorator';
 import { ApiAccess } from '../auth/api-access.decorator';
 import { ApiErrors, BODY_ERRORS, REDIS_DOWN } from '../http/api-errors.decorator';
 import { RedisGate } from '../http/redis-gate.interceptor';
+import { RequestSignal } from '../http/request-signal';
 import { ExecuteTaskDto } from './dto/execute-task.dto';
 import { ListTasksQuery, PurgeQueueQuery, TerminateQuery } from './dto/task-queries.dto';
 import {
@@ -105,21 +106,29 @@ export class TasksController {
     summary: 'Recent tasks, newest first, filtered and paginated',
     description:
       'Task records still kept (results expire), filtered by name, status, queue, worker and ' +
-      'time received; `has_more` says whether another page follows.',
+      'time received. A call reads a bounded number of records: `has_more` says whether more ' +
+      'may follow, and `next_cursor` where to go on (pass it as `cursor`).',
   })
   @ApiOkResponse({ type: TaskPageDto, description: 'A page of tasks' })
   @ApiErrors({ 400: 'A query parameter is invalid: named in `field`' })
-  async list(@Query() q: ListTasksQuery): Promise<TaskPageDto> {
-    const page = await this.listing.list({
-      taskName: q.task_name,
-      state: q.status,
-      queue: q.queue,
-      worker: q.worker,
-      since: q.since ? new Date(q.since) : undefined,
-      until: q.until ? new Date(q.until) : undefined,
-      limit: q.limit ?? 50,
-      offset: q.offset ?? 0,
-    });
+  async list(
+    @Query() q: ListTasksQuery,
+    @RequestSignal() signal: AbortSignal,
+  ): Promise<TaskPageDto> {
+    const page = await this.listing.list(
+      {
+        taskName: q.task_name,
+        state: q.status,
+        queue: q.queue,
+        worker: q.worker,
+        since: q.since ? new Date(q.since) : undefined,
+        until: q.until ? new Date(q.until) : undefined,
+        limit: q.limit ?? 50,
+        offset: q.offset ?? 0,
+        cursor: q.cursor,
+      },
+      signal,
+    );
     return { ...page, tasks: page.tasks.map(taskStatus) };
   }
 

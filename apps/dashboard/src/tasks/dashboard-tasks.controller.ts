@@ -15,6 +15,7 @@ import {
 import { Audited } from '../../../api/src/audit/audited.decorator';
 import { RequireRole, roleOf, SendsTask } from '@brain/auth';
 import { RedisGate } from '../../../api/src/http/redis-gate.interceptor';
+import { RequestSignal } from '../../../api/src/http/request-signal';
 import { TerminateQuery } from '../../../api/src/tasks/dto/task-queries.dto';
 import { TaskSearchQuery } from './dto/task-search.query';
 
@@ -41,7 +42,7 @@ export class DashboardTasksController {
 
   @Get()
   @RequireRole('viewer')
-  async list(@Query() q: TaskSearchQuery): Promise<TaskPage> {
+  async list(@Query() q: TaskSearchQuery, @RequestSignal() signal: AbortSignal): Promise<TaskPage> {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
     const filter = {
@@ -54,14 +55,14 @@ export class DashboardTasksController {
       until: q.until ? new Date(q.until) : undefined,
     };
     // An id is found directly, however old: the listing only scans recent tasks.
-    if (filter.search && offset === 0) {
+    if (filter.search && offset === 0 && !q.cursor) {
       const byId = await this.results.get(filter.search);
       if (byId) {
         const tasks = recordMatches(byId, filter) ? [byId] : [];
-        return { tasks, limit, offset, has_more: false };
+        return { tasks, limit, offset, has_more: false, next_cursor: null };
       }
     }
-    return this.listing.list({ ...filter, limit, offset });
+    return this.listing.list({ ...filter, limit, offset, cursor: q.cursor }, signal);
   }
 
   @Get(':task_id')

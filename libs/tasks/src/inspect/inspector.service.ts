@@ -36,6 +36,9 @@ export interface ScheduledTask {
   kwargs: Record<string, unknown>;
 }
 
+/** Tasks revoked at once by cancelAll. */
+const CANCEL_PAGE = 500;
+
 export interface CancelAllOutcome {
   revoked: number;
   terminated: number;
@@ -163,25 +166,52 @@ export class Inspector {
 
   /**
    * Revokes every task not yet started, in every queue; with terminate, the running ones too.
-   * Periodic schedules stay (see beat stop).
+   * Periodic schedules stay (see beat stop). It goes a page of ids at a time, never holding every
+   * job, and takes what is queued when it starts: tasks sent meanwhile are not chased.
    */
   async cancelAll(terminate = false): Promise<CancelAllOutcome> {
     let revoked = 0;
     let terminated = 0;
     for (const queue of QUEUE_NAMES) {
-      const q = this.queues.get(queue);
-      for (const job of await q.getJobs(['waiting', 'prioritized', 'delayed'])) {
-        // A schedule's next firing is not a task of anyone's: cancelling it would end the schedule.
-        if (String(job.id).startsWith('repeat:')) continue;
-        const outcome = await this.revocations.revoke(String(job.id)).catch(() => undefined);
-        if (outcome) revoked++;
-      }
-      if (!terminate) continue;
-      for (const job of await q.getActive()) {
-        const outcome = await this.revocations.revoke(String(job.id), true).catch(() => undefined);
-        if (outcome) terminated++;
-      }
+      const keys = this.queues.get(queue).keys;
+      for (const key of [keys.wait, keys.paused]) revoked += await this.revokeAll(key, 'list');
+      for (const key of [keys.prioritized, keys.delayed])
+        revoked += await this.revokeAll(key, 'zset');
+      if (terminate) terminated += await this.revokeAll(keys.active, 'list', true);
     }
     return { revoked, terminated };
+  }
+
+  /**
+   * Revokes the tasks of one BullMQ list or sorted set, CANCEL_PAGE at a time, oldest first (a
+   * list's tail). Revoked tasks leave it; the page after skips those that stay (a schedule's next
+   * firing, a task a worker has just taken, a running one told to stop). Answers how many.
+   */
+  private async revokeAll(key: string, kind: 'list' | 'zset', terminate = false): Promise<number> {
+    const client = this.redis.client;
+    let left = kind === 'list' ? await client.llen(key) : await client.zcard(key);
+    let stayed = 0;
+    let count = 0;
+    while (left > 0) {
+      const ids =
+        kind === 'list'
+          ? await client.lrange(key, -(stayed + CANCEL_PAGE), -(stayed + 1))
+          : await client.zrange(key, String(stayed), String(stayed + CANCEL_PAGE - 1));
+      if (!ids.length) break;
+      left -= ids.length;
+      const outcomes = await Promise.all(
+        ids.map(async (id) =>
+          // A schedule's next firing is not a task of anyone's: cancelling it would end the schedule.
+          id.startsWith('repeat:')
+            ? undefined
+            : this.revocations.revoke(id, terminate).catch(() => undefined),
+        ),
+      );
+      for (const outcome of outcomes) {
+        if (outcome) count++;
+        if (terminate || outcome?.state !== 'REVOKED') stayed++;
+      }
+    }
+    return count;
   }
 }

@@ -23,6 +23,8 @@ export interface Throughput {
 
 /** Failed jobs read per queue to tell revoked from failed (the newest); older ones count as failed. */
 const MAX_FAILED_READ = 2000;
+/** Revocations read (the newest): a mass cancel must not make every snapshot read it all. */
+const MAX_REVOKED_READ = 2000;
 const REVOKED_HEADER = /^TaskRevokedError:/;
 
 /**
@@ -93,11 +95,14 @@ export class TaskThroughput {
     }
 
     // Revoked before they ran: no job is left, only the revocation and the kept record.
-    const revoked = await client.zrangebyscore(
+    const revoked = await client.zrevrangebyscore(
       this.revocations.revokedKey,
-      since,
       '+inf',
+      since,
       'WITHSCORES',
+      'LIMIT',
+      0,
+      MAX_REVOKED_READ,
     );
     const revokedIds = revoked.filter((_, i) => i % 2 === 0);
     const neverRan = await this.results.revokedBeforeRun(revokedIds);

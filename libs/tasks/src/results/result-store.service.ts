@@ -6,6 +6,7 @@ import { QUEUE_NAMES } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { TaskRegistry } from '../registry/task-registry';
+import type { IndexPosition } from './index-cursor';
 import { recordFromJob, taskState, timelineFromJob } from './record-from-job';
 import type { TaskEvent, TaskRecord } from './task-record';
 
@@ -41,7 +42,8 @@ export class ResultStore {
     return this.options.resultExpires;
   }
 
-  private revokedKey(taskId: string): string {
+  /** Where the record of a task revoked before it ran is kept. */
+  revokedKey(taskId: string): string {
     return `${this.options.prefix}:revoked-task:${taskId}`;
   }
 
@@ -156,21 +158,25 @@ export class ResultStore {
     return forgotten;
   }
 
-  /** Ids of recent tasks, newest first, sent within [since, until] when given. */
-  async recentIdsBetween(
+  /** Index entries (ids with when sent), newest first, from `position` down to `since`. */
+  async indexFrom(
+    position: IndexPosition,
     since: number | undefined,
-    until: number | undefined,
-    offset: number,
     count: number,
-  ): Promise<string[]> {
-    return this.redis.client.zrevrangebyscore(
+  ): Promise<{ id: string; score: number }[]> {
+    const flat = await this.redis.client.zrevrangebyscore(
       this.indexKey,
-      until ?? '+inf',
+      Number.isFinite(position.score) ? position.score : '+inf',
       since ?? '-inf',
+      'WITHSCORES',
       'LIMIT',
-      offset,
+      position.skip,
       count,
     );
+    const entries: { id: string; score: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2)
+      entries.push({ id: flat[i], score: Number(flat[i + 1]) });
+    return entries;
   }
 
   /** Ids of recent tasks, newest first. */

@@ -1,7 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
-import { QUEUE_NAMES, type QueueName, TASK_STATES, type TaskState } from '@brain/tasks';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import {
+  INDEX_CURSOR,
+  MAX_SCANNED,
+  QUEUE_NAMES,
+  type QueueName,
+  TASK_STATES,
+  type TaskState,
+} from '@brain/tasks';
 import { TimeRangePageQuery } from '../../http/page-query.dto';
 
 /** 'true' / 'false' in a query string; anything else is left for IsBoolean to refuse. */
@@ -42,4 +49,15 @@ export class ListTasksQuery extends TimeRangePageQuery {
   @IsOptional()
   @IsString()
   worker?: string;
+
+  @ApiPropertyOptional({
+    example: '1764585000000-1',
+    description:
+      `Go on from an earlier page's \`next_cursor\`. A call reads at most ${MAX_SCANNED} ` +
+      'records to apply its filters: one matching few tasks answers what it found with a cursor.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(INDEX_CURSOR, { message: "cursor must be an earlier page's next_cursor" })
+  cursor?: string;
 }

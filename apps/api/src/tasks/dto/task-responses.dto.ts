@@ -152,8 +152,16 @@ export class TaskPageDto {
   @ApiProperty({ example: 0 })
   offset!: number;
 
-  @ApiProperty({ description: 'More tasks match beyond this page' })
+  @ApiProperty({ description: 'More tasks may match beyond this page' })
   has_more!: boolean;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '1764585000000-1',
+    description: 'Pass as `cursor` for the next page, while `has_more`; else null',
+  })
+  next_cursor!: string | null;
 }
 
 export class RevokeResultDto implements RevokeResult {

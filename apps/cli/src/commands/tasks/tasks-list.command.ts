@@ -20,6 +20,7 @@ interface ListOptions extends OutputOptions {
   limit?: string;
   offset?: string;
   page?: string;
+  cursor?: string;
 }
 
 /** The option standing for each query parameter of GET /api/tasks. */
@@ -32,6 +33,7 @@ const FLAGS = {
   until: '--until',
   limit: '--limit',
   offset: '--offset',
+  cursor: '--cursor',
 };
 
 const DEFAULT_LIMIT = 50;
@@ -59,6 +61,7 @@ export class TasksListCommand extends OutputCommand<ListOptions> {
           until: options.until,
           limit,
           offset: page !== undefined ? String((page - 1) * Number(limit)) : options.offset,
+          cursor: options.cursor,
         },
         FLAGS,
       );
@@ -72,6 +75,7 @@ export class TasksListCommand extends OutputCommand<ListOptions> {
           until: q.until ? new Date(q.until) : undefined,
           limit: q.limit ?? DEFAULT_LIMIT,
           offset: q.offset ?? 0,
+          cursor: q.cursor,
         });
         const tasks = found.tasks.map(taskStatus);
         if (options.json) return printJson({ ...found, tasks });
@@ -93,9 +97,12 @@ export class TasksListCommand extends OutputCommand<ListOptions> {
         const first = found.offset + 1;
         const last = found.offset + tasks.length;
         const range = tasks.length ? `tasks ${first}-${last}` : 'no tasks';
-        const next = found.has_more
-          ? `; more with --page ${Math.floor(found.offset / found.limit) + 2}`
-          : '';
+        // A full page goes on by page; a call that stopped at its scan bound, by cursor.
+        const next = !found.next_cursor
+          ? ''
+          : tasks.length === found.limit && !q.cursor
+            ? `; more with --page ${Math.floor(found.offset / found.limit) + 2}`
+            : `; more with --cursor ${found.next_cursor}`;
         printLine(`${range}${next}`);
       });
     });
@@ -149,6 +156,11 @@ export class TasksListCommand extends OutputCommand<ListOptions> {
 
   @Option({ flags: '-p, --page <n>', description: 'page number, from 1 (instead of --offset)' })
   parsePage(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--cursor <cursor>', description: "go on from an earlier list's cursor" })
+  parseCursor(value: string): string {
     return value;
   }
 }

@@ -58,7 +58,9 @@ export function Tasks({ meta, params }) {
           .filter((t) => matches(t, params));
         const known = new Set(shown.map((t) => t.task_id));
         const fresh =
-          offset === 0 ? tasks.filter((t) => !known.has(t.task_id) && matches(t, params)) : [];
+          offset === 0 && !params.cursor
+            ? tasks.filter((t) => !known.has(t.task_id) && matches(t, params))
+            : [];
         fresh.sort((a, b) => b.date_received.localeCompare(a.date_received));
         return { ...current, tasks: [...fresh, ...shown].slice(0, PAGE) };
       });
@@ -163,17 +165,25 @@ export function Tasks({ meta, params }) {
       page &&
       html`<div class="pager">
         <button
-          disabled=${offset === 0}
-          onClick=${() => setParams({ ...params, offset: Math.max(0, offset - PAGE) || undefined })}
+          disabled=${offset === 0 && !params.cursor}
+          onClick=${() =>
+            setParams({
+              ...params,
+              // Past a cursor, back to the newest: cursors only go on to older tasks.
+              cursor: undefined,
+              offset: params.cursor ? undefined : Math.max(0, offset - PAGE) || undefined,
+            })}
         >
-          Newer
+          ${params.cursor ? 'Newest' : 'Newer'}
         </button>
         <span class="muted"
-          >${page.tasks.length ? `${offset + 1}–${offset + page.tasks.length}` : ''}</span
+          >${
+            page.tasks.length && !params.cursor ? `${offset + 1}–${offset + page.tasks.length}` : ''
+          }</span
         >
         <button
           disabled=${!page.has_more}
-          onClick=${() => setParams({ ...params, offset: offset + PAGE })}
+          onClick=${() => setParams({ ...params, offset: undefined, cursor: page.next_cursor })}
         >
           Older
         </button>

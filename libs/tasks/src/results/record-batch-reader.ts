@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { Job, type JobState } from 'bullmq';
+import type { TaskMessage } from '../client/apply-options';
+import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
+import { QueueRegistry } from '../queues/queue-registry';
+import { RedisConnection } from '../redis/redis-connection.service';
+import { TaskRegistry } from '../registry/task-registry';
+import { recordFromJob, taskState } from './record-from-job';
+import { ResultStore, type TaskView } from './result-store.service';
+import type { TaskRecord } from './task-record';
+
+/** What one cheap read tells of a task: enough to apply a listing's name, queue and worker filters. */
+export interface RecordGlimpse {
+  id: string;
+  /** The record of a task revoked before it ran (its job is gone). */
+  revoked?: TaskRecord;
+  /** The queue holding its job, if one does. */
+  queue?: QueueName;
+  name?: string;
+  worker: string | null;
+}
+
+/** Commands per job read by `records`: see the MULTI below. */
+const STATE_READS = 6;
+/** The job hash field where BullMQ keeps `processedBy` (the worker's name). */
+const PROCESSED_BY = 'pb';
+
+/**
+ * Task records read many at a time, for listings: a batch costs two round trips (a glimpse of
+ * each, then the full records of those still wanted) whatever its size, where reading records one
+ * by one (ResultStore.view) costs several round trips each.
+ */
+@Injectable()
+export class RecordBatchReader {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly queues: QueueRegistry,
+    private readonly registry: TaskRegistry,
+    private readonly results: ResultStore,
+  ) {}
+
+  /** One round trip: each task's revoked record, or the queue, name and worker of its job. */
+  async glimpse(ids: readonly string[]): Promise<RecordGlimpse[]> {
+    if (!ids.length) return [];
+    const pipeline = this.redis.client.pipeline();
+    for (const id of ids) {
+      pipeline.get(this.results.revokedKey(id));
+      for (const q of QUEUE_NAMES)
+        pipeline.hmget(this.queues.get(q).toKey(id), 'name', PROCESSED_BY);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const per = QUEUE_NAMES.length + 1;
+    return ids.map((id, i) => {
+      const [err, revoked] = replies[i * per] ?? [];
+      if (err) throw err;
+      if (typeof revoked === 'string')
+        return { id, revoked: (JSON.parse(revoked) as TaskView).record, worker: null };
+      for (let q = 0; q < QUEUE_NAMES.length; q++) {
+        const [hmErr, fields] = replies[i * per + 1 + q] ?? [];
+        if (hmErr) throw hmErr;
+        const [name, worker] = fields as (string | null)[];
+        if (name !== null) return { id, queue: QUEUE_NAMES[q], name, worker: worker ?? null };
+      }
+      return { id, worker: null };
+    });
+  }
+
+  /**
+   * The records of `glimpses`, by task id: one atomic round trip (MULTI) reads their states, then
+   * their jobs are read together. State first, as ResultStore.findJob does: a job only moves
+   * forward, so its fields are at least as new as its state. Tasks gone meanwhile are left out.
+   */
+  async records(glimpses: readonly RecordGlimpse[]): Promise<Map<string, TaskRecord>> {
+    const found = new Map<string, TaskRecord>();
+    const jobs: { id: string; queue: QueueName }[] = [];
+    for (const g of glimpses) {
+      if (g.revoked) found.set(g.id, g.revoked);
+      else if (g.queue) jobs.push({ id: g.id, queue: g.queue });
+    }
+    if (!jobs.length) return found;
+    const tx = this.redis.client.multi();
+    for (const { id, queue } of jobs) {
+      const keys = this.queues.get(queue).keys;
+      tx.zscore(keys.completed, id)
+        .zscore(keys.failed, id)
+        .zscore(keys.delayed, id)
+        .zscore(keys.prioritized, id)
+        .zscore(keys['waiting-children'], id)
+        // Active is short (what workers hold); waiting is what is left, as BullMQ's getState finds.
+        .lpos(keys.active, id);
+    }
+    const replies = (await tx.exec()) ?? [];
+    // Sent together: ioredis writes them back to back, one round trip in effect.
+    const read = await Promise.all(
+      jobs.map(({ id, queue }) => Job.fromId<TaskMessage>(this.queues.get(queue), id)),
+    );
+    jobs.forEach(({ id }, i) => {
+      const reply = replies.slice(i * STATE_READS, (i + 1) * STATE_READS).map(([err, value]) => {
+        if (err) throw err;
+        return value;
+      });
+      const job = read[i];
+      if (!job) return;
+      const state = taskState(stateOf(reply), job);
+      if (!state) return;
+      const declaration = this.registry.has(job.name)
+        ? this.registry.get(job.name).options
+        : undefined;
+      found.set(id, recordFromJob(job, state, declaration));
+    });
+    return found;
+  }
+}
+
+/** BullMQ's getState, from the replies in the order asked above. */
+function stateOf([completed, failed, delayed, prioritized, children, active]: unknown[]): JobState {
+  if (completed !== null) return 'completed';
+  if (failed !== null) return 'failed';
+  if (delayed !== null) return 'delayed';
+  if (prioritized !== null) return 'prioritized';
+  if (active !== null) return 'active';
+  if (children !== null) return 'waiting-children';
+  return 'waiting';
+}
