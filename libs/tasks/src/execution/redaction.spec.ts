@@ -1,4 +1,5 @@
-import { REDACTED, redactArguments, redactValue, TOO_DEEP } from './redaction';
+import { redactArguments, redactValue, TOO_DEEP } from './redaction';
+import { REDACTED } from './secret-policy';
 
 describe('redaction', () => {
   it('masks password/secret/token-like keys at any depth', () => {

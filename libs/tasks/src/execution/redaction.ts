@@ -1,13 +1,9 @@
 import type { TaskKwargs } from '../registry/task-definition';
 import type { TaskOptions } from '../registry/task-options';
-
-export const REDACTED = '***';
-
-const SENSITIVE_NAME =
-  /pass(word)?|secret|token|api[_-]?key|credential|private[_-]?key|authorization/i;
+import { isSecretName, REDACTED, redactText } from './secret-policy';
 
 function isSensitive(name: string, declared: readonly string[]): boolean {
-  return declared.includes(name) || SENSITIVE_NAME.test(name);
+  return declared.includes(name) || isSecretName(name);
 }
 
 /** Deeper than this, a value is shown as TOO_DEEP: senders cannot nest past MAX_ARGUMENT_DEPTH. */
@@ -15,11 +11,13 @@ const MAX_SHOWN_DEPTH = 64;
 export const TOO_DEEP = '[nested too deep]';
 
 /**
- * Copies a value with every sensitive-looking key masked, at any depth it shows; past
+ * Copies a value with every sensitive-looking key masked, and the credentials of URLs in its
+ * strings (see secret-policy), at any depth it shows; past
  * MAX_SHOWN_DEPTH (a record written around the API's checks), the rest is elided, so that reading
  * it cannot overflow the stack.
  */
 export function redactValue(value: unknown, declared: readonly string[] = [], depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
   if (value && typeof value === 'object' && !(value instanceof Date) && depth >= MAX_SHOWN_DEPTH)
     return TOO_DEEP;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, declared, depth + 1));

@@ -1,6 +1,7 @@
 import type { Job, JobState } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
 import { redactArguments } from '../execution/redaction';
+import { redactText } from '../execution/secret-policy';
 import { isQueueName } from '../queues/queue-names';
 import { DEFAULT_TASK_PRIORITY } from '../queues/task-priority';
 import type { TaskOptions } from '../registry/task-options';
@@ -40,7 +41,12 @@ export function errorOf(job: Job<TaskMessage>): TaskError | null {
   const colon = header.indexOf(':');
   const type =
     colon > 0 && /^[\w$.]+$/.test(header.slice(0, colon)) ? header.slice(0, colon) : 'Error';
-  return { type, message: job.failedReason ?? '', traceback };
+  // Masked again when read: a job failed by another path (or before this rule) may hold one.
+  return {
+    type,
+    message: redactText(job.failedReason ?? ''),
+    traceback: traceback === null ? null : redactText(traceback),
+  };
 }
 
 /** Revoked (or expired) before its handler ran: the worker only took it off the queue. */
