@@ -7,6 +7,7 @@ import {
   TaskClient,
   TaskContext,
   TaskInputError,
+  redactText,
 } from '@brain/tasks';
 import { type MissionStep, parseSteps, runStep, type StepResult } from './mission-steps';
 import { type Mission, MissionNotFoundError, MissionStore } from './mission.store';
@@ -240,7 +241,8 @@ export class MissionTasks {
         const output = await runStep(step, ctx.signal, this.outbound);
         steps.push({ index, type: step.type, status: 'ok', duration_ms: ms(t0), output });
       } catch (err) {
-        const error = (err as Error)?.message ?? String(err);
+        // Stored, logged, mailed: never with a credential an error quotes from the step's URL.
+        const error = redactText((err as Error)?.message ?? String(err));
         steps.push({ index, type: step.type, status: 'failed', duration_ms: ms(t0), error });
         const message = `step ${index} (${step.type}): ${error}`;
         await this.missions.fail(mission_id, message, { steps });
