@@ -1,4 +1,4 @@
-import { redactArguments, redactValue, TOO_DEEP } from './redaction';
+import { redactArguments, redactStrings, redactValue, TOO_DEEP } from './redaction';
 import { REDACTED } from './secret-policy';
 
 describe('redaction', () => {
@@ -27,6 +27,22 @@ describe('redaction', () => {
     });
     expect(redactArguments(task, [], { signing_key_material: 'abc' }).kwargs).toEqual({
       signing_key_material: REDACTED,
+    });
+  });
+});
+
+describe('redactStrings (results)', () => {
+  it('masks URL credentials in strings at any depth and keeps every key', () => {
+    expect(
+      redactStrings({
+        api_keys: 3,
+        recipients: [{ recipient: 'https://h/hook?token=s3cret', outcome: 'delivered' }],
+        at: null,
+      }),
+    ).toEqual({
+      api_keys: 3,
+      recipients: [{ recipient: `https://h/hook?token=${REDACTED}`, outcome: 'delivered' }],
+      at: null,
     });
   });
 });

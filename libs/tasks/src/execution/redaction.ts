@@ -32,6 +32,25 @@ export function redactValue(value: unknown, declared: readonly string[] = [], de
   return value;
 }
 
+/**
+ * Copies a value with the credentials of URLs in its strings masked, keys kept: for results,
+ * whose field names (`api_keys: 3`, a count) are the task's own words, not secrets.
+ */
+export function redactStrings(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (value && typeof value === 'object' && !(value instanceof Date) && depth >= MAX_SHOWN_DEPTH)
+    return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((v) => redactStrings(v, depth + 1));
+  if (value && typeof value === 'object' && !(value instanceof Date))
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        redactStrings(v, depth + 1),
+      ]),
+    );
+  return value;
+}
+
 /** Args and kwargs as records and logs may show them: sensitive params masked, positional ones too. */
 export function redactArguments(
   task: Pick<TaskOptions, 'params' | 'sensitive'> | undefined,

@@ -1,6 +1,6 @@
 import type { Job, JobState } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
-import { redactArguments } from '../execution/redaction';
+import { redactArguments, redactStrings } from '../execution/redaction';
 import { redactText } from '../execution/secret-policy';
 import { isQueueName } from '../queues/queue-names';
 import { DEFAULT_TASK_PRIORITY } from '../queues/task-priority';
@@ -79,7 +79,8 @@ export function recordFromJob(
     date_done: done ? iso(job.finishedOn) : null,
     eta: iso(data.eta),
     expires: iso(data.expires),
-    result: state === 'SUCCESS' ? ((job.returnvalue as unknown) ?? null) : null,
+    // A result may quote a URL it was given (a webhook's, with its token): credentials masked.
+    result: state === 'SUCCESS' ? redactStrings((job.returnvalue as unknown) ?? null) : null,
     error:
       state === 'FAILURE' || state === 'REVOKED'
         ? errorOf(job)
