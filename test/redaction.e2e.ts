@@ -154,13 +154,13 @@ describe('secrets of missions, agents and task errors (real API and worker, one 
     expect(JSON.parse(call!.body)).toEqual({ user: 'u', password: BODY_PASSWORD });
 
     // The notification: delivered to the real URL; its body and its task's record are masked.
-    const notificationTask = (await waitFor(async () => {
+    const notificationTask = await waitFor(async () => {
       const s = await get(
         `/api/tasks?task_name=backend.app.tasks.mission_tasks.send_mission_notification`,
       );
       const tasks = s.tasks as Array<{ task_id: string }>;
       return tasks[0]?.task_id;
-    }, 'the notification task')) as string;
+    }, 'the notification task');
     const sent = await taskIn(notificationTask, ['SUCCESS']);
     const maskedHook = `http://127.0.0.1:${port}/notify?token=***`;
     expect(sent.kwargs).toMatchObject({ recipients: [maskedHook] });
