@@ -66,3 +66,25 @@ export function redactArguments(
     kwargs: redactValue(kwargs, declared) as TaskKwargs,
   };
 }
+
+/**
+ * A whole queued message (BullMQ's job data) as a raw view may show it: its arguments as records
+ * show them, and everything else (callbacks' arguments, the last error) by the same policy.
+ */
+export function redactMessage(
+  task: Pick<TaskOptions, 'params' | 'sensitive'> | undefined,
+  data: unknown,
+): unknown {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return redactValue(data);
+  const { args, kwargs } = data as { args?: unknown; kwargs?: unknown };
+  const shown = redactArguments(
+    task,
+    Array.isArray(args) ? args : [],
+    kwargs && typeof kwargs === 'object' ? (kwargs as TaskKwargs) : {},
+  );
+  return {
+    ...(redactValue(data, task?.sensitive ?? []) as Record<string, unknown>),
+    ...(args !== undefined && { args: shown.args }),
+    ...(kwargs !== undefined && { kwargs: shown.kwargs }),
+  };
+}
