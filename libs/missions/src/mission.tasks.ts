@@ -8,6 +8,7 @@ import {
   TaskContext,
   TaskInputError,
   redactText,
+  redactValue,
 } from '@brain/tasks';
 import { type MissionStep, parseSteps, runStep, type StepResult } from './mission-steps';
 import { type Mission, MissionNotFoundError, MissionStore } from './mission.store';
@@ -256,7 +257,8 @@ export class MissionTasks {
       mission_id,
       status: 'completed',
       mission_status: done.mission?.status ?? 'completed',
-      steps,
+      // The task's record is read by viewers: answers' secrets masked, as the mission's view does.
+      steps: redactValue(steps) as StepResult[],
       ...(notification ? { notification_task_id: notification } : {}),
     };
   }
