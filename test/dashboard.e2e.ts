@@ -362,6 +362,24 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     ]);
     await raw.getByText('BRAiN raw jobs').first().waitFor({ timeout: DEADLINE_MS });
     await raw.getByText('maintenance').first().waitFor({ timeout: DEADLINE_MS });
+    // What it shows of a job is masked as the engine's records are (URL credentials here).
+    const secretive = await app.get(TaskClient).applyAsync('tests.add', {
+      args: ['http://u:raw-pa55@example.test/x?token=raw-t0ken', 2],
+      countdown: 600,
+      queue: 'maintenance',
+    });
+    leftovers.push(secretive.task_id);
+    const shown = await raw.evaluate(async () => {
+      const board = (await fetch('api/queues').then((r) => r.json())) as {
+        queues: Array<{ name: string }>;
+      };
+      const name = board.queues.find((q) => q.name.includes('maintenance'))!.name;
+      const query = `activeQueue=${encodeURIComponent(name)}&status=delayed&page=1&jobsPerPage=50`;
+      return fetch(`api/queues?${query}`).then((r) => r.text());
+    });
+    expect(shown).toContain(secretive.task_id);
+    expect(shown).toContain('http://u:***@example.test/x?token=***');
+    expect(shown).not.toMatch(/raw-pa55|raw-t0ken/);
     await admin.context.close();
 
     const operator = await logIn(keys.operator);

@@ -53,4 +53,15 @@ describe('JsonLogger (LOG_FORMAT=json)', () => {
     new Logger('Api').warn('ADMIN_API_KEY is not set');
     expect(records().map((r) => [r.level, r.msg])).toEqual([['warn', 'ADMIN_API_KEY is not set']]);
   });
+
+  it('masks credentials in the message, secret-named fields and the stack', () => {
+    new Logger('Mission').error(
+      'GET http://u:pa55word@h/p?token=s3cret failed',
+      'Error: at http://u:pa55word@h/p?token=s3cret\n    at x (y.js:1:1)',
+    );
+    new Logger('Task').log('sent', { task_id: 'abc', password: 'hunter2' });
+    expect(lines.join('')).not.toMatch(/pa55word|s3cret|hunter2/);
+    expect(records()[0]).toMatchObject({ msg: 'GET http://u:***@h/p?token=*** failed' });
+    expect(records()[1]).toMatchObject({ task_id: 'abc', password: '***' });
+  });
 });

@@ -1,8 +1,9 @@
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, LogFn, Logger } from 'pino';
 import { stdTimeFunctions } from 'pino';
 import { NativeLogger, PinoLogger } from 'nestjs-pino';
 import type { LogLevelName } from '@brain/config';
 import { isBootstrapDetail } from './bootstrap-detail';
+import { shownInLog } from './shown-in-log';
 
 /**
  * LOG_FORMAT=json: one JSON object a line through pino (nestjs-pino's NativeLogger, which reads
@@ -26,6 +27,12 @@ export function createJsonLogger(level: LogLevelName, destination?: DestinationS
     // What log shippers read best: a level name, an ISO time.
     formatters: { level: (label: string) => ({ level: label }) },
     timestamp: stdTimeFunctions.isoTime,
+    // Message and fields through the secret policy, whoever logs them.
+    hooks: {
+      logMethod(this: Logger, args: Parameters<LogFn>, method: LogFn) {
+        method.apply(this, args.map(shownInLog) as Parameters<LogFn>);
+      },
+    },
   };
   const pino = new PinoLogger({ pinoHttp: destination ? [options, destination] : options });
   return new JsonLogger(pino, { nativeLogger: { flattenParams: true } });

@@ -65,4 +65,15 @@ describe('TextLogger (LOG_FORMAT=text)', () => {
     logAll();
     expect(contexts()).toEqual(expected);
   });
+
+  it('masks credentials in messages and stacks, whoever logs them', () => {
+    Logger.overrideLogger(new TextLogger('info'));
+    new Logger('Mission').error(
+      'GET http://u:pa55word@h/p?token=s3cret failed',
+      'Error: at http://u:pa55word@h/p?token=s3cret\n    at x (y.js:1:1)',
+    );
+    const text = out.join('');
+    expect(text).toContain('GET http://u:***@h/p?token=*** failed');
+    expect(text).not.toMatch(/pa55word|s3cret/);
+  });
 });

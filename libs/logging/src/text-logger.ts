@@ -1,6 +1,8 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import type { LogLevelName } from '@brain/config';
 import { isBootstrapDetail } from './bootstrap-detail';
+import { redactText } from '@brain/tasks/execution/secret-policy';
+import { shownInLog } from './shown-in-log';
 
 /** Nest's levels each LOG_LEVEL shows (Nest says `log` for info; `verbose` is never shown). */
 export const NEST_LEVELS: Record<LogLevelName, LogLevel[]> = {
@@ -25,7 +27,10 @@ export class TextLogger extends ConsoleLogger {
     else super.log(message, ...optionalParams);
   }
 
-  /** Passes all but Nest's last argument, the structured fields: the text line names the task. */
+  /**
+   * Passes all but Nest's last argument, the structured fields: the text line names the task.
+   * What is printed goes through the secret policy.
+   */
   protected override printMessages(
     messages: unknown[],
     context?: string,
@@ -33,6 +38,16 @@ export class TextLogger extends ConsoleLogger {
     writeStreamType?: 'stdout' | 'stderr',
     errorStack?: unknown,
   ): void {
-    super.printMessages(messages, context, logLevel, writeStreamType, errorStack);
+    super.printMessages(
+      messages.map(shownInLog),
+      context,
+      logLevel,
+      writeStreamType,
+      shownInLog(errorStack),
+    );
+  }
+
+  protected override printStackTrace(stack: string): void {
+    super.printStackTrace(stack && redactText(stack));
   }
 }

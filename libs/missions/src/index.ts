@@ -1,4 +1,5 @@
 export * from './mission-steps';
+export * from './mission-view';
 export * from './mission.store';
 export * from './mission.tasks';
 export * from './missions.module';

@@ -8,6 +8,8 @@ import {
   TaskClient,
   TaskContext,
   TaskInputError,
+  redactText,
+  redactValue,
 } from '@brain/tasks';
 import { type MissionStep, parseSteps, runStep, type StepResult } from './mission-steps';
 import { type Mission, MissionNotFoundError, MissionStore } from './mission.store';
@@ -250,7 +252,8 @@ export class MissionTasks {
         const output = await runStep(step, ctx.signal, this.outbound);
         steps.push({ index, type: step.type, status: 'ok', duration_ms: ms(t0), output });
       } catch (err) {
-        const error = (err as Error)?.message ?? String(err);
+        // Stored, logged, mailed: never with a credential an error quotes from the step's URL.
+        const error = redactText((err as Error)?.message ?? String(err));
         steps.push({ index, type: step.type, status: 'failed', duration_ms: ms(t0), error });
         const message = `step ${index} (${step.type}): ${error}`;
         const notification = this.notification(started.mission, 'failed', ctx);
@@ -273,7 +276,8 @@ export class MissionTasks {
       mission_id,
       status: 'completed',
       mission_status: done.mission?.status ?? 'completed',
-      steps,
+      // The task's record is read by viewers: answers' secrets masked, as the mission's view does.
+      steps: redactValue(steps) as StepResult[],
       ...(sent ? { notification_task_id: sent } : {}),
     };
   }

@@ -10,6 +10,7 @@ export * from './errors/task-errors';
 export * from './errors/task-released.error';
 export * from './errors/task-revoked.error';
 export * from './execution/redaction';
+export * from './execution/secret-policy';
 export * from './execution/task-context';
 export * from './inspect/active-tasks.service';
 export * from './inspect/inspector.service';

@@ -20,6 +20,7 @@ import {
 } from '@nestjs/swagger';
 import { AgentRegisteredByOtherError, AgentStore } from '@brain/agents';
 import { OutboundClient } from '@brain/outbound';
+import { redactValue } from '@brain/tasks';
 import { Audited } from '../audit/audited.decorator';
 import { ApiAccess } from '../auth/api-access.decorator';
 import type { ApiRequest } from '../auth/principal';
@@ -79,18 +80,20 @@ export class AgentsController {
       });
     const principal = req.principal!; // the guard set it: the call needs a key
     try {
-      return await this.agents.register(
-        {
-          id: dto.id,
-          name: dto.name,
-          endpoint: dto.endpoint ?? null,
-          metadata: dto.metadata ?? null,
-        },
-        new Date(),
-        {
-          registrant: { key_id: principal.keyId, name: principal.name, role: principal.role },
-          override: principal.role === 'admin',
-        },
+      return shown(
+        await this.agents.register(
+          {
+            id: dto.id,
+            name: dto.name,
+            endpoint: dto.endpoint ?? null,
+            metadata: dto.metadata ?? null,
+          },
+          new Date(),
+          {
+            registrant: { key_id: principal.keyId, name: principal.name, role: principal.role },
+            override: principal.role === 'admin',
+          },
+        ),
       );
     } catch (err) {
       if (err instanceof AgentRegisteredByOtherError) throw new ForbiddenException(err.message);
@@ -110,7 +113,7 @@ export class AgentsController {
   @ApiOkResponse({ type: AgentDto, description: 'The agent' })
   @ApiErrors({ 404: 'No agent with this id' })
   async heartbeat(@Param('id') id: string): Promise<AgentDto> {
-    return (await this.agents.heartbeat(id)) ?? notFound(id);
+    return shown((await this.agents.heartbeat(id)) ?? notFound(id));
   }
 
   @Get(':id')
@@ -125,7 +128,7 @@ export class AgentsController {
   async get(@Param('id') id: string): Promise<AgentDetailDto> {
     const agent = (await this.agents.get(id)) ?? notFound(id);
     const recent = await this.agents.executions(id, { limit: RECENT_EXECUTIONS });
-    return { ...agent, recent_executions: recent };
+    return shown({ ...agent, recent_executions: recent });
   }
 
   @Get()
@@ -137,9 +140,19 @@ export class AgentsController {
   })
   @ApiOkResponse({ type: AgentPageDto, description: 'A page of agents' })
   @ApiErrors({ 400: 'A query parameter is invalid: named in `field`' })
-  list(@Query() q: ListAgentsQuery): Promise<AgentPageDto> {
-    return this.agents.list({ status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+  async list(@Query() q: ListAgentsQuery): Promise<AgentPageDto> {
+    return shown(
+      await this.agents.list({ status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 }),
+    );
   }
+}
+
+/**
+ * What an answer shows: secret-named metadata or data fields and URL credentials (an endpoint's
+ * `user:password@`, `?token=`) masked, for everyone; calls to the agent read the store.
+ */
+function shown<T>(answer: T): T {
+  return redactValue(answer) as T;
 }
 
 function notFound(id: string): never {

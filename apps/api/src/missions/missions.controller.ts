@@ -10,7 +10,13 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MissionExistsError, MissionStore, PROCESS_MISSION, parseSteps } from '@brain/missions';
+import {
+  MissionExistsError,
+  missionForView,
+  MissionStore,
+  PROCESS_MISSION,
+  parseSteps,
+} from '@brain/missions';
 import { OutboundClient } from '@brain/outbound';
 import { TaskClient } from '@brain/tasks';
 import { Audited } from '../audit/audited.decorator';
@@ -73,12 +79,14 @@ export class MissionsController {
         throw new ConflictException({ message: err.message, field: 'id' });
       throw err;
     }
-    if (dto.process === false) return { ...mission, task_id: null };
+    // Its creator gets no more of its secrets back than a viewer does.
+    const shown = missionForView(mission);
+    if (dto.process === false) return { ...shown, task_id: null };
     const sent = await this.client.applyAsync(PROCESS_MISSION, {
       kwargs: { mission_id: mission.id },
       priority: mission.priority,
     });
-    return { ...mission, task_id: sent.task_id };
+    return { ...shown, task_id: sent.task_id };
   }
 
   @Get()
@@ -100,7 +108,12 @@ export class MissionsController {
       limit: limit + 1,
       offset,
     });
-    return { missions: rows.slice(0, limit), limit, offset, has_more: rows.length > limit };
+    return {
+      missions: rows.slice(0, limit).map((m) => missionForView(m)),
+      limit,
+      offset,
+      has_more: rows.length > limit,
+    };
   }
 
   @Get(':id')
@@ -115,6 +128,6 @@ export class MissionsController {
   async get(@Param('id') id: string): Promise<MissionDto> {
     const mission = await this.missions.get(id);
     if (!mission) throw new NotFoundException(`No mission with id "${id}"`);
-    return mission;
+    return missionForView(mission);
   }
 }

@@ -1,14 +1,14 @@
 import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { QueueRegistry } from '@brain/tasks';
+import { QueueRegistry, TaskRegistry } from '@brain/tasks';
 import { roleRefusal } from '@brain/auth';
 import { csrfFailure } from '../session/csrf';
 import { sessionIdOf } from '../session/session-cookie';
 import { SessionService } from '../session/session.service';
 import { CONTENT_SECURITY_POLICY } from '../web/web-assets';
+import { MaskedBullMQAdapter } from './masked-adapter';
 
 export const RAW_JOB_VIEW_PATH = '/queues';
 
@@ -21,6 +21,7 @@ const RAW_VIEW_POLICY = CONTENT_SECURITY_POLICY.replace(
 /**
  * bull-board at /queues: BullMQ's jobs as they are in Redis, for admins who need to look under
  * the engine. Read-only: every action goes through the dashboard (engine semantics, audit log).
+ * Secrets in them are masked as the engine's records mask them.
  */
 export function mountRawJobView(app: NestExpressApplication): void {
   const server = new ExpressAdapter();
@@ -29,7 +30,7 @@ export function mountRawJobView(app: NestExpressApplication): void {
     queues: app
       .get(QueueRegistry)
       .all()
-      .map(([, queue]) => new BullMQAdapter(queue, { readOnlyMode: true })),
+      .map(([, queue]) => new MaskedBullMQAdapter(queue, app.get(TaskRegistry))),
     serverAdapter: server,
     options: { uiConfig: { boardTitle: 'BRAiN raw jobs' } },
   });

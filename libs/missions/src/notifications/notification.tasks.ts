@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { MissionStatus, NotificationStatus, NotificationType } from '@brain/storage';
 import { Task, TaskContext } from '@brain/tasks';
 import { type Mission, MissionNotFoundError, MissionStore } from '../mission.store';
+import { missionForView } from '../mission-view';
 import type { Delivery } from './delivery';
 import { EmailSender, NO_SMTP_URL } from './email-sender';
 import { checkNotificationArgs, MAX_RECIPIENTS } from './notification-args';
@@ -92,8 +93,10 @@ export class NotificationTasks {
     ctx: TaskContext,
   ): Promise<NotificationResult> {
     const args = checkNotificationArgs(kwargs);
-    const mission = await this.missions.get(args.mission_id);
-    if (!mission) throw new MissionNotFoundError(args.mission_id);
+    const stored = await this.missions.get(args.mission_id);
+    if (!stored) throw new MissionNotFoundError(args.mission_id);
+    // What leaves in the email or webhook body: as a viewer would see it.
+    const mission = missionForView(stored);
     const missionView: Omit<Mission, 'payload'> & { payload?: unknown } = { ...mission };
     delete missionView.payload;
     const subject = `[BRAiN] Mission "${mission.name}" ${args.status}`;

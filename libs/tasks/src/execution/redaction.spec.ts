@@ -1,4 +1,5 @@
-import { REDACTED, redactArguments, redactValue, TOO_DEEP } from './redaction';
+import { redactArguments, redactMessage, redactStrings, redactValue, TOO_DEEP } from './redaction';
+import { REDACTED } from './secret-policy';
 
 describe('redaction', () => {
   it('masks password/secret/token-like keys at any depth', () => {
@@ -26,6 +27,48 @@ describe('redaction', () => {
     });
     expect(redactArguments(task, [], { signing_key_material: 'abc' }).kwargs).toEqual({
       signing_key_material: REDACTED,
+    });
+  });
+});
+
+describe('redactMessage (a raw job)', () => {
+  it('masks declared positional params, secret kwargs, callbacks and the last error', () => {
+    const task = {
+      params: ['mission_id', 'signing_key_material'],
+      sensitive: ['signing_key_material'],
+    };
+    expect(
+      redactMessage(task, {
+        taskId: 't1',
+        args: ['m1', 'abc'],
+        kwargs: { api_key: 'k' },
+        linkError: [{ name: 'n', kwargs: { password: 'p' } }],
+        lastError: { type: 'Error', message: 'GET http://u:pw@h/ failed', traceback: null },
+        retries: 0,
+      }),
+    ).toEqual({
+      taskId: 't1',
+      args: ['m1', REDACTED],
+      kwargs: { api_key: REDACTED },
+      linkError: [{ name: 'n', kwargs: { password: REDACTED } }],
+      lastError: { type: 'Error', message: `GET http://u:${REDACTED}@h/ failed`, traceback: null },
+      retries: 0,
+    });
+  });
+});
+
+describe('redactStrings (results)', () => {
+  it('masks URL credentials in strings at any depth and keeps every key', () => {
+    expect(
+      redactStrings({
+        api_keys: 3,
+        recipients: [{ recipient: 'https://h/hook?token=s3cret', outcome: 'delivered' }],
+        at: null,
+      }),
+    ).toEqual({
+      api_keys: 3,
+      recipients: [{ recipient: `https://h/hook?token=${REDACTED}`, outcome: 'delivered' }],
+      at: null,
     });
   });
 });

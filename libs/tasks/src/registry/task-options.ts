@@ -35,7 +35,7 @@ export interface TaskOptions {
   softTimeLimit?: number;
   /** Keep no result: the record still shows the state, never the return value. */
   ignoreResult?: boolean;
-  /** Argument names whose values never reach records or logs (besides password/secret/token-like names). */
+  /** Argument names whose values never reach records or logs (besides secret-like names). */
   sensitive?: readonly string[];
   /**
    * Checks the bound arguments when the task is sent (throw a TaskInputError naming the field),

@@ -1,6 +1,7 @@
 import type { Job, JobState } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
-import { redactArguments } from '../execution/redaction';
+import { redactArguments, redactStrings } from '../execution/redaction';
+import { redactText } from '../execution/secret-policy';
 import { isQueueName } from '../queues/queue-names';
 import { DEFAULT_TASK_PRIORITY } from '../queues/task-priority';
 import type { TaskOptions } from '../registry/task-options';
@@ -40,7 +41,12 @@ export function errorOf(job: Job<TaskMessage>): TaskError | null {
   const colon = header.indexOf(':');
   const type =
     colon > 0 && /^[\w$.]+$/.test(header.slice(0, colon)) ? header.slice(0, colon) : 'Error';
-  return { type, message: job.failedReason ?? '', traceback };
+  // Masked again when read: a job failed by another path (or before this rule) may hold one.
+  return {
+    type,
+    message: redactText(job.failedReason ?? ''),
+    traceback: traceback === null ? null : redactText(traceback),
+  };
 }
 
 /** Revoked (or expired) before its handler ran: the worker only took it off the queue. */
@@ -73,7 +79,8 @@ export function recordFromJob(
     date_done: done ? iso(job.finishedOn) : null,
     eta: iso(data.eta),
     expires: iso(data.expires),
-    result: state === 'SUCCESS' ? ((job.returnvalue as unknown) ?? null) : null,
+    // A result may quote a URL it was given (a webhook's, with its token): credentials masked.
+    result: state === 'SUCCESS' ? redactStrings((job.returnvalue as unknown) ?? null) : null,
     error:
       state === 'FAILURE' || state === 'REVOKED'
         ? errorOf(job)
