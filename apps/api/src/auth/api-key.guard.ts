@@ -7,32 +7,40 @@ import {
 import { Reflector } from '@nestjs/core';
 import { ApiKeyStore } from '@brain/storage';
 import type { ApiRequest } from './principal';
-import { authorize, PUBLIC_KEY, type Role, ROLE_KEY } from '@brain/auth';
+import { AuthFailureLimit, authorize, PUBLIC_KEY, type Role, ROLE_KEY } from '@brain/auth';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * `Authorization: Bearer <key>` on every call not marked public: no or an unknown, expired or
- * revoked key is a 401; a key whose role is below the call's is a 403. The key itself never
- * appears in an answer or a log.
+ * revoked key is a 401; a key whose role is below the call's is a 403. A key sent to a public
+ * call is checked too (it may say more to a valid one). Failed keys count against the client's
+ * address; past AUTH_RATE_LIMIT it gets 429s. The key itself never appears in an answer or a log.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyStore,
+    private readonly limit: AuthFailureLimit,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
     const req = ctx.switchToHttp().getRequest<ApiRequest>();
     const secret = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    if (!secret && isPublic) return true;
     if (!secret)
       throw new UnauthorizedException('Missing API key: send Authorization: Bearer <key>');
+    await this.limit.refuseIfLimited(req);
     const key = await this.keys.authenticate(secret);
-    if (!key) throw new UnauthorizedException('Unknown, expired or revoked API key');
+    if (!key) {
+      await this.limit.failedRequest(req);
+      throw new UnauthorizedException('Unknown, expired or revoked API key');
+    }
     req.principal = { keyId: key.id, name: key.name, role: key.role };
+    if (isPublic) return true;
     authorize(key, this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'admin');
     return true;
   }
