@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { testRedisUrl, uniquePrefix } from '../../../../test/support/redis';
+import { waitFor } from '../../../../test/support/wait';
 import { AuthFailureLimit, clientOf } from './auth-failure-limit';
 
 describe('AuthFailureLimit (real Redis)', () => {
@@ -26,6 +27,20 @@ describe('AuthFailureLimit (real Redis)', () => {
     // One key per client, expiring with its window.
     expect(await redis.keys(`${prefix}:*`)).toEqual([`${prefix}:auth-failures:10.0.0.1`]);
     expect(await redis.pttl(`${prefix}:auth-failures:10.0.0.1`)).toBeGreaterThan(55_000);
+  });
+
+  it('lets the client try again once the window has passed', async () => {
+    const limit = new AuthFailureLimit(redis, uniquePrefix('auth-limit-window'), {
+      failures: 1,
+      windowSeconds: 1,
+    });
+    await limit.failed('10.0.0.1');
+    expect(await limit.retryAfter('10.0.0.1')).toBe(1);
+    await waitFor(
+      async () => ((await limit.retryAfter('10.0.0.1')) === 0 ? true : undefined),
+      'the window to pass',
+      5_000,
+    );
   });
 
   it('counts nothing and refuses nothing when off', async () => {
