@@ -45,14 +45,16 @@ export class AuthFailureLimit {
 
   /** Seconds until `client` may authenticate again; 0 when it may now. */
   async retryAfter(client: string): Promise<number> {
-    if (!this.limit) return 0;
-    const counted = await this.guarded(async () => {
-      const replies = await this.redis.multi().get(this.key(client)).pttl(this.key(client)).exec();
+    const limit = this.limit;
+    if (!limit) return 0;
+    const key = this.key(client);
+    const ttlMs = await this.guarded(async () => {
+      const replies = await this.redis.multi().get(key).pttl(key).exec();
       const [count, ttl] = (replies ?? []).map(([, value]) => value);
-      return Number(count ?? 0) >= this.limit!.failures ? Number(ttl) : 0;
+      return Number(count ?? 0) >= limit.failures ? Number(ttl) : 0;
     });
-    if (!counted) return 0;
-    return counted > 0 ? Math.ceil(counted / 1000) : this.limit.windowSeconds;
+    if (!ttlMs) return 0;
+    return ttlMs > 0 ? Math.ceil(ttlMs / 1000) : limit.windowSeconds;
   }
 
   /** Counts a failed authentication of `client`. */
