@@ -9,6 +9,7 @@ import {
   AnswerChecker,
   type HttpMethod,
   type OpenApiDocument,
+  type OpenApiOperation,
   operationsOf,
 } from './support/openapi';
 import { uniquePrefix } from './support/redis';
@@ -133,6 +134,8 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
   const CALLS: Record<string, () => Promise<void>> = {
     'GET /health': async () => {
       check('GET /health', await as(null)('get', '/health').expect(200));
+      check('GET /health', await as()('get', '/health').expect(200));
+      check('GET /health', await as('brn_not-a-key-at-all')('get', '/health').expect(401));
     },
     'GET /metrics': async () => {
       check('GET /metrics', await as(keys.viewer)('get', '/metrics').expect(200));
@@ -375,7 +378,7 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
   it('refuses a missing key (401) and a too low role (403) as documented, on every operation', async () => {
     for (const { key, method, path, operation } of operationsOf(doc)) {
       const anonymous = check(key, await as(null)(method, concrete(path)));
-      const isPublic = operation.security?.length === 0;
+      const isPublic = isKeyOptional(operation);
       // Public operations answer without a key; the others refuse it, whatever the request.
       expect([key, anonymous.status === 401]).toEqual([key, !isPublic]);
       if (isPublic) continue;
@@ -387,10 +390,12 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
   it('has a call for every documented operation, and each documented status was answered', () => {
     const documented = operationsOf(doc).map((op) => op.key);
     expect(Object.keys(CALLS).sort()).toEqual(documented.sort());
-    // 503s are answered by the API without Redis (the suite below); the rest must be seen here.
+    // 503s are answered by the API without Redis, 429s by one that limits failed keys (the
+    // suites below); the rest must be seen here.
     const missing = operationsOf(doc).flatMap(({ key, operation }) =>
       Object.keys(operation.responses)
-        .filter((status) => status !== '503' && !seen.get(key)?.has(Number(status)))
+        .filter((status) => !['429', '503'].includes(status))
+        .filter((status) => !seen.get(key)?.has(Number(status)))
         .map((status) => `${key} ${status}`),
     );
     expect(missing).toEqual([]);
@@ -431,6 +436,45 @@ describe('the OpenAPI document against the answers of an API without Redis (real
     expect(unavailable.map(([key]) => key)).toContain('GET /health');
   });
 });
+
+describe('the OpenAPI document against the answers of an API refusing a client that failed too often (real API process)', () => {
+  let api: ApiProcess;
+  let database: DatabaseConfig;
+
+  beforeAll(async () => {
+    database = await testSqliteConfig('api-openapi-limited');
+    api = await ApiProcess.start(uniquePrefix('api-openapi-limited'), database, {
+      AUTH_RATE_LIMIT: '1/600',
+    });
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    if (database) await dropTestDatabase(database);
+  });
+
+  it('answers 429 with Retry-After on every operation taking a key, as documented', async () => {
+    const doc = (await request(api.url).get('/api/docs-json').expect(200)).body as OpenApiDocument;
+    const checker = new AnswerChecker(doc);
+    await api.as('brn_not-a-key-at-all').get('/api/keys').expect(401);
+    for (const { key, method, path, operation } of operationsOf(doc)) {
+      const call = request(api.url)
+        [method](path.replace(/\{[^}]+\}/g, 'no-such-id'))
+        .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`);
+      const res = await (method === 'post' ? call.send({}) : call);
+      const takesKey = operation.security?.some((r) => Object.keys(r).length > 0) ?? false;
+      expect([key, res.status, '429' in operation.responses]).toEqual([key, 429, takesKey]);
+      expect(checker.problems(key, res)).toEqual([]);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+  });
+});
+
+/** `security: []`, or an empty requirement among others (`[{}, {api-key: []}]`): no key needed. */
+function isKeyOptional(operation: OpenApiOperation): boolean {
+  const security = operation.security;
+  return !!security && (security.length === 0 || security.some((r) => !Object.keys(r).length));
+}
 
 /** An hour from now, ISO 8601. */
 function future(): string {

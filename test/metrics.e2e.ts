@@ -10,7 +10,7 @@ import { uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
 
 /** The viewer key the API seeds from METRICS_API_KEY, as Prometheus would hold it. */
-const METRICS_KEY = 'test-metrics-key-0123456789';
+const METRICS_KEY = 'test-metrics-key-0123456789abcdef-0123';
 
 describe('GET /metrics (real API and worker processes)', () => {
   let api: ApiProcess;

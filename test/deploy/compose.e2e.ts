@@ -232,7 +232,7 @@ describe('docker-compose.yml and Dockerfile (structure; Docker does not run here
     );
     expect(secret).toBe('metrics_api_key');
     const source = compose.secrets[secret!].environment!;
-    expect(api.environment?.METRICS_API_KEY).toBe(`\${${source}:?set ${source} (16+ characters)}`);
+    expect(api.environment?.METRICS_API_KEY).toBe(`\${${source}:?set ${source} (32+ characters)}`);
   });
 
   it('has Grafana load the provisioned data source and the dashboards folder', () => {

@@ -6,7 +6,7 @@ import { BrainProcess } from './brain-process';
 export { freePort };
 
 /** The admin key every test API process starts with (ADMIN_API_KEY). */
-export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef-01234567';
 
 export function databaseUrl(config: DatabaseConfig): string {
   return config.kind === 'sqlite' ? `sqlite://${config.path}` : config.url;

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { authFailureLimitProvider } from '@brain/auth';
 import { OutboundModule } from '@brain/outbound';
 import { appImports } from '../../worker/src/app-imports';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -53,6 +54,7 @@ export class ApiAppModule implements NestModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         RedisGate,
         ApiKeySeeder,
+        authFailureLimitProvider,
         RedisHealthIndicator,
         DatabaseHealthIndicator,
       ],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { authFailureLimitProvider } from '@brain/auth';
 import { RedisConnection } from '@brain/tasks';
 import { AuditInterceptor } from '../../api/src/audit/audit.interceptor';
 import { ApiKeySeeder } from '../../api/src/auth/api-key.seeder';
@@ -36,6 +37,7 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
       useFactory: (redis: RedisConnection) => new SessionStore(redis.client, redis.prefix),
     },
     SessionService,
+    authFailureLimitProvider,
     SnapshotService,
     TaskFeed,
     RedisGate,

@@ -6,6 +6,7 @@ import {
   BODY_LIMIT,
   bodyDepthLimit,
   bodyErrors,
+  trustProxies,
   validationPipe,
 } from '../../api/src/http/configure-app';
 import { StopSignals, withDeadline } from '../../worker/src/wait-for-stop';
@@ -27,6 +28,7 @@ export async function createDashboard(
     DashboardAppModule.register(includes),
     { bodyParser: false, logger },
   );
+  trustProxies(app);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(bodyErrors);
   app.use(bodyDepthLimit);

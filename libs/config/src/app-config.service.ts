@@ -3,7 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { type AppConfig, toAppConfig } from './app-config';
 import type { DatabaseConfig } from './database-url';
 import type { EnvironmentVariables } from './env.validation';
+import type { AuthRateLimit } from './auth-rate-limit';
 import type { OutboundAllowEntry } from './outbound-allow';
+import type { TrustProxy } from './trust-proxy';
 
 /** Typed access to the validated configuration; import BrainConfigModule.forRoot() once. */
 @Injectable()
@@ -28,6 +30,8 @@ export class AppConfigService {
       LOG_LEVEL: config.get('LOG_LEVEL', { infer: true }),
       LOG_FORMAT: config.get('LOG_FORMAT', { infer: true }),
       OUTBOUND_ALLOW: config.get('OUTBOUND_ALLOW', { infer: true }),
+      TRUST_PROXY: config.get('TRUST_PROXY', { infer: true }),
+      AUTH_RATE_LIMIT: config.get('AUTH_RATE_LIMIT', { infer: true }),
     });
   }
 
@@ -85,5 +89,13 @@ export class AppConfigService {
 
   get outboundAllow(): readonly OutboundAllowEntry[] {
     return this.all.outboundAllow;
+  }
+
+  get trustProxy(): TrustProxy {
+    return this.all.trustProxy;
+  }
+
+  get authRateLimit(): AuthRateLimit | null {
+    return this.all.authRateLimit;
   }
 }

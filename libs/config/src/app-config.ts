@@ -5,7 +5,9 @@ import {
   type LogLevelName,
   validate,
 } from './env.validation';
+import { type AuthRateLimit, parseAuthRateLimit } from './auth-rate-limit';
 import { type OutboundAllowEntry, parseOutboundAllow } from './outbound-allow';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 /** Validated, typed application settings. */
 export interface AppConfig {
@@ -37,6 +39,10 @@ export interface AppConfig {
   readonly logFormat: LogFormat;
   /** OUTBOUND_ALLOW: internal addresses and hosts outbound calls may reach; none by default. */
   readonly outboundAllow: readonly OutboundAllowEntry[];
+  /** TRUST_PROXY, as Express's `trust proxy` setting; false by default. */
+  readonly trustProxy: TrustProxy;
+  /** AUTH_RATE_LIMIT: failed authentications per client IP and window; null when off. */
+  readonly authRateLimit: AuthRateLimit | null;
 }
 
 /** Maps validated variables onto {@link AppConfig}. */
@@ -60,6 +66,8 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT,
     outboundAllow: parseOutboundAllow(env.OUTBOUND_ALLOW),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
+    authRateLimit: parseAuthRateLimit(env.AUTH_RATE_LIMIT) ?? null,
   };
 }
 

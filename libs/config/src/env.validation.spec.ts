@@ -29,6 +29,8 @@ describe('validate', () => {
       logLevel: 'info',
       logFormat: 'text',
       outboundAllow: [],
+      trustProxy: false,
+      authRateLimit: { failures: 10, windowSeconds: 60 },
     });
   });
 
@@ -47,8 +49,8 @@ describe('validate', () => {
       REDIS_URL: 'rediss://:s3cret@redis.example:6380/2',
       DATABASE_URL: 'postgresql://brain:pw@db:5432/brain',
       PORT: '8080',
-      ADMIN_API_KEY: '0123456789abcdef',
-      METRICS_API_KEY: 'metrics-0123456789',
+      ADMIN_API_KEY: '0123456789abcdef0123456789abcdef',
+      METRICS_API_KEY: 'metrics-0123456789-0123456789-01',
       BRAIN_MASTER_KEY: 'master-key-of-exactly-32-chars!!',
       RESULT_EXPIRES: '60',
       TZ: 'Europe/Berlin',
@@ -59,14 +61,16 @@ describe('validate', () => {
       LOG_LEVEL: 'DEBUG',
       LOG_FORMAT: 'json',
       OUTBOUND_ALLOW: '127.0.0.1:8080',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
+      AUTH_RATE_LIMIT: '5/300',
     });
     expect(config).toEqual({
       redisUrl: 'rediss://:s3cret@redis.example:6380/2',
       databaseUrl: 'postgresql://brain:pw@db:5432/brain',
       database: { kind: 'postgres', url: 'postgresql://brain:pw@db:5432/brain' },
       port: 8080,
-      adminApiKey: '0123456789abcdef',
-      metricsApiKey: 'metrics-0123456789',
+      adminApiKey: '0123456789abcdef0123456789abcdef',
+      metricsApiKey: 'metrics-0123456789-0123456789-01',
       masterKey: 'master-key-of-exactly-32-chars!!',
       resultExpires: 60,
       timezone: 'Europe/Berlin',
@@ -77,6 +81,8 @@ describe('validate', () => {
       logLevel: 'debug',
       logFormat: 'json',
       outboundAllow: [expect.objectContaining({ kind: 'addresses', port: 8080 })],
+      trustProxy: ['loopback', '10.0.0.0/8'],
+      authRateLimit: { failures: 5, windowSeconds: 300 },
     });
   });
 
@@ -105,6 +111,23 @@ describe('validate', () => {
   });
 
   it.each([
+    ['false', false],
+    ['TRUE', true],
+    ['1', 1],
+    ['loopback', ['loopback']],
+    [
+      '127.0.0.1,::1, 10.0.0.0/8,fd00::/8,linklocal,uniquelocal',
+      ['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8', 'linklocal', 'uniquelocal'],
+    ],
+  ])('reads TRUST_PROXY=%s as Express takes it', (value, trustProxy) => {
+    expect(loadAppConfig({ TRUST_PROXY: value }).trustProxy).toEqual(trustProxy);
+  });
+
+  it('turns the authentication rate limit off with AUTH_RATE_LIMIT=off', () => {
+    expect(loadAppConfig({ AUTH_RATE_LIMIT: 'OFF' }).authRateLimit).toBeNull();
+  });
+
+  it.each([
     ['sqlite:///abs/path.db', { kind: 'sqlite', path: '/abs/path.db' }],
     ['sqlite://relative/path.db', { kind: 'sqlite', path: 'relative/path.db' }],
     ['sqlite://:memory:', { kind: 'sqlite', path: ':memory:' }],
@@ -130,6 +153,7 @@ describe('validate', () => {
     ['PORT', '80abc'],
     ['PORT', ' 80'],
     ['ADMIN_API_KEY', 'short'],
+    ['ADMIN_API_KEY', 'test-admin-key-0123456789abcdef'],
     ['METRICS_API_KEY', 'short'],
     ['BRAIN_MASTER_KEY', 'a-31-character-master-key-.....'],
     ['RESULT_EXPIRES', '0'],
@@ -152,6 +176,14 @@ describe('validate', () => {
     ['OUTBOUND_ALLOW', '[::1]:99999'],
     ['OUTBOUND_ALLOW', '10.1'],
     ['OUTBOUND_ALLOW', 'a b'],
+    ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', 'proxy.internal'],
+    ['TRUST_PROXY', 'loopback,'],
+    ['AUTH_RATE_LIMIT', '10'],
+    ['AUTH_RATE_LIMIT', '0/60'],
+    ['AUTH_RATE_LIMIT', '10/0'],
+    ['AUTH_RATE_LIMIT', '10/1m'],
   ])('rejects %s=%s', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^  - ${name}: `, 'm'));
   });
@@ -182,7 +214,7 @@ describe('validate', () => {
         '  - REDIS_URL: must be a redis:// or rediss:// URL such as redis://host:6379/0',
         '  - DATABASE_URL: must be sqlite:///abs/path.db, sqlite://relative/path.db or postgres://user:pass@host:5432/db',
         '  - PORT: must be an integer from 1 to 65535',
-        '  - ADMIN_API_KEY: must be at least 16 characters long',
+        '  - ADMIN_API_KEY: must be at least 32 characters long (make one with: openssl rand -hex 24)',
         '  - BRAIN_MASTER_KEY: must be at least 32 characters long',
         '  - TZ: must be an IANA time zone such as UTC or Europe/Berlin',
         '  - SMTP_URL: must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example:465',

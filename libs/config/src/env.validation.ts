@@ -9,7 +9,9 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseDatabaseUrl } from './database-url';
+import { DEFAULT_AUTH_RATE_LIMIT, isAuthRateLimit } from './auth-rate-limit';
 import { isOutboundAllow } from './outbound-allow';
+import { isTrustProxy } from './trust-proxy';
 
 /** A validator with a fixed message; messages never quote the value, which may be a secret. */
 function Check(
@@ -97,6 +99,10 @@ function isIanaTimeZone(value: unknown): boolean {
   }
 }
 
+/** Keys given in the environment are chosen by people: at least as long as the ones we make. */
+const SEEDED_KEY_MIN_LENGTH = 32;
+const SEEDED_KEY_MESSAGE = `must be at least ${SEEDED_KEY_MIN_LENGTH} characters long (make one with: openssl rand -hex 24)`;
+
 /** The environment variables BRAiN Tasks reads, with their defaults. */
 export class EnvironmentVariables {
   /** redis[s]://[[user]:password@]host[:port][/db]; unset means "no external Redis". */
@@ -119,13 +125,14 @@ export class EnvironmentVariables {
   @Check('isPort', isIntegerIn(1, 65535), 'must be an integer from 1 to 65535')
   PORT: number = 8000;
 
+  /** Seeded as an admin key: long enough that guessing it is hopeless, even unthrottled. */
   @IsOptional()
-  @MinLength(16, { message: 'must be at least 16 characters long' })
+  @MinLength(SEEDED_KEY_MIN_LENGTH, { message: SEEDED_KEY_MESSAGE })
   ADMIN_API_KEY?: string;
 
   /** A key seeded with the viewer role, for Prometheus to scrape /metrics with. */
   @IsOptional()
-  @MinLength(16, { message: 'must be at least 16 characters long' })
+  @MinLength(SEEDED_KEY_MIN_LENGTH, { message: SEEDED_KEY_MESSAGE })
   METRICS_API_KEY?: string;
 
   /** The keyring's master key (key-encryption key); unset: secrets cannot be sealed or opened. */
@@ -191,6 +198,23 @@ export class EnvironmentVariables {
     'must be comma-separated CIDRs, IPs or host names, each optionally with :port, such as 10.20.0.0/16,agents.internal:8080',
   )
   OUTBOUND_ALLOW?: string;
+
+  /** Which proxies in front of the API and UI to believe about the client (Express `trust proxy`). */
+  @IsOptional()
+  @Check(
+    'isTrustProxy',
+    isTrustProxy,
+    'must be false, true, a number of proxy hops, or comma-separated CIDRs, IPs, loopback, linklocal, uniquelocal',
+  )
+  TRUST_PROXY?: string;
+
+  /** Failed authentications allowed per client IP and window: `N/SECONDS`, or `off`. */
+  @Check(
+    'isAuthRateLimit',
+    isAuthRateLimit,
+    'must be N/SECONDS (failed authentications per client IP and window, such as 10/60) or off',
+  )
+  AUTH_RATE_LIMIT: string = DEFAULT_AUTH_RATE_LIMIT;
 }
 
 /** Every variable above; the type makes the compiler flag one that is missing here. */
@@ -212,6 +236,8 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   LOG_LEVEL: true,
   LOG_FORMAT: true,
   OUTBOUND_ALLOW: true,
+  TRUST_PROXY: true,
+  AUTH_RATE_LIMIT: true,
 };
 
 function describe(errors: ValidationError[]): string {

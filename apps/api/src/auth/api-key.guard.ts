@@ -5,35 +5,60 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeyStore } from '@brain/storage';
+import { ApiKeyStore, type ApiKeyView } from '@brain/storage';
 import type { ApiRequest } from './principal';
-import { authorize, PUBLIC_KEY, type Role, ROLE_KEY } from '@brain/auth';
+import { AuthFailureLimit, authorize, PUBLIC_KEY, type Role, ROLE_KEY } from '@brain/auth';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * `Authorization: Bearer <key>` on every call not marked public: no or an unknown, expired or
- * revoked key is a 401; a key whose role is below the call's is a 403. The key itself never
- * appears in an answer or a log.
+ * revoked key is a 401; a key whose role is below the call's is a 403. A key sent to a public
+ * call is checked too (it may say more to a valid one). Failed keys count against the client's
+ * address; past AUTH_RATE_LIMIT it gets 429s. The key itself never appears in an answer or a log.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyStore,
+    private readonly limit: AuthFailureLimit,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
     const req = ctx.switchToHttp().getRequest<ApiRequest>();
     const secret = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    if (!secret && isPublic) return true;
     if (!secret)
       throw new UnauthorizedException('Missing API key: send Authorization: Bearer <key>');
-    const key = await this.keys.authenticate(secret);
-    if (!key) throw new UnauthorizedException('Unknown, expired or revoked API key');
+    await this.limit.refuseIfLimited(req);
+    const key = await this.authenticate(secret, isPublic);
+    if (key === null) return true;
+    if (!key) {
+      await this.limit.failedRequest(req);
+      throw new UnauthorizedException('Unknown, expired or revoked API key');
+    }
     req.principal = { keyId: key.id, name: key.name, role: key.role };
+    if (isPublic) return true;
     authorize(key, this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'admin');
     return true;
+  }
+
+  /**
+   * The key of this secret. A public call (/health) is still answered, anonymously (null), when
+   * the database cannot tell: that is when it is most wanted.
+   */
+  private async authenticate(
+    secret: string,
+    isPublic: boolean,
+  ): Promise<ApiKeyView | undefined | null> {
+    try {
+      return await this.keys.authenticate(secret);
+    } catch (err) {
+      if (isPublic) return null;
+      throw err;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfigService } from '@brain/config';
 import type { ValidationError } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
 import { bodyDepthLimit } from './body-depth';
@@ -13,12 +14,21 @@ export { BODY_LIMIT, bodyDepthLimit };
  * names the field and refuses unknown ones, and the OpenAPI document at /api/docs(-json).
  */
 export function configureApp(app: NestExpressApplication): void {
+  trustProxies(app);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(bodyErrors);
   app.use(bodyDepthLimit);
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);
+}
+
+/**
+ * TRUST_PROXY as Express's `trust proxy`: which X-Forwarded-For/-Proto to believe, so that
+ * `req.ip` (audit, rate limit) is the client's and `req.secure` (Secure cookies) what it used.
+ */
+export function trustProxies(app: NestExpressApplication): void {
+  app.set('trust proxy', app.get(AppConfigService).trustProxy);
 }
 
 /** Validation that names the failing field and refuses unknown fields (400). */

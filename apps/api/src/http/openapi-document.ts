@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { API_KEY_SCHEME } from '../auth/api-access.decorator';
+import { API_KEY_SCHEME, OPTIONAL_KEY_EXTENSION } from '../auth/api-access.decorator';
+
+/** An operation of the document (the type is not exported by @nestjs/swagger itself). */
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
 
 /** Every tag the operations use, in the order Swagger UI shows them. */
 const TAGS: Array<[name: string, description: string]> = [
@@ -42,13 +45,20 @@ export function setupOpenApi(app: INestApplication): void {
 
 /**
  * Operations that declare no security are the public ones (@Public: no ApiAccess, so no bearer
- * requirement): say so with `security: []`, which Nest cannot emit from a decorator.
+ * requirement): say so with `security: []`; those that take a key but need none (ApiOptionalKey)
+ * with `security: [{}, {api-key: []}]`. Nest cannot emit either from a decorator.
  */
 function markPublicOperations(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
-      const operation = item[method];
-      if (operation && !operation.security) operation.security = [];
+      const operation = item[method] as (OperationObject & Record<string, unknown>) | undefined;
+      if (!operation) continue;
+      if (operation[OPTIONAL_KEY_EXTENSION]) {
+        delete operation[OPTIONAL_KEY_EXTENSION];
+        operation.security = [{}, { [API_KEY_SCHEME]: [] }];
+      } else if (!operation.security) {
+        operation.security = [];
+      }
     }
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { Audited } from '../../../api/src/audit/audited.decorator';
-import { allowedActions, Public, RequireRole } from '@brain/auth';
+import { allowedActions, AuthFailureLimit, Public, RequireRole } from '@brain/auth';
 import type { DashboardRequest } from './dashboard-request';
 import { LoginDto, type NoSession, type SessionView } from './dto/login.dto';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie';
@@ -23,7 +23,10 @@ import { type ResolvedSession, SessionService } from './session.service';
  */
 @Controller('api/session')
 export class SessionController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly limit: AuthFailureLimit,
+  ) {}
 
   @Post()
   @Public()
@@ -34,8 +37,13 @@ export class SessionController {
     @Req() req: DashboardRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SessionView> {
+    // Counted with the API's failed keys: one guess budget per address, whichever door.
+    await this.limit.refuseIfLimited(req);
     const created = await this.sessions.login(dto.api_key);
-    if (!created) throw new UnauthorizedException('Unknown, expired or revoked API key');
+    if (!created) {
+      await this.limit.failedRequest(req);
+      throw new UnauthorizedException('Unknown, expired or revoked API key');
+    }
     const { key } = created;
     req.principal = { keyId: key.id, name: key.name, role: key.role };
     setSessionCookie(req, res, created);

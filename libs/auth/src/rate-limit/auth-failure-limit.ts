@@ -1,0 +1,104 @@
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Redis } from 'ioredis';
+import ipaddr from 'ipaddr.js';
+import type { AuthRateLimit } from '@brain/config';
+
+/** Counts a failure; the first one of a window starts the window's clock. */
+const COUNT_FAILURE = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+/**
+ * The client a failure is counted against: its IP (as `trust proxy` resolved it), an IPv4-mapped
+ * IPv6 address as the IPv4 one, and an IPv6 address by its /64, which one holder usually has whole.
+ */
+export function clientOf(ip: string | undefined): string {
+  if (!ip || !ipaddr.isValid(ip)) return 'unknown';
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4);
+  return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
+}
+
+/**
+ * Failed authentications (an unknown, expired or revoked API key, on the API or at the UI's
+ * login) counted per client in Redis, so that every API and UI process shares one count. Once a
+ * client has failed `failures` times within a window, every authentication it attempts is
+ * answered 429 with Retry-After until the window ends, before its key is even looked at: a
+ * right guess then looks like a wrong one. Successful calls are never counted.
+ */
+export class AuthFailureLimit {
+  private readonly logger = new Logger('AuthRateLimit');
+  private unavailable = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly limit: AuthRateLimit | null,
+  ) {}
+
+  private key(client: string): string {
+    return `${this.prefix}:auth-failures:${client}`;
+  }
+
+  /** Seconds until `client` may authenticate again; 0 when it may now. */
+  async retryAfter(client: string): Promise<number> {
+    const limit = this.limit;
+    if (!limit) return 0;
+    const key = this.key(client);
+    const ttlMs = await this.guarded(async () => {
+      const replies = await this.redis.multi().get(key).pttl(key).exec();
+      const [count, ttl] = (replies ?? []).map(([, value]) => value);
+      return Number(count ?? 0) >= limit.failures ? Number(ttl) : 0;
+    });
+    if (!ttlMs) return 0;
+    return ttlMs > 0 ? Math.ceil(ttlMs / 1000) : limit.windowSeconds;
+  }
+
+  /** Counts a failed authentication of `client`. */
+  async failed(client: string): Promise<void> {
+    if (!this.limit) return;
+    const windowMs = this.limit.windowSeconds * 1000;
+    await this.guarded(() => this.redis.eval(COUNT_FAILURE, 1, this.key(client), windowMs));
+  }
+
+  /** Refuses (429, Retry-After) a request whose client has failed too often. */
+  async refuseIfLimited(req: Request): Promise<void> {
+    const seconds = await this.retryAfter(clientOf(req.ip));
+    if (seconds <= 0) return;
+    req.res?.setHeader('Retry-After', String(seconds));
+    throw new HttpException(
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        error: 'Too Many Requests',
+        message: `Too many failed authentications from this address: try again in ${seconds} s`,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+
+  /** Counts a failed authentication of the request's client. */
+  failedRequest(req: Request): Promise<void> {
+    return this.failed(clientOf(req.ip));
+  }
+
+  /**
+   * Redis out of reach does not lock everyone out of calls that need only the database: the
+   * limit is not applied meanwhile, and that is said once per outage.
+   */
+  private async guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await work();
+      this.unavailable = false;
+      return result;
+    } catch (err) {
+      if (!this.unavailable) {
+        this.logger.warn(`failed authentications not counted: ${(err as Error).message}`);
+      }
+      this.unavailable = true;
+      return undefined;
+    }
+  }
+}
