@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { RedisConnection } from '@brain/tasks';
-import { AuditInterceptor } from '../../api/src/audit/audit.interceptor';
+import { AUDIT_PROVIDERS } from '../../api/src/audit/audit.providers';
 import { ApiKeySeeder } from '../../api/src/auth/api-key.seeder';
 import { ApiExceptionFilter } from '../../api/src/http/api-exception.filter';
 import { RedisGate } from '../../api/src/http/redis-gate.interceptor';
@@ -30,6 +30,8 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
     DashboardQueuesController,
   ],
   providers: [
+    // First: the audit sees every call before the session guard may refuse it.
+    ...AUDIT_PROVIDERS,
     {
       provide: SessionStore,
       inject: [RedisConnection],
@@ -41,7 +43,6 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
     RedisGate,
     ApiKeySeeder,
     { provide: APP_GUARD, useClass: SessionGuard },
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],
 })
