@@ -333,6 +333,14 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
       const bad = await as(keys.viewer)('get', '/api/missions?since=yesterday').expect(400);
       check('GET /api/missions', bad);
     },
+    'GET /api/audit': async () => {
+      const op = 'GET /api/audit';
+      // The refusals above are in it, with their reasons (a string, or null).
+      const refused = check(op, await as()('get', '/api/audit?status=403&limit=500').expect(200));
+      expect((refused.body as { entries: unknown[] }).entries.length).toBeGreaterThan(0);
+      check(op, await as()('get', '/api/audit?limit=500').expect(200));
+      check(op, await as()('get', '/api/audit?status=teapot').expect(400));
+    },
     'POST /api/tasks/purge/queue': async () => {
       const op = 'POST /api/tasks/purge/queue';
       check(op, await as()('post', '/api/tasks/purge/queue?queue_name=default').expect(200));
