@@ -26,9 +26,10 @@ export class ListAuditQuery extends TimeRangePageQuery {
   @ApiPropertyOptional({ example: 403, minimum: 100, maximum: 599, description: 'HTTP status' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
   @Min(100)
   @Max(599)
+  // Last, so checked first: `teapot` is "not an integer", not "greater than 599".
+  @IsInt()
   status?: number;
 }
 
