@@ -5,6 +5,7 @@ import { AUDIT_PROVIDERS } from '../../api/src/audit/audit.providers';
 import { ApiKeySeeder } from '../../api/src/auth/api-key.seeder';
 import { ApiExceptionFilter } from '../../api/src/http/api-exception.filter';
 import { RedisGate } from '../../api/src/http/redis-gate.interceptor';
+import { DashboardAuditController } from './audit/dashboard-audit.controller';
 import { EventsController } from './monitor/events.controller';
 import { MetaController } from './monitor/meta.controller';
 import { SnapshotService } from './monitor/snapshot.service';
@@ -18,7 +19,7 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
 
 /**
  * The monitoring UI's server: sessions opened with an API key, the live snapshot and task feed,
- * task and queue actions. The API's audit, error shape and admin key seeding, reused as they are.
+ * task and queue actions, the audit log for admins. The API's audit, error shape and admin key seeding, reused as they are.
  * Needs the engine and storage (imported by the app).
  */
 @Module({
@@ -28,6 +29,7 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
     EventsController,
     DashboardTasksController,
     DashboardQueuesController,
+    DashboardAuditController,
   ],
   providers: [
     // First: the audit sees every call before the session guard may refuse it.
