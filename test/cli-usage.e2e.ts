@@ -25,6 +25,8 @@ const COMMANDS = [
   ['apikeys', 'create'],
   ['apikeys', 'list'],
   ['apikeys', 'revoke'],
+  ['audit'],
+  ['audit', 'list'],
   ['info'],
   ['up'],
 ];
@@ -42,6 +44,7 @@ const ANSWERS_WITH_TABLES = new Set([
   'apikeys create',
   'apikeys list',
   'apikeys revoke',
+  'audit list',
   'info',
 ]);
 
