@@ -62,16 +62,18 @@ describe.each(eachDialect)(
     });
 
     const CLEANUP_AUDIT = 'backend.app.tasks.maintenance_tasks.cleanup_audit_logs';
-    const auditRows = async () => {
-      const row = await storage.db
-        .selectFrom('audit_log')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    };
+    const auditIds = async () =>
+      (await storage.db.selectFrom('audit_log').select('id').orderBy('id').execute()).map(
+        (r) => r.id,
+      );
+    /** The entries written since `before` (ids), each as `action status principal`. */
+    const auditedSince = async (before: number[]) =>
+      (await new AuditLog(storage).list({ limit: 500 }))
+        .filter((e) => e.id > Math.max(0, ...before))
+        .map((e) => `${e.action} ${e.status} ${e.principal}`);
 
-    it('refuses an operator a task declared for admins (403 naming the role): nothing sent, nothing audited', async () => {
-      const before = await auditRows();
+    it('refuses an operator a task declared for admins (403 naming the role): nothing sent or deleted, the refusal audited', async () => {
+      const before = await auditIds();
       const refused = await api
         .as(keys.operator)
         .post('/api/tasks/execute')
@@ -80,7 +82,9 @@ describe.each(eachDialect)(
       expect(refused.body.message).toBe(
         `Sending ${CLEANUP_AUDIT} needs the admin role; key "operator-key" has the operator role`,
       );
-      expect(await auditRows()).toBe(before);
+      // No earlier entry was deleted; the refusal is the one new entry.
+      expect((await auditIds()).slice(0, before.length)).toEqual(before);
+      expect(await auditedSince(before)).toEqual(['task.execute 403 operator-key']);
       const listed = await api.as().get(`/api/tasks?task_name=${CLEANUP_AUDIT}`).expect(200);
       expect(listed.body.tasks).toEqual([]);
     });
@@ -135,11 +139,11 @@ describe.each(eachDialect)(
         .expect(201);
       const id = sent.body.task_id as string;
       await api.as().delete(`/api/tasks/${id}`).expect(200);
-      const before = await auditRows();
+      const before = await auditIds();
       const refused = await api.as(keys.operator).post(`/api/tasks/${id}/retry`);
       expect(refused.status).toBe(403);
       expect(refused.body.message).toMatch(/needs the admin role; key "operator-key"/);
-      expect(await auditRows()).toBe(before);
+      expect(await auditedSince(before)).toEqual(['task.retry 403 operator-key']);
       const retried = await api.as().post(`/api/tasks/${id}/retry`).expect(201);
       expect(retried.body).toMatchObject({ retry_of: id, task_name: CLEANUP_AUDIT });
       await api.as().delete(`/api/tasks/${retried.body.task_id}`).expect(200);
@@ -190,8 +194,11 @@ describe.each(eachDialect)(
           action: 'task.execute',
           task_id: sent.body.task_id,
           ip: expect.stringMatching(/127\.0\.0\.1/),
-          detail: expect.objectContaining({ status: 201 }),
+          status: 201,
         }),
+      );
+      expect(entries).toContainEqual(
+        expect.objectContaining({ principal: 'viewer-key', status: 403, task_id: null }),
       );
       const all = await audit.list({ limit: 500 });
       expect(all.map((e) => e.action)).toEqual(

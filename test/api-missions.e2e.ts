@@ -126,7 +126,7 @@ describe('the missions API (real API and worker processes sharing a SQLite datab
           action: 'mission.create',
           target: created.id,
           task_id: created.task_id,
-          detail: expect.objectContaining({ status: 201 }),
+          status: 201,
         }),
       );
     } finally {

@@ -352,6 +352,14 @@ describe('the OpenAPI document against real answers (real API, worker and beat p
       check(op, await post().send({ grace_seconds: 'soon' }).expect(400));
       check(op, await post().send({ grace_seconds: TOO_LARGE }).expect(413));
     },
+    'GET /api/audit': async () => {
+      const op = 'GET /api/audit';
+      // The refusals above are in it, with their reasons (a string, or null).
+      const refused = check(op, await as()('get', '/api/audit?status=403&limit=500').expect(200));
+      expect((refused.body as { entries: unknown[] }).entries.length).toBeGreaterThan(0);
+      check(op, await as()('get', '/api/audit?limit=500').expect(200));
+      check(op, await as()('get', '/api/audit?status=teapot').expect(400));
+    },
     'POST /api/tasks/purge/queue': async () => {
       const op = 'POST /api/tasks/purge/queue';
       check(op, await as()('post', '/api/tasks/purge/queue?queue_name=default').expect(200));

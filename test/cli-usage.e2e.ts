@@ -28,6 +28,8 @@ const COMMANDS = [
   ['keys'],
   ['keys', 'webhook-secret'],
   ['keys', 'rewrap'],
+  ['audit'],
+  ['audit', 'list'],
   ['info'],
   ['up'],
 ];
@@ -47,6 +49,7 @@ const ANSWERS_WITH_TABLES = new Set([
   'apikeys revoke',
   'keys webhook-secret',
   'keys rewrap',
+  'audit list',
   'info',
 ]);
 

@@ -5,12 +5,13 @@ import {
   type NestModule,
   type Type,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { authFailureLimitProvider } from '@brain/auth';
 import { OutboundModule } from '@brain/outbound';
 import { appImports } from '../../worker/src/app-imports';
-import { AuditInterceptor } from './audit/audit.interceptor';
+import { AUDIT_PROVIDERS } from './audit/audit.providers';
+import { AuditController } from './audit/audit.controller';
 import { ApiKeySeeder } from './auth/api-key.seeder';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
@@ -47,10 +48,12 @@ export class ApiAppModule implements NestModule {
         AgentsController,
         MissionsController,
         WebhookSecretController,
+        AuditController,
       ],
       providers: [
+        // First: the audit sees every call before a guard may refuse it.
+        ...AUDIT_PROVIDERS,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         RedisGate,
         ApiKeySeeder,

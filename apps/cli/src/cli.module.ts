@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APIKEYS_SUBCOMMANDS, ApiKeysCommand } from './commands/apikeys/apikeys.command';
 import { ApiCommand, ApiStartCommand } from './commands/api.command';
+import { AUDIT_SUBCOMMANDS, AuditCommand } from './commands/audit/audit.command';
 import { BeatCommand, BeatStartCommand, BeatStopCommand } from './commands/beat.command';
 import { FlowerCommand, FlowerStartCommand } from './commands/flower.command';
 import { InfoCommand } from './commands/info.command';
@@ -32,6 +33,8 @@ import {
     ...APIKEYS_SUBCOMMANDS,
     KeysCommand,
     ...KEYS_SUBCOMMANDS,
+    AuditCommand,
+    ...AUDIT_SUBCOMMANDS,
     InfoCommand,
     UpCommand,
     FlowerCommand,

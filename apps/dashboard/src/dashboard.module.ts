@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { authFailureLimitProvider } from '@brain/auth';
 import { RedisConnection } from '@brain/tasks';
-import { AuditInterceptor } from '../../api/src/audit/audit.interceptor';
+import { AUDIT_PROVIDERS } from '../../api/src/audit/audit.providers';
 import { ApiKeySeeder } from '../../api/src/auth/api-key.seeder';
 import { ApiExceptionFilter } from '../../api/src/http/api-exception.filter';
 import { RedisGate } from '../../api/src/http/redis-gate.interceptor';
+import { DashboardAuditController } from './audit/dashboard-audit.controller';
 import { EventsController } from './monitor/events.controller';
 import { MetaController } from './monitor/meta.controller';
 import { SnapshotService } from './monitor/snapshot.service';
@@ -19,7 +20,7 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
 
 /**
  * The monitoring UI's server: sessions opened with an API key, the live snapshot and task feed,
- * task and queue actions. The API's audit, error shape and admin key seeding, reused as they are.
+ * task and queue actions, the audit log for admins. The API's audit, error shape and admin key seeding, reused as they are.
  * Needs the engine and storage (imported by the app).
  */
 @Module({
@@ -29,8 +30,11 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
     EventsController,
     DashboardTasksController,
     DashboardQueuesController,
+    DashboardAuditController,
   ],
   providers: [
+    // First: the audit sees every call before the session guard may refuse it.
+    ...AUDIT_PROVIDERS,
     {
       provide: SessionStore,
       inject: [RedisConnection],
@@ -43,7 +47,6 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
     RedisGate,
     ApiKeySeeder,
     { provide: APP_GUARD, useClass: SessionGuard },
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],
 })

@@ -45,6 +45,10 @@ export interface AuditLogTable {
   ip: string | null;
   /** A JSON object. */
   detail: string | null;
+  /** The HTTP status answered (the CLI's entries: null). */
+  status: number | null;
+  /** Why a call was refused (401/403/429), in the answer's own words. */
+  reason: string | null;
 }
 
 /** Requests aggregated per day, method, route template and status; one row per combination. */

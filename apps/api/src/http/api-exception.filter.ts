@@ -6,9 +6,10 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { KeyringError } from '@brain/storage';
 import { TaskInputError, TaskNotFoundError, TaskStateConflictError } from '@brain/tasks';
+import { AuditTrail } from '../audit/audit-trail';
 import type { ErrorResponseDto } from './error-response.dto';
 import { isRedisUnavailable } from './redis-failure';
 
@@ -16,15 +17,23 @@ import { isRedisUnavailable } from './redis-failure';
  * One error shape for every failure: {statusCode, error, message, field?}. Engine errors map to
  * the client's mistake (400, naming the field), a missing task (404) or a conflict (409); Redis
  * out of reach, and a keyring without its master key, to 503. Anything else is a 500 whose
- * details stay in the log.
+ * details stay in the log. An audited call refused or failed (by a guard, a pipe or its handler)
+ * is audited here, with the status and message answered, before the answer goes out.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Api');
 
+  constructor(private readonly audit: AuditTrail) {}
+
   catch(err: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) return;
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    if (res.headersSent) {
+      void this.audit.failed(req, res.statusCode, '');
+      return;
+    }
     // Terminus answers /health with its own report ({status, info, error, details}): keep it.
     const raw = err instanceof HttpException ? err.getResponse() : undefined;
     if (raw && typeof raw === 'object' && 'details' in raw) {
@@ -32,7 +41,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     const body = this.toBody(err);
-    res.status(body.statusCode).json(body);
+    // The audit never throws (a failed write is logged and counted): the answer always goes out.
+    void this.audit
+      .failed(req, body.statusCode, body.message)
+      .then(() => res.status(body.statusCode).json(body));
   }
 
   private toBody(err: unknown): ErrorResponseDto {

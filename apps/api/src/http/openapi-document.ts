@@ -15,6 +15,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ],
   ['agents', 'Agents the agent tasks act on: registration, heartbeats, recent executions.'],
   ['api-keys', 'API keys and their roles (admin only).'],
+  ['audit', 'Who called what, allowed or refused, and its outcome (admin only).'],
   ['health', 'Liveness of the API and what it depends on (no key needed).'],
   ['metrics', 'Prometheus metrics of the API and every worker.'],
 ];

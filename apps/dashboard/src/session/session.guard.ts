@@ -34,10 +34,11 @@ export class SessionGuard implements CanActivate {
     }
     const found = await this.sessions.resolve(sessionIdOf(req));
     if (!found) throw new UnauthorizedException('Not logged in, or the session has ended');
+    const { key } = found;
+    // Known before the CSRF check: a forged call is audited under the session it rode on.
+    req.principal = { keyId: key.id, name: key.name, role: key.role };
     const refused = csrfFailure(req, found.session.csrfToken);
     if (refused) throw new ForbiddenException(refused);
-    const { key } = found;
-    req.principal = { keyId: key.id, name: key.name, role: key.role };
     req.dashboardSession = { ...found.session, id: found.id };
     // The API's decision, word for word: one key, one answer in both apps.
     authorize(key, this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'admin');

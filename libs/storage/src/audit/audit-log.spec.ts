@@ -36,6 +36,8 @@ describe.each(eachDialect)('AuditLog (%s)', (_dialect, newDatabase) => {
       target: 'brain.system.health_check',
       ip: '10.0.0.7',
       detail: { queue: 'default', args: [1, 'two'], nested: { ok: true } },
+      status: 403,
+      reason: 'This call needs the operator role',
     });
     await audit.record({ principal: 'admin', action: 'key.create' });
 
@@ -48,6 +50,8 @@ describe.each(eachDialect)('AuditLog (%s)', (_dialect, newDatabase) => {
       task_id: 'b3c1e0f2',
       target: 'brain.system.health_check',
       ip: '10.0.0.7',
+      status: 403,
+      reason: 'This call needs the operator role',
       detail: { queue: 'default', args: [1, 'two'], nested: { ok: true } },
     });
     expect(full.at >= before).toBe(true);
@@ -57,6 +61,8 @@ describe.each(eachDialect)('AuditLog (%s)', (_dialect, newDatabase) => {
       task_id: null,
       target: null,
       ip: null,
+      status: null,
+      reason: null,
       detail: null,
     });
     expect(minimal.id).toBeGreaterThan(full.id);
@@ -76,13 +82,36 @@ describe.each(eachDialect)('AuditLog (%s)', (_dialect, newDatabase) => {
     expect(await principals({})).toEqual(['d', 'b', 'e', 'c', 'a']);
     expect(await principals({ action: 'task.execute' })).toEqual(['d', 'e', 'c', 'a']);
     expect(await principals({ action: 'nothing' })).toEqual([]);
-    // since is inclusive, until exclusive.
-    expect(await principals({ since: at(2), until: at(4) })).toEqual(['b', 'e', 'c']);
+    // Both ends are inclusive, as in every list of the API.
+    expect(await principals({ since: at(2), until: at(3) })).toEqual(['b', 'e', 'c']);
     expect(await principals({ since: at(2), action: 'task.execute' })).toEqual(['d', 'e', 'c']);
     expect(await principals({ limit: 2 })).toEqual(['d', 'b']);
     expect(await principals({ limit: 2, offset: 2 })).toEqual(['e', 'c']);
     expect(await principals({ offset: 4 })).toEqual(['a']);
     expect((await audit.list())[0].at).toBe(at(4).toISOString());
+  });
+
+  it('filters by principal and status, and pages with has_more', async () => {
+    await audit.record({ principal: 'viewer', action: 'task.execute', status: 403, at: at(1) });
+    await audit.record({ principal: 'anonymous', action: 'task.execute', status: 401, at: at(2) });
+    await audit.record({ principal: 'viewer', action: 'task.revoke', status: 403, at: at(3) });
+    await audit.record({ principal: 'ops', action: 'task.execute', status: 201, at: at(4) });
+    await audit.record({ principal: 'cli:root', action: 'api_key.create', at: at(5) });
+
+    const actions = async (query: Parameters<AuditLog['list']>[0]) =>
+      (await audit.list(query)).map((e) => `${e.principal} ${e.action}`);
+    expect(await actions({ status: 403 })).toEqual(['viewer task.revoke', 'viewer task.execute']);
+    expect(await actions({ principal: 'viewer', action: 'task.execute' })).toEqual([
+      'viewer task.execute',
+    ]);
+    expect(await actions({ status: 401, principal: 'viewer' })).toEqual([]);
+
+    const first = await audit.page({ limit: 2, offset: 0 });
+    expect(first.entries.map((e) => e.principal)).toEqual(['cli:root', 'ops']);
+    expect(first).toMatchObject({ limit: 2, offset: 0, has_more: true });
+    const last = await audit.page({ limit: 2, offset: 4 });
+    expect(last.entries.map((e) => e.principal)).toEqual(['viewer']);
+    expect(last.has_more).toBe(false);
   });
 
   it('returns at most 100 entries by default', async () => {

@@ -12,6 +12,10 @@ export interface AuditRecord {
   ip?: string | null;
   /** Anything else worth keeping; stored as JSON. */
   detail?: Record<string, unknown> | null;
+  /** The HTTP status answered; none for a change made from the CLI. */
+  status?: number | null;
+  /** Why the call was refused, as its answer said (never a secret or a request body). */
+  reason?: string | null;
   /** When it happened; default now. */
   at?: Date;
 }
@@ -25,19 +29,31 @@ export interface AuditEntry {
   task_id: string | null;
   target: string | null;
   ip: string | null;
+  status: number | null;
+  reason: string | null;
   detail: Record<string, unknown> | null;
 }
 
 export interface AuditQuery {
   /** Entries at or after this time. */
   since?: Date;
-  /** Entries strictly before this time. */
+  /** Entries at or before this time. */
   until?: Date;
   action?: string;
+  principal?: string;
+  status?: number;
   /** Default 100. */
   limit?: number;
   /** Default 0. */
   offset?: number;
+}
+
+/** A page of the audit log, as the REST API answers it. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  limit: number;
+  offset: number;
+  has_more: boolean;
 }
 
 /** Who did what, when: an append-only log with a retention purge. */
@@ -56,25 +72,42 @@ export class AuditLog {
         target: entry.target ?? null,
         ip: entry.ip ?? null,
         detail: entry.detail == null ? null : JSON.stringify(entry.detail),
+        status: entry.status ?? null,
+        reason: entry.reason ?? null,
       })
       .execute();
   }
 
   /** Newest first; entries recorded in the same millisecond come in reverse insertion order. */
-  async list({ since, until, action, limit = 100, offset = 0 }: AuditQuery = {}): Promise<
-    AuditEntry[]
-  > {
-    let query = this.storage.db.selectFrom('audit_log').selectAll();
-    if (since) query = query.where('at', '>=', since.toISOString());
-    if (until) query = query.where('at', '<', until.toISOString());
-    if (action !== undefined) query = query.where('action', '=', action);
-    const rows = await query
+  async list(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const { since, until, action, principal, status, limit = 100, offset = 0 } = query;
+    let select = this.storage.db
+      .selectFrom('audit_log')
+      .select(['id', 'at', 'principal', 'action', 'task_id', 'target', 'ip', 'status', 'reason'])
+      .select('detail');
+    if (since) select = select.where('at', '>=', since.toISOString());
+    if (until) select = select.where('at', '<=', until.toISOString());
+    if (action !== undefined) select = select.where('action', '=', action);
+    if (principal !== undefined) select = select.where('principal', '=', principal);
+    if (status !== undefined) select = select.where('status', '=', status);
+    const rows = await select
       .orderBy('at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
       .offset(offset)
       .execute();
     return rows.map((row) => ({ ...row, detail: parseDetail(row.detail) }));
+  }
+
+  /** One page of `list`, and whether more entries match beyond it. */
+  async page(query: AuditQuery & { limit: number; offset: number }): Promise<AuditPage> {
+    const rows = await this.list({ ...query, limit: query.limit + 1 });
+    return {
+      entries: rows.slice(0, query.limit),
+      limit: query.limit,
+      offset: query.offset,
+      has_more: rows.length > query.limit,
+    };
   }
 
   /** Deletes the entries older than `cutoff`; returns how many. */

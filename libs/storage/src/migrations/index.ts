@@ -7,6 +7,7 @@ import { agents } from './0004-agents';
 import { notifications } from './0005-notifications';
 import { missionRunner } from './0006-mission-runner';
 import { agentRegistrant } from './0007-agent-registrant';
+import { auditStatus } from './0008-audit-status';
 
 /** Builds a migration for one dialect; the few dialect-specific bits branch on it. */
 export type StorageMigration = (dialect: StorageDialect) => Migration;
@@ -23,4 +24,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Storag
   ['0005-notifications', notifications],
   ['0006-mission-runner', missionRunner],
   ['0007-agent-registrant', agentRegistrant],
+  ['0008-audit-status', auditStatus],
 ];

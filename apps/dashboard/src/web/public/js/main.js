@@ -1,19 +1,21 @@
 import { html, render, useCallback, useEffect, useState } from '../vendor/preact-htm.js';
 import { del, get, setCsrfToken } from './api.js';
 import { connect } from './live.js';
+import { Audit } from './views/audit.js';
 import { Flash } from './views/components.js';
 import { Dashboard } from './views/dashboard.js';
 import { Login } from './views/login.js';
 import { TaskDetail } from './views/task-detail.js';
 import { Tasks } from './views/tasks.js';
 
-/** #/ (dashboard), #/tasks?filters, #/tasks/<id> */
+/** #/ (dashboard), #/tasks?filters, #/tasks/<id>, #/audit?filters (admins) */
 function parseRoute(hash) {
   const [path, search = ''] = hash.replace(/^#/, '').split('?');
   const params = Object.fromEntries(new URLSearchParams(search));
   const detail = /^\/tasks\/(.+)$/.exec(path);
   if (detail) return { view: 'task', id: decodeURIComponent(detail[1]), params };
   if (path === '/tasks') return { view: 'tasks', params };
+  if (path === '/audit') return { view: 'audit', params };
   return { view: 'dashboard', params };
 }
 
@@ -80,6 +82,8 @@ function App() {
     retry: (taskName) => may['task.retry'] === true && sendable.has(taskName),
   };
   const notify = (kind, text) => setFlash({ kind, text, at: Date.now() });
+  // The audit log names every key and client: admins only (the server refuses others, 403).
+  const isAdmin = session.role === 'admin';
   const props = { meta, snapshot, can, notify };
 
   return html`
@@ -87,9 +91,13 @@ function App() {
       <a class="brand" href="#/">BRAiN Tasks</a>
       <nav>
         <a href="#/" class=${route.view === 'dashboard' ? 'active' : ''}>Dashboard</a>
-        <a href="#/tasks" class=${route.view !== 'dashboard' ? 'active' : ''}>Tasks</a>
+        <a href="#/tasks" class=${['tasks', 'task'].includes(route.view) ? 'active' : ''}>Tasks</a>
         ${
-          session.role === 'admin' &&
+          isAdmin &&
+          html`<a href="#/audit" class=${route.view === 'audit' ? 'active' : ''}>Audit</a>`
+        }
+        ${
+          isAdmin &&
           html`<a href="queues" target="_blank" rel="noopener" title="bull-board, read-only"
             >Raw jobs</a
           >`
@@ -104,6 +112,7 @@ function App() {
       ${route.view === 'dashboard' && html`<${Dashboard} ...${props} />`}
       ${route.view === 'tasks' && html`<${Tasks} ...${props} params=${route.params} />`}
       ${route.view === 'task' && html`<${TaskDetail} ...${props} id=${route.id} />`}
+      ${route.view === 'audit' && isAdmin && html`<${Audit} params=${route.params} />`}
     </main>
   `;
 }
