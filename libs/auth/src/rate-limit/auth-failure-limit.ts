@@ -2,13 +2,8 @@ import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import ipaddr from 'ipaddr.js';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AuthRateLimit } from '@brain/config';
-
-/** Counts a failure; the first one of a window starts the window's clock. */
-const COUNT_FAILURE = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
 
 /**
  * The client a failure is counted against: its IP (as `trust proxy` resolved it), an IPv4-mapped
@@ -32,36 +27,39 @@ export function clientOf(ip: string | undefined): string {
 export class AuthFailureLimit {
   private readonly logger = new Logger('AuthRateLimit');
   private unavailable = false;
+  /** rate-limiter-flexible's fixed window: a failure is a point, the first one starts the window. */
+  private readonly limiter: RateLimiterRedis | null;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    redis: Redis,
+    prefix: string,
     private readonly limit: AuthRateLimit | null,
-  ) {}
-
-  private key(client: string): string {
-    return `${this.prefix}:auth-failures:${client}`;
+  ) {
+    this.limiter =
+      limit &&
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${prefix}:auth-failures`,
+        points: limit.failures,
+        duration: limit.windowSeconds,
+      });
   }
 
   /** Seconds until `client` may authenticate again; 0 when it may now. */
   async retryAfter(client: string): Promise<number> {
-    const limit = this.limit;
-    if (!limit) return 0;
-    const key = this.key(client);
-    const ttlMs = await this.guarded(async () => {
-      const replies = await this.redis.multi().get(key).pttl(key).exec();
-      const [count, ttl] = (replies ?? []).map(([, value]) => value);
-      return Number(count ?? 0) >= limit.failures ? Number(ttl) : 0;
-    });
-    if (!ttlMs) return 0;
-    return ttlMs > 0 ? Math.ceil(ttlMs / 1000) : limit.windowSeconds;
+    const { limiter, limit } = this;
+    if (!limiter || !limit) return 0;
+    // Read without counting: a blocked client's attempts do not stretch its window.
+    const state = await this.guarded(() => limiter.get(client));
+    if (!state || state.consumedPoints < limit.failures) return 0;
+    return state.msBeforeNext > 0 ? Math.ceil(state.msBeforeNext / 1000) : limit.windowSeconds;
   }
 
   /** Counts a failed authentication of `client`. */
   async failed(client: string): Promise<void> {
-    if (!this.limit) return;
-    const windowMs = this.limit.windowSeconds * 1000;
-    await this.guarded(() => this.redis.eval(COUNT_FAILURE, 1, this.key(client), windowMs));
+    const limiter = this.limiter;
+    if (!limiter) return;
+    await this.guarded(() => limiter.penalty(client));
   }
 
   /** Refuses (429, Retry-After) a request whose client has failed too often. */
