@@ -13,6 +13,7 @@ interface Entry {
   reason: string | null;
   task_id: string | null;
   at: string;
+  detail: Record<string, unknown> | null;
 }
 
 interface Page {
@@ -88,6 +89,18 @@ describe('the audit of refused calls, and GET /api/audit (real API process)', ()
     expect(all).not.toContain('active/list');
     for (const secret of [TEST_ADMIN_KEY, keys.viewer, keys.operator])
       expect(all + api.log).not.toContain(secret);
+  });
+
+  it("masks a secret in an audited call's query string (the secret policy)", async () => {
+    await api
+      .as(keys.viewer)
+      .post('/api/tasks/purge/queue?queue_name=default&api_key=qs-secret-0123456789')
+      .expect(403);
+    const page = await audit('?status=403&action=queue.purge&limit=1');
+    expect(page.entries[0]?.detail).toMatchObject({
+      query: { queue_name: 'default', api_key: '***' },
+    });
+    expect(JSON.stringify(await audit('?limit=500'))).not.toContain('qs-secret-0123456789');
   });
 
   it('audits the task-role refusal and a success of the same call, each with its status', async () => {

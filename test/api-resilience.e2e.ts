@@ -1,51 +1,10 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { DatabaseConfig } from '@brain/config';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { ApiProcess, freePort } from './support/api-process';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';
+import { PrivateRedis } from './support/private-redis';
 import { uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
-
-/** A redis-server of this suite's own, so that stopping it leaves the other suites alone. */
-class PrivateRedis {
-  private child?: ChildProcess;
-
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    await waitFor(async () => {
-      const probe = new Redis(this.port, '127.0.0.1', {
-        lazyConnect: true,
-        retryStrategy: () => null,
-      });
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG' ? true : undefined;
-      } finally {
-        probe.disconnect();
-      }
-    }, 'redis-server to answer');
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-}
 
 describe('the API when Redis goes away, and its OpenAPI document (real API process)', () => {
   let redis: PrivateRedis;

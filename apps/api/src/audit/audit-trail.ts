@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { Counter } from 'prom-client';
 import type { Principal } from '@brain/auth';
 import { AuditLog } from '@brain/storage';
+import { redactValue } from '@brain/tasks';
 
 export const AUDIT_WRITE_FAILURES = 'brain_audit_write_failures_total';
 
@@ -87,7 +88,8 @@ export class AuditTrail {
         ip: req.ip ?? null,
         status,
         reason,
-        detail: { method: req.method, path: req.path, query },
+        // A query string may carry a token (`?api_key=`): kept as the secret policy shows it.
+        detail: { method: req.method, path: req.path, query: redactValue(query) },
       });
     } catch (err) {
       this.failures.inc();
