@@ -1,15 +1,16 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { AppConfigService } from '@brain/config';
 import { OutboundModule } from '@brain/outbound';
-import { MissionStore } from './mission.store';
-import { MissionTasks } from './mission.tasks';
+import { TaskRoutes } from '@brain/tasks';
+import { MissionStore } from './missions/mission.store';
+import { MissionTasks } from './missions/missions.tasks';
 import { EmailSender } from './notifications/email-sender';
 import {
   NOTIFICATION_OPTIONS,
   type NotificationOptions,
 } from './notifications/notification-options';
 import { NotificationOutbox } from './notifications/notification-outbox';
-import { NotificationTasks } from './notifications/notification.tasks';
+import { NotificationTasks } from './notifications/notifications.tasks';
 import { WebhookSecrets } from './notifications/webhook-secret';
 import { WebhookSender } from './notifications/webhook-sender';
 
@@ -42,6 +43,7 @@ const PROVIDERS: Provider[] = [
  * the guarded outbound client (and reads SMTP_URL / SMTP_FROM from AppConfigService when there
  * is one).
  */
+@TaskRoutes({ 'backend.app.tasks.mission_tasks.*': 'missions' })
 @Module({
   imports: [OutboundModule],
   providers: [...PROVIDERS, notificationOptions()],

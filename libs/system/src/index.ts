@@ -1,5 +1,5 @@
-export * from './diagnostics/test-tasks';
+export * from './diagnostics/diagnostics.tasks';
 export * from './health/health-check.types';
 export * from './health/host-probes';
-export * from './monitoring/monitor-task-queue.task';
+export * from './monitoring/monitoring.tasks';
 export * from './system.module';

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TestTasks } from './diagnostics/test-tasks';
-import { HealthCheckTask } from './health/health-check.task';
-import { DailyMetricsTask } from './metrics/daily-metrics.task';
-import { MonitorTaskQueueTask } from './monitoring/monitor-task-queue.task';
+import { TaskRoutes } from '@brain/tasks';
+import { DiagnosticsTasks } from './diagnostics/diagnostics.tasks';
+import { HealthTasks } from './health/health.tasks';
+import { MetricsTasks } from './metrics/metrics.tasks';
+import { MonitoringTasks } from './monitoring/monitoring.tasks';
 
 /** backend.app.tasks.system_tasks: health, queue monitoring, daily metrics and the test tasks. */
+@TaskRoutes({ 'backend.app.tasks.system_tasks.*': 'system' })
 @Module({
-  providers: [HealthCheckTask, MonitorTaskQueueTask, TestTasks, DailyMetricsTask],
+  providers: [HealthTasks, MonitoringTasks, DiagnosticsTasks, MetricsTasks],
 })
 export class SystemModule {}

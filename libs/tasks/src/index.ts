@@ -57,3 +57,5 @@ export * from './pool/prefork/prefork-protocol';
 export * from './worker/task-executor';
 export * from './worker/task-log-fields';
 export * from './pool/prefork/prefork-channel';
+export { TaskRoutes, type TaskRouteTable } from './routing/task-routes';
+export { taskNameOf } from './registry/task-name-of';

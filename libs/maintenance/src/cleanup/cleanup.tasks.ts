@@ -15,8 +15,6 @@ export interface CleanupOutcome {
   cutoff_date: string;
 }
 
-const TASKS = 'backend.app.tasks.maintenance_tasks';
-
 @Injectable()
 export class CleanupTasks {
   constructor(
@@ -28,7 +26,7 @@ export class CleanupTasks {
 
   /** Audit entries older than the retention period. */
   @Task({
-    name: `${TASKS}.cleanup_audit_logs`,
+    name: 'backend.app.tasks.maintenance_tasks.cleanup_audit_logs',
     params: ['retention_days'],
     timeLimit: 600,
     role: MAINTENANCE_ROLE,
@@ -47,7 +45,7 @@ export class CleanupTasks {
 
   /** Finished task records (results, errors, timelines) older than `days_old`. */
   @Task({
-    name: `${TASKS}.cleanup_task_results`,
+    name: 'backend.app.tasks.maintenance_tasks.cleanup_task_results',
     params: ['days_old'],
     timeLimit: 600,
     role: MAINTENANCE_ROLE,
@@ -64,7 +62,7 @@ export class CleanupTasks {
 
   /** API keys past their expiry, or revoked. */
   @Task({
-    name: `${TASKS}.cleanup_expired_api_keys`,
+    name: 'backend.app.tasks.maintenance_tasks.cleanup_expired_api_keys',
     params: [],
     timeLimit: 300,
     role: MAINTENANCE_ROLE,
@@ -76,7 +74,7 @@ export class CleanupTasks {
 
   /** Cache entries past their expiry (reads already ignore them; this reclaims the rows). */
   @Task({
-    name: `${TASKS}.cleanup_expired_cache`,
+    name: 'backend.app.tasks.maintenance_tasks.cleanup_expired_cache',
     params: [],
     timeLimit: 300,
     role: MAINTENANCE_ROLE,

@@ -1,7 +1,7 @@
 import type { OutboundPolicy } from '@brain/outbound';
 import { TaskInputError } from '@brain/tasks';
 import type { MissionStatus, NotificationType } from '@brain/storage';
-import { MISSION_STATUSES } from '../mission.store';
+import { MISSION_STATUSES } from '../missions/mission.store';
 
 export const NOTIFICATION_TYPES: readonly NotificationType[] = ['email', 'webhook'];
 export const MAX_RECIPIENTS = 50;

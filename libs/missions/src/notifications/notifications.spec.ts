@@ -10,7 +10,7 @@ import { SecretStore, StorageModule } from '@brain/storage';
 import { TaskClient, TaskContext, TaskInputError, TasksModule } from '@brain/tasks';
 import { dropTestDatabase, eachDialect } from '../../../../test/support/databases';
 import { testRedisUrl, uniquePrefix } from '../../../../test/support/redis';
-import { MissionStore } from '../mission.store';
+import { MissionStore } from '../missions/mission.store';
 import { MissionsModule } from '../missions.module';
 import { checkNotificationArgs } from './notification-args';
 import { NotificationOutbox } from './notification-outbox';
@@ -20,7 +20,7 @@ import {
   NotificationTasks,
   SEND_MISSION_NOTIFICATION,
   TransientNotificationError,
-} from './notification.tasks';
+} from './notifications.tasks';
 import { WEBHOOK_SECRET_NAME, WebhookSecrets } from './webhook-secret';
 
 const MASTER_KEY = 'notifications-test-master-key-0123456789';

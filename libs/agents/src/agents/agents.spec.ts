@@ -5,12 +5,12 @@ import type { DatabaseConfig } from '@brain/config';
 import { OutboundOptionsModule } from '@brain/outbound';
 import { StorageModule } from '@brain/storage';
 import { TaskClient, TaskInputError, TaskRegistry, TasksModule } from '@brain/tasks';
-import { FakeAgentServer } from '../../../test/support/agent-server';
-import { dropTestDatabase, eachDialect } from '../../../test/support/databases';
-import { testRedisUrl, uniquePrefix } from '../../../test/support/redis';
+import { FakeAgentServer } from '../../../../test/support/agent-server';
+import { dropTestDatabase, eachDialect } from '../../../../test/support/databases';
+import { testRedisUrl, uniquePrefix } from '../../../../test/support/redis';
 import { MAX_RESPONSE_BYTES } from './agent-http';
 import { AgentRegisteredByOtherError, AgentStore } from './agent.store';
-import { AgentsModule } from './agents.module';
+import { AgentsModule } from '../agents.module';
 
 const TASKS = 'backend.app.tasks.agent_tasks';
 const MINUTE = 60_000;

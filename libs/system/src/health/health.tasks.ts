@@ -10,7 +10,7 @@ import {
 const REDIS_TIMEOUT_MS = 2000;
 
 @Injectable()
-export class HealthCheckTask {
+export class HealthTasks {
   constructor(private readonly redis: RedisConnection) {}
 
   /** Redis, disk and memory of the host that runs it, each judged by the spec's thresholds. */

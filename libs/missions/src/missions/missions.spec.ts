@@ -7,13 +7,13 @@ import type { DatabaseConfig } from '@brain/config';
 import { OutboundOptionsModule, OutboundPolicy } from '@brain/outbound';
 import { STORAGE, type Storage, StorageModule } from '@brain/storage';
 import { QueueRegistry, TaskClient, TaskInputError, TasksModule } from '@brain/tasks';
-import { dropTestDatabase, eachDialect } from '../../../test/support/databases';
-import { testRedisUrl, uniquePrefix } from '../../../test/support/redis';
+import { dropTestDatabase, eachDialect } from '../../../../test/support/databases';
+import { testRedisUrl, uniquePrefix } from '../../../../test/support/redis';
 import { MAX_BODY_BYTES, parseSteps } from './mission-steps';
 import { MissionExistsError, MissionStore } from './mission.store';
-import { MISSION_TASKS } from './mission.tasks';
-import { MissionsModule } from './missions.module';
+import { MissionsModule } from '../missions.module';
 
+const MISSION_TASKS = 'backend.app.tasks.mission_tasks';
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 

@@ -4,12 +4,12 @@ import type { DatabaseConfig } from '@brain/config';
 import { OutboundOptionsModule } from '@brain/outbound';
 import { StorageModule } from '@brain/storage';
 import { ResultStore, TaskContext, TasksModule } from '@brain/tasks';
-import { dropTestDatabase, eachDialect } from '../../../test/support/databases';
-import { testRedisUrl, uniquePrefix } from '../../../test/support/redis';
+import { dropTestDatabase, eachDialect } from '../../../../test/support/databases';
+import { testRedisUrl, uniquePrefix } from '../../../../test/support/redis';
 import { MissionStore } from './mission.store';
-import { MissionTasks, PROCESS_MISSION } from './mission.tasks';
-import { MissionsModule } from './missions.module';
-import { NotificationOutbox } from './notifications/notification-outbox';
+import { MissionTasks, PROCESS_MISSION } from './missions.tasks';
+import { MissionsModule } from '../missions.module';
+import { NotificationOutbox } from '../notifications/notification-outbox';
 
 const HOOK = 'http://127.0.0.1:9/notify';
 const notify = { recipients: [HOOK], notification_type: 'webhook' };

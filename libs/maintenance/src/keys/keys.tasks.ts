@@ -7,10 +7,8 @@ export interface KeyRotationTaskOutcome extends RotationOutcome {
   rotated_at: string;
 }
 
-const TASKS = 'backend.app.tasks.maintenance_tasks';
-
 @Injectable()
-export class KeyRotationTask {
+export class KeyTasks {
   constructor(private readonly keyring: Keyring) {}
 
   /**
@@ -20,7 +18,7 @@ export class KeyRotationTask {
    * readable, and the next one finishes the job.
    */
   @Task({
-    name: `${TASKS}.rotate_encryption_keys`,
+    name: 'backend.app.tasks.maintenance_tasks.rotate_encryption_keys',
     params: [],
     timeLimit: 1800,
     role: MAINTENANCE_ROLE,

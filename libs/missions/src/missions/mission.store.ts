@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { type MissionStatus, type MissionsTable, STORAGE, type Storage } from '@brain/storage';
-import { insertNotification, type NewNotification } from './notifications/notification-outbox';
+import { insertNotification, type NewNotification } from '../notifications/notification-outbox';
 
 export const MISSION_STATUSES: readonly MissionStatus[] = [
   'pending',

@@ -8,17 +8,15 @@ import {
   TaskClient,
   TaskContext,
   TaskInputError,
+  taskNameOf,
   redactText,
   redactValue,
 } from '@brain/tasks';
 import { type MissionStep, parseSteps, runStep, type StepResult } from './mission-steps';
 import { type Mission, MissionNotFoundError, MissionStore } from './mission.store';
-import { parseNotify } from './notifications/notification-args';
-import { type NewNotification, NotificationOutbox } from './notifications/notification-outbox';
-import { SEND_MISSION_NOTIFICATION } from './notifications/notification.tasks';
-
-export const MISSION_TASKS = 'backend.app.tasks.mission_tasks';
-export const PROCESS_MISSION = `${MISSION_TASKS}.process_mission_async`;
+import { parseNotify } from '../notifications/notification-args';
+import { type NewNotification, NotificationOutbox } from '../notifications/notification-outbox';
+import { SEND_MISSION_NOTIFICATION } from '../notifications/notifications.tasks';
 
 /** The health check's thresholds. */
 export const STUCK_AFTER_MINUTES = 30;
@@ -116,7 +114,7 @@ export class MissionTasks {
 
   /** The missions queue's size, missions running too long, the pending backlog, a verdict. */
   @Task({
-    name: `${MISSION_TASKS}.check_mission_queue_health`,
+    name: 'backend.app.tasks.mission_tasks.check_mission_queue_health',
     params: ['stuck_threshold_minutes'],
     timeLimit: 60,
     checkArgs: ({ stuck_threshold_minutes }) =>
@@ -181,7 +179,7 @@ export class MissionTasks {
 
   /** Completed and failed missions that finished more than `days_old` days ago. */
   @Task({
-    name: `${MISSION_TASKS}.cleanup_completed_missions`,
+    name: 'backend.app.tasks.mission_tasks.cleanup_completed_missions',
     params: ['days_old'],
     timeLimit: 600,
     // It deletes missions: an admin's call, and never those that ended within the last day.
@@ -206,7 +204,7 @@ export class MissionTasks {
    * second delivery of the same task finds it running or finished and does nothing.
    */
   @Task({
-    name: PROCESS_MISSION,
+    name: 'backend.app.tasks.mission_tasks.process_mission_async',
     params: ['mission_id'],
     timeLimit: 3600,
     checkArgs: ({ mission_id }) => {
@@ -359,7 +357,7 @@ export class MissionTasks {
 
   /** Missions created in [start_date, end_date], by status, and the success rate. */
   @Task({
-    name: `${MISSION_TASKS}.calculate_mission_metrics`,
+    name: 'backend.app.tasks.mission_tasks.calculate_mission_metrics',
     params: ['start_date', 'end_date'],
     timeLimit: 300,
     checkArgs: (kwargs) => {
@@ -385,6 +383,9 @@ export class MissionTasks {
     };
   }
 }
+
+/** The task the API sends to run a mission. */
+export const PROCESS_MISSION = taskNameOf(MissionTasks, 'processMissionAsync');
 
 function ms(t0: number): number {
   return Math.round(performance.now() - t0);

@@ -22,7 +22,7 @@ export interface MonitorTaskQueueResult {
 }
 
 @Injectable()
-export class MonitorTaskQueueTask {
+export class MonitoringTasks {
   constructor(
     private readonly inspector: QueueInspector,
     private readonly directory: WorkerDirectory,

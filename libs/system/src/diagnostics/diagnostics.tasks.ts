@@ -16,7 +16,7 @@ export class TestRetryError extends Error {
 
 /** The spec's test tasks: to try a deployment end to end, and its retry behaviour. */
 @Injectable()
-export class TestTasks {
+export class DiagnosticsTasks {
   /** Waits (abortably), then says what it did. */
   @Task({ name: 'backend.app.tasks.system_tasks.test_task', params: ['wait_seconds'] })
   async testTask(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RedisConnection, ResultStore, RevocationService, Task } from '@brain/tasks';
-
 import { MAINTENANCE_ROLE } from '../maintenance-role';
+
 export interface RedisMemoryOutcome {
   memory_before_bytes: number;
   memory_after_bytes: number;
@@ -11,7 +11,7 @@ export interface RedisMemoryOutcome {
 }
 
 @Injectable()
-export class OptimizeRedisMemoryTask {
+export class RedisTasks {
   constructor(
     private readonly redis: RedisConnection,
     private readonly results: ResultStore,

@@ -6,7 +6,7 @@ import {
   urlForMessages,
 } from '@brain/outbound';
 import { TaskInputError } from '@brain/tasks';
-import { parseNotify } from './notifications/notification-args';
+import { parseNotify } from '../notifications/notification-args';
 
 /**
  * What a mission does: `payload.steps`, run in order; the first failing step fails the mission.

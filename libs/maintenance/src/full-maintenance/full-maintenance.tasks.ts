@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Task } from '@brain/tasks';
-import { CleanupTasks } from './cleanup/cleanup.tasks';
-import { DatabaseTasks } from './database/database.tasks';
-import { OptimizeRedisMemoryTask } from './redis/optimize-redis-memory.task';
-import { MAINTENANCE_ROLE } from './maintenance-role';
+import { CleanupTasks } from '../cleanup/cleanup.tasks';
+import { DatabaseTasks } from '../database/database.tasks';
+import { RedisTasks } from '../redis/redis.tasks';
+import { MAINTENANCE_ROLE } from '../maintenance-role';
 
 export type StepOutcome =
   | { status: 'success'; result: unknown; duration_ms: number }
@@ -18,13 +18,13 @@ export interface FullMaintenanceOutcome {
 }
 
 @Injectable()
-export class FullSystemMaintenanceTask {
+export class FullMaintenanceTasks {
   private readonly logger = new Logger('Maintenance');
 
   constructor(
     private readonly cleanup: CleanupTasks,
     private readonly database: DatabaseTasks,
-    private readonly redis: OptimizeRedisMemoryTask,
+    private readonly redis: RedisTasks,
   ) {}
 
   /**

@@ -1,16 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { MissionStatus, NotificationStatus, NotificationType } from '@brain/storage';
-import { Task, TaskContext } from '@brain/tasks';
-import { type Mission, MissionNotFoundError, MissionStore } from '../mission.store';
-import { missionForView } from '../mission-view';
+import { Task, TaskContext, taskNameOf } from '@brain/tasks';
+import { type Mission, MissionNotFoundError, MissionStore } from '../missions/mission.store';
+import { missionForView } from '../missions/mission-view';
 import type { Delivery } from './delivery';
 import { EmailSender, NO_SMTP_URL } from './email-sender';
 import { checkNotificationArgs, MAX_RECIPIENTS } from './notification-args';
 import { type Notification, NotificationOutbox } from './notification-outbox';
 import { WebhookSender } from './webhook-sender';
-
-export const SEND_MISSION_NOTIFICATION =
-  'backend.app.tasks.mission_tasks.send_mission_notification';
 
 export type RecipientOutcome = 'delivered' | 'failed' | 'undelivered';
 
@@ -73,7 +70,7 @@ export class NotificationTasks {
    * have not got it yet, so nobody gets it twice.
    */
   @Task({
-    name: SEND_MISSION_NOTIFICATION,
+    name: 'backend.app.tasks.mission_tasks.send_mission_notification',
     params: ['mission_id', 'status', 'recipients', 'notification_type'],
     // 50 recipients x 10 s timeout at most, and some room.
     timeLimit: MAX_RECIPIENTS * 10 + 60,
@@ -258,6 +255,9 @@ export class NotificationTasks {
     return outcomes;
   }
 }
+
+/** The task a finished mission sends to notify its recipients. */
+export const SEND_MISSION_NOTIFICATION = taskNameOf(NotificationTasks, 'sendMissionNotification');
 
 function emailText(mission: Mission, status: MissionStatus): string {
   const lines = [

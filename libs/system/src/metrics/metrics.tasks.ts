@@ -23,7 +23,7 @@ export function previousDay(now = new Date()): string {
 }
 
 @Injectable()
-export class DailyMetricsTask {
+export class MetricsTasks {
   constructor(private readonly stats: RequestStats) {}
 
   /**

@@ -6,8 +6,6 @@ import { agentId, dateRange, positive, taskData, within } from './agent-args';
 import { type AgentCallOutcome, callAgent } from './agent-http';
 import { type Agent, AgentStore } from './agent.store';
 
-const TASKS = 'backend.app.tasks.agent_tasks';
-
 /** How long an agent's endpoint has to answer, unless the task is given `timeout_seconds`. */
 export const DEFAULT_AGENT_TIMEOUT_SECONDS = 5;
 const MAX_AGENT_TIMEOUT_SECONDS = 120;
@@ -109,7 +107,7 @@ export class AgentTasks {
 
   /** Agents heard from within `threshold_seconds` are active, the others inactive. */
   @Task({
-    name: `${TASKS}.check_agent_heartbeats`,
+    name: 'backend.app.tasks.agent_tasks.check_agent_heartbeats',
     params: ['threshold_seconds'],
     timeLimit: 60,
     checkArgs: ({ threshold_seconds }) => {
@@ -130,7 +128,7 @@ export class AgentTasks {
 
   /** Deletes the agents not heard from (heartbeat, or registration if none) for that long. */
   @Task({
-    name: `${TASKS}.cleanup_inactive_agents`,
+    name: 'backend.app.tasks.agent_tasks.cleanup_inactive_agents',
     params: ['inactive_threshold_minutes'],
     timeLimit: 300,
     // It deletes agents: an admin's call.
@@ -155,7 +153,7 @@ export class AgentTasks {
    * answer, timeout) is a result, not a task failure; an unknown agent or one without endpoint is.
    */
   @Task({
-    name: `${TASKS}.run_agent_health_check`,
+    name: 'backend.app.tasks.agent_tasks.run_agent_health_check',
     params: ['agent_id', 'timeout_seconds'],
     timeLimit: 60 + MAX_AGENT_TIMEOUT_SECONDS,
     checkArgs: ({ agent_id, timeout_seconds }) => {
@@ -194,7 +192,7 @@ export class AgentTasks {
 
   /** Counts of an agent's executions (health checks and actions) started in the range. */
   @Task({
-    name: `${TASKS}.calculate_agent_metrics`,
+    name: 'backend.app.tasks.agent_tasks.calculate_agent_metrics',
     params: ['agent_id', 'start_date', 'end_date'],
     timeLimit: 300,
     checkArgs: ({ agent_id, start_date, end_date }) => {
@@ -238,7 +236,7 @@ export class AgentTasks {
    * recorded.
    */
   @Task({
-    name: `${TASKS}.execute_agent_task_async`,
+    name: 'backend.app.tasks.agent_tasks.execute_agent_task_async',
     params: ['agent_id', 'task_data', 'timeout_seconds'],
     timeLimit: 60 + MAX_AGENT_TIMEOUT_SECONDS,
     checkArgs: ({ agent_id, task_data, timeout_seconds }) => {
