@@ -30,6 +30,8 @@ const COMMANDS = [
   ['keys', 'rewrap'],
   ['audit'],
   ['audit', 'list'],
+  ['flower'],
+  ['flower', 'start'],
   ['info'],
   ['up'],
 ];
@@ -88,6 +90,13 @@ describe('brain: help and usage on every command', () => {
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
     expect(r.stderr).toMatch(/^Usage: brain tasks \[options\] \[command\]/);
     expect(r.stderr).toMatch(/^ {2}execute \[options\] <name> /m);
+  });
+
+  it('treats flower (the monitoring UI) as every other group: help on stderr, exit 2', async () => {
+    const r = await brain('flower');
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^Usage: brain flower\|dashboard \[options\] \[command\]/);
+    expect(r.stderr).toMatch(/^ {2}start \[options\] /m);
   });
 
   it('refuses unknown commands, options, missing and extra arguments: exit 2, one line', async () => {

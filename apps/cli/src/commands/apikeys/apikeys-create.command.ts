@@ -1,6 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
 import { ApiKeyStore } from '@brain/storage';
-import { CreateApiKeyDto } from '../../../../api/src/auth/dto/create-api-key.dto';
+import { CreateApiKeyDto } from '@brain/contracts';
 import { auditCli } from '../../cli-audit';
 import { runCommand } from '../../cli-error';
 import { validateAsApi } from '../../options/validate-as-api';
