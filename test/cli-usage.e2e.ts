@@ -36,6 +36,9 @@ const COMMANDS = [
   ['up'],
 ];
 
+/** How a command's usage line names its aliases. */
+const ALIASES: Record<string, string> = { flower: '\\|dashboard' };
+
 /** The commands that answer with a table, or with JSON given --json. */
 const ANSWERS_WITH_TABLES = new Set([
   'worker stats',
@@ -78,7 +81,9 @@ describe('brain: help and usage on every command', () => {
         command: c.join(' '),
         code: 0,
         usage: expect.stringMatching(
-          new RegExp(`^Usage: ${['brain', ...c].join(' ')} \\[options\\]`),
+          new RegExp(
+            `^Usage: ${['brain', ...c].join(' ')}${ALIASES[c.join(' ')] ?? ''} \\[options\\]`,
+          ),
         ),
         json: ANSWERS_WITH_TABLES.has(c.join(' ')),
       })),
