@@ -17,7 +17,8 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
 
 /**
  * The monitoring UI's server: sessions opened with an API key, the live snapshot and task feed,
- * task and queue actions, the audit log for admins. The API's audit, error shape and admin key seeding, reused as they are.
+ * task and queue actions, the audit log for admins. The audit, error shape and admin key seeding
+ * are the API's (libs/http).
  * Needs the engine and storage (imported by the app).
  */
 @Module({

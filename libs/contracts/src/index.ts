@@ -4,6 +4,7 @@
  * and the storage's calls, written once.
  */
 export * from './api-keys/create-api-key.dto';
+export { toCreateApiKey } from './api-keys/to-create-api-key';
 export * from './audit/audit.dto';
 export { DEFAULT_AUDIT_PAGE, toAuditQuery } from './audit/to-audit-query';
 export { ANY_JSON, DATE_TIME, JSON_ARRAY, JSON_OBJECT } from './json-schemas';
