@@ -46,12 +46,14 @@ describe('one authorization decision for the API and the UI (real API and dashbo
       .send({ api_key: key })
       .expect(200);
     const csrf = login.body.csrf_token as string;
+    const call = async (method: 'post' | 'delete', path: string): Promise<Answer> => {
+      const res = await agent[method](path).set('Origin', dashboard.url).set('X-CSRF-Token', csrf);
+      return { status: res.status, message: res.body.message };
+    };
     return {
       view: login.body as { role: string; may: Record<string, boolean> },
-      post: async (path: string): Promise<Answer> => {
-        const res = await agent.post(path).set('Origin', dashboard.url).set('X-CSRF-Token', csrf);
-        return { status: res.status, message: res.body.message };
-      },
+      post: (path: string) => call('post', path),
+      delete: (path: string) => call('delete', path),
       get: (path: string) => agent.get(path),
     };
   }
@@ -137,7 +139,7 @@ describe('one authorization decision for the API and the UI (real API and dashbo
             .as(keys[role])
             .delete(`/api/tasks/${c}`)
             .then((r) => ({ status: r.status, message: r.body.message })),
-          await ui.post(`/api/tasks/${d}/revoke`),
+          await ui.delete(`/api/tasks/${d}`),
         ],
       ];
       for (const [action, fromApi, fromUi] of pairs) {

@@ -81,6 +81,29 @@ describe('brain tasks (real worker, real CLI processes)', () => {
     await brain('tasks', 'cancel', id, '--terminate');
   });
 
+  it('execute --time-limit and --soft-time-limit reach the task, as the API’s time limits do', async () => {
+    for (const [flag, error] of [
+      ['--time-limit', 'TimeLimitExceeded'],
+      ['--soft-time-limit', 'SoftTimeLimitExceeded'],
+    ]) {
+      const r = await brain(
+        'tasks',
+        'execute',
+        'tests.sleep',
+        '--kwargs',
+        '{"seconds": 30}',
+        flag,
+        '1',
+        '--wait',
+        '--timeout',
+        '20',
+      );
+      const [id, state] = r.stdout.trim().split('\n');
+      expect({ code: r.code, state }).toEqual({ code: 1, state: 'state    FAILURE' });
+      expect(r.stderr.trim()).toMatch(new RegExp(`^brain: task ${id} ended FAILURE: ${error}: `));
+    }
+  });
+
   it('execute --wait says, exit 1, when the task goes away unfinished (its queue purged)', async () => {
     const waiting = brain(
       'tasks',
@@ -128,6 +151,11 @@ describe('brain tasks (real worker, real CLI processes)', () => {
         ],
         [['tests.add', '--countdown', '-1'], /^brain: --countdown must not be less than 0$/],
         [['tests.add', '--eta', 'tomorrow'], /^brain: --eta must be a valid ISO 8601 date string$/],
+        [['tests.add', '--time-limit', '0'], /^brain: --time-limit must be a positive number$/],
+        [
+          ['tests.add', '--soft-time-limit', '700000'],
+          /^brain: --soft-time-limit must not be greater than 604800$/,
+        ],
         [['tests.add', '--timeout', '5'], /^brain: --timeout needs --wait$/],
         [
           ['tests.add', '--wait', '--timeout', '0'],

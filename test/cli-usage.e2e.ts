@@ -30,9 +30,14 @@ const COMMANDS = [
   ['keys', 'rewrap'],
   ['audit'],
   ['audit', 'list'],
+  ['flower'],
+  ['flower', 'start'],
   ['info'],
   ['up'],
 ];
+
+/** How a command's usage line names its aliases. */
+const ALIASES: Record<string, string> = { flower: '\\|dashboard' };
 
 /** The commands that answer with a table, or with JSON given --json. */
 const ANSWERS_WITH_TABLES = new Set([
@@ -76,7 +81,9 @@ describe('brain: help and usage on every command', () => {
         command: c.join(' '),
         code: 0,
         usage: expect.stringMatching(
-          new RegExp(`^Usage: ${['brain', ...c].join(' ')} \\[options\\]`),
+          new RegExp(
+            `^Usage: ${['brain', ...c].join(' ')}${ALIASES[c.join(' ')] ?? ''} \\[options\\]`,
+          ),
         ),
         json: ANSWERS_WITH_TABLES.has(c.join(' ')),
       })),
@@ -88,6 +95,13 @@ describe('brain: help and usage on every command', () => {
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
     expect(r.stderr).toMatch(/^Usage: brain tasks \[options\] \[command\]/);
     expect(r.stderr).toMatch(/^ {2}execute \[options\] <name> /m);
+  });
+
+  it('treats flower (the monitoring UI) as every other group: help on stderr, exit 2', async () => {
+    const r = await brain('flower');
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^Usage: brain flower\|dashboard \[options\] \[command\]/);
+    expect(r.stderr).toMatch(/^ {2}start \[options\] /m);
   });
 
   it('refuses unknown commands, options, missing and extra arguments: exit 2, one line', async () => {

@@ -51,29 +51,34 @@ describe('the audit of refused UI calls, and the audit page (real dashboard, hea
   }
 
   /** A state-changing call from the logged-in page, with its session's CSRF token or not. */
-  const postFrom = (page: Page, path: string, withToken: boolean) =>
+  const callFrom = (page: Page, method: string, path: string, withToken: boolean) =>
     page.evaluate(
-      async ([path, withToken]) => {
+      async ([method, path, withToken]) => {
         const session = (await fetch('api/session').then((r) => r.json())) as {
           csrf_token: string;
         };
         const headers: Record<string, string> = withToken
           ? { 'X-CSRF-Token': session.csrf_token }
           : {};
-        const res = await fetch(path, { method: 'POST', headers });
+        const res = await fetch(path, { method, headers });
         return { status: res.status, message: ((await res.json()) as { message: string }).message };
       },
-      [path, withToken] as const,
+      [method, path, withToken] as const,
     );
 
   it('audits calls refused without a session (401), for the role (403) and by the CSRF check (403)', async () => {
     await request(dashboard.url)
-      .post('/api/tasks/some-task/revoke')
+      .delete('/api/tasks/some-task')
       .set('Origin', dashboard.url)
       .expect(401);
 
     const viewer = await logIn(keys.viewer);
-    const forRole = await postFrom(viewer.page, 'api/queues/purge?queue_name=default', true);
+    const forRole = await callFrom(
+      viewer.page,
+      'POST',
+      'api/queues/purge?queue_name=default',
+      true,
+    );
     expect(forRole).toEqual({
       status: 403,
       message: expect.stringMatching(/needs the admin role/),
@@ -83,7 +88,7 @@ describe('the audit of refused UI calls, and the audit page (real dashboard, hea
     await viewer.context.close();
 
     const operator = await logIn(keys.operator);
-    const forged = await postFrom(operator.page, 'api/tasks/some-task/revoke', false);
+    const forged = await callFrom(operator.page, 'DELETE', 'api/tasks/some-task', false);
     expect(forged).toEqual({
       status: 403,
       message: 'Cross-site request refused: missing or wrong CSRF token',

@@ -406,8 +406,8 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     // What the page would send if it showed the button: the role is checked on the server.
     const refused = await page.evaluate(async (id) => {
       const session = (await fetch('api/session').then((r) => r.json())) as { csrf_token: string };
-      const res = await fetch(`api/tasks/${id}/revoke?terminate=true`, {
-        method: 'POST',
+      const res = await fetch(`api/tasks/${id}?terminate=true`, {
+        method: 'DELETE',
         headers: { 'X-CSRF-Token': session.csrf_token },
       });
       return { status: res.status, body: (await res.json()) as { message: string } };
@@ -420,7 +420,7 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     // An operator's session without its CSRF token (what a forged request would look like).
     const operator = await logIn(keys.operator);
     const forged = await operator.page.evaluate(async (id) => {
-      const res = await fetch(`api/tasks/${id}/revoke?terminate=true`, { method: 'POST' });
+      const res = await fetch(`api/tasks/${id}?terminate=true`, { method: 'DELETE' });
       return res.status;
     }, running.task_id);
     expect(forged).toBe(403);

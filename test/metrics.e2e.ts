@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { join } from 'node:path';
 import type { DatabaseConfig } from '@brain/config';
-import { brainMetrics } from '../apps/api/src/metrics/brain-metrics';
+import { brainMetrics } from '../apps/api/src';
 import { ApiProcess, TEST_ADMIN_KEY } from './support/api-process';
 import { BrainProcess, FIXTURE_TASKS } from './support/brain-process';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';

@@ -1,6 +1,5 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { brainMetrics } from '../../apps/api/src/metrics/brain-metrics';
-import { MISNAMED_DEFAULTS } from '../../apps/api/src/metrics/metrics-collector.service';
+import { brainMetrics, MISNAMED_DEFAULTS } from '../../apps/api/src';
 
 /** Series Prometheus makes itself: per target, and for alerts. */
 const PROMETHEUS_SERIES = ['up', 'scrape_duration_seconds', 'ALERTS', 'ALERTS_FOR_STATE'];

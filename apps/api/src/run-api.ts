@@ -2,7 +2,7 @@ import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loggerFromEnv } from '@brain/logging';
-import { StopSignals, withDeadline } from '../../worker/src/wait-for-stop';
+import { StopSignals, withDeadline } from '@brain/runtime';
 import { ApiAppModule } from './api-app.module';
 import { configureApp } from './http/configure-app';
 

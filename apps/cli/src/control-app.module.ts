@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { BeatModule } from '@brain/tasks';
-import { appImports } from '../../worker/src/app-imports';
+import { appImports } from '@brain/runtime';
 
 /**
  * What short-lived CLI commands need: the engine, the database and the declared tasks (plus any

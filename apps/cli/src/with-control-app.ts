@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { loadIncludes } from '../../worker/src/task-includes';
+import { loadIncludes } from '@brain/runtime';
 import { CliLogger } from './cli-logger';
 import { ControlAppModule } from './control-app.module';
 import { checkEnvironment, checkRedisReachable } from './redis-target';

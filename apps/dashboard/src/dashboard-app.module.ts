@@ -1,5 +1,5 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { appImports } from '../../worker/src/app-imports';
+import { appImports } from '@brain/runtime';
 import { DashboardModule } from './dashboard.module';
 
 /**

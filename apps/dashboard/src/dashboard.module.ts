@@ -2,10 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { authFailureLimitProvider } from '@brain/auth';
 import { RedisConnection } from '@brain/tasks';
-import { AUDIT_PROVIDERS } from '../../api/src/audit/audit.providers';
-import { ApiKeySeeder } from '../../api/src/auth/api-key.seeder';
-import { ApiExceptionFilter } from '../../api/src/http/api-exception.filter';
-import { RedisGate } from '../../api/src/http/redis-gate.interceptor';
+import { AUDIT_PROVIDERS, ApiKeySeeder, ApiExceptionFilter, RedisGate } from '@brain/http';
 import { DashboardAuditController } from './audit/dashboard-audit.controller';
 import { EventsController } from './monitor/events.controller';
 import { MetaController } from './monitor/meta.controller';
@@ -20,7 +17,8 @@ import { DashboardTasksController } from './tasks/dashboard-tasks.controller';
 
 /**
  * The monitoring UI's server: sessions opened with an API key, the live snapshot and task feed,
- * task and queue actions, the audit log for admins. The API's audit, error shape and admin key seeding, reused as they are.
+ * task and queue actions, the audit log for admins. The audit, error shape and admin key seeding
+ * are the API's (libs/http).
  * Needs the engine and storage (imported by the app).
  */
 @Module({

@@ -2,14 +2,8 @@ import { Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loggerFromEnv } from '@brain/logging';
-import {
-  BODY_LIMIT,
-  bodyDepthLimit,
-  bodyErrors,
-  trustProxies,
-  validationPipe,
-} from '../../api/src/http/configure-app';
-import { StopSignals, withDeadline } from '../../worker/src/wait-for-stop';
+import { configureHttp } from '@brain/http';
+import { StopSignals, withDeadline } from '@brain/runtime';
 import { DashboardAppModule } from './dashboard-app.module';
 import { mountRawJobView } from './raw-jobs/raw-job-view';
 import { serveWebAssets } from './web/web-assets';
@@ -28,11 +22,7 @@ export async function createDashboard(
     DashboardAppModule.register(includes),
     { bodyParser: false, logger },
   );
-  trustProxies(app);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.use(bodyErrors);
-  app.use(bodyDepthLimit);
-  app.useGlobalPipes(validationPipe());
+  configureHttp(app);
   serveWebAssets(app);
   mountRawJobView(app);
   await app.listen(port, process.env.DASHBOARD_HOST ?? '0.0.0.0');

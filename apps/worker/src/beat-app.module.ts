@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { BeatModule } from '@brain/tasks';
-import { appImports } from './app-imports';
+import { appImports } from '@brain/runtime';
 
 @Module({})
 export class BeatAppModule {

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { appImports } from './app-imports';
+import { appImports } from '@brain/runtime';
 
 /** A pool child: the engine (for sending and DI) and every task module; it consumes nothing itself. */
 @Module({})

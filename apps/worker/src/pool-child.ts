@@ -22,7 +22,7 @@ import {
   TASKS_OPTIONS,
 } from '@brain/tasks';
 import { ChildAppModule } from './child-app.module';
-import { loadIncludes } from './task-includes';
+import { loadIncludes } from '@brain/runtime';
 import { WorkerAppModule } from './worker-app.module';
 
 /**

@@ -3,8 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { loggerFromEnv } from '@brain/logging';
 import { BeatRunner } from '@brain/tasks';
 import { BeatAppModule } from './beat-app.module';
-import { loadIncludes } from './task-includes';
-import { StopSignals, withDeadline } from './wait-for-stop';
+import { loadIncludes, StopSignals, withDeadline } from '@brain/runtime';
 
 const STOP_DEADLINE_MS = 10_000;
 

@@ -3,8 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { loggerFromEnv } from '@brain/logging';
 import { TaskWorker, type WorkerStartOptions } from '@brain/tasks';
-import { loadIncludes } from './task-includes';
-import { StopSignals, withDeadline } from './wait-for-stop';
+import { loadIncludes, StopSignals, withDeadline } from '@brain/runtime';
 import { WorkerAppModule } from './worker-app.module';
 
 /** Time to stop, beyond the grace period, before the worker leaves anyway. */

@@ -8,6 +8,7 @@ export {
   taskRole,
   taskSendRefusal,
 } from './authorize';
+export { authorizeCall, isPublicCall } from './call-access';
 export type { Principal } from './principal';
 export { Public, PUBLIC_KEY, RequireRole, ROLE_KEY } from './role.decorators';
 export { isRole, type Role, roleAllows, ROLES } from './roles';

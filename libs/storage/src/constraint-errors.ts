@@ -12,13 +12,3 @@ export function isForeignKeyViolation(err: unknown): boolean {
   const code = codeOf(err);
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
-
-/** A unique index or primary key already holds the value. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = codeOf(err);
-  return (
-    code === '23505' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}

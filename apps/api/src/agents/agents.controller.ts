@@ -21,10 +21,8 @@ import {
 import { AgentRegisteredByOtherError, AgentStore } from '@brain/agents';
 import { OutboundClient } from '@brain/outbound';
 import { redactValue } from '@brain/tasks';
-import { Audited } from '../audit/audited.decorator';
+import { Audited, type ApiRequest, ErrorResponseDto } from '@brain/http';
 import { ApiAccess } from '../auth/api-access.decorator';
-import type { ApiRequest } from '../auth/principal';
-import { ErrorResponseDto } from '../http/error-response.dto';
 import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
 import {
   AgentDetailDto,

@@ -3,8 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '@brain/storage';
 import { ApiAccess } from '../auth/api-access.decorator';
 import { ApiErrors } from '../http/api-errors.decorator';
-import { AuditPageDto, ListAuditQuery } from './dto/audit.dto';
-import { auditQuery } from './audit-query';
+import { AuditPageDto, ListAuditQuery, toAuditQuery } from '@brain/contracts';
 
 /** The audit log, for admins: it names every key and client address that called. */
 @ApiTags('audit')
@@ -25,6 +24,6 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageDto, description: 'A page of audit entries' })
   @ApiErrors({ 400: 'A query parameter is invalid: named in `field`' })
   list(@Query() q: ListAuditQuery): Promise<AuditPageDto> {
-    return this.audit.page(auditQuery(q));
+    return this.audit.page(toAuditQuery(q));
   }
 }

@@ -7,7 +7,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireRole, type Role, ROLES, roleAllows } from '@brain/auth';
-import { ErrorResponseDto } from '../http/error-response.dto';
+import { ErrorResponseDto } from '@brain/http';
 
 /** The name of the bearer scheme in the OpenAPI document. */
 export const API_KEY_SCHEME = 'api-key';

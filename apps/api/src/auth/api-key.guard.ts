@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiKeyStore, type ApiKeyView } from '@brain/storage';
-import type { ApiRequest } from './principal';
-import { AuthFailureLimit, authorize, PUBLIC_KEY, type Role, ROLE_KEY } from '@brain/auth';
+import { AuthFailureLimit, authorizeCall, isPublicCall } from '@brain/auth';
+import type { ApiRequest } from '@brain/http';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -26,8 +26,7 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
+    const isPublic = isPublicCall(this.reflector, ctx);
     const req = ctx.switchToHttp().getRequest<ApiRequest>();
     const secret = BEARER.exec(req.headers.authorization ?? '')?.[1];
     if (!secret && isPublic) return true;
@@ -42,7 +41,7 @@ export class ApiKeyGuard implements CanActivate {
     }
     req.principal = { keyId: key.id, name: key.name, role: key.role };
     if (isPublic) return true;
-    authorize(key, this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'admin');
+    authorizeCall(this.reflector, ctx, key);
     return true;
   }
 

@@ -17,10 +17,10 @@ import {
 } from '@nestjs/swagger';
 import { roleOf } from '@brain/auth';
 import { ApiKeyStore } from '@brain/storage';
-import { Audited } from '../audit/audited.decorator';
+import { Audited } from '@brain/http';
 import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
 import { ApiAccess } from './api-access.decorator';
-import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/create-api-key.dto';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, toCreateApiKey } from '@brain/contracts';
 
 /** API keys, admin only. A key's secret is shown once, when it is created. */
 @ApiTags('api-keys')
@@ -41,11 +41,7 @@ export class ApiKeysController {
   @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The key, with its secret' })
   @ApiErrors(BODY_ERRORS)
   async create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    const { key, secret } = await this.keys.create({
-      name: dto.name,
-      role: dto.role,
-      expiresAt: dto.expires_at ? new Date(dto.expires_at) : null,
-    });
+    const { key, secret } = await this.keys.create(toCreateApiKey(dto));
     return { ...key, secret };
   }
 

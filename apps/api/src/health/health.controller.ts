@@ -9,7 +9,7 @@ import {
 } from '@nestjs/terminus';
 import { Public } from '@brain/auth';
 import { ApiOptionalKey } from '../auth/api-access.decorator';
-import type { ApiRequest } from '../auth/principal';
+import type { ApiRequest } from '@brain/http';
 import { DatabaseHealthIndicator } from './database.health';
 import { RedisHealthIndicator } from './redis.health';
 import { statusOnly } from './status-only';

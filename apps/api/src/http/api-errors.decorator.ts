@@ -1,7 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { BODY_LIMIT } from './body-limit';
-import { ErrorResponseDto } from './error-response.dto';
+import { BODY_LIMIT, ErrorResponseDto } from '@brain/http';
 
 type ErrorStatus = 400 | 404 | 409 | 413 | 503;
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { register } from 'prom-client';
 import { diskBytes, memoryBytes } from '@brain/system';
 import { type MetricsSnapshot, TaskMetricsReader } from '@brain/tasks';
-import { withDeadline } from '../../../worker/src/wait-for-stop';
+import { withDeadline } from '@brain/runtime';
 import { brainMetrics } from './brain-metrics';
 import { PerScrape } from './per-scrape';
 import type { SnapshotMetric } from './snapshot-metric';

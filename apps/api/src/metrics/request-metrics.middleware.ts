@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import { RequestStats } from '@brain/storage';
-import type { ApiRequest } from '../auth/principal';
+import type { ApiRequest } from '@brain/http';
 
 /**
  * Counts every request by route template (not raw path: ids would explode the table), status and

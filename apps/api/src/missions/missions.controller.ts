@@ -19,10 +19,9 @@ import {
 } from '@brain/missions';
 import { OutboundClient } from '@brain/outbound';
 import { TaskClient } from '@brain/tasks';
-import { Audited } from '../audit/audited.decorator';
+import { Audited, RedisGate } from '@brain/http';
 import { ApiAccess } from '../auth/api-access.decorator';
 import { ApiErrors, BODY_ERRORS, REDIS_DOWN } from '../http/api-errors.decorator';
-import { RedisGate } from '../http/redis-gate.interceptor';
 import {
   CreatedMissionDto,
   CreateMissionDto,

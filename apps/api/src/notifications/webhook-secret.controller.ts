@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { roleOf } from '@brain/auth';
 import { WebhookSecrets } from '@brain/missions';
-import { Audited } from '../audit/audited.decorator';
+import { Audited } from '@brain/http';
 import { ApiAccess } from '../auth/api-access.decorator';
 import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
 import { RotateWebhookSecretDto, WebhookSecretDto } from './dto/webhook-secret.dto';

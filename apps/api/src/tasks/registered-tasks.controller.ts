@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { registeredTasks } from '@brain/auth';
 import { TaskRegistry } from '@brain/tasks';
 import { ApiAccess } from '../auth/api-access.decorator';
-import { RegisteredTasksDto } from './dto/task-responses.dto';
+import { RegisteredTasksDto } from '@brain/contracts';
 
 /** What this deployment can run: known from the declarations, so it answers even without Redis. */
 @ApiTags('tasks')

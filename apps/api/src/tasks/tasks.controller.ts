@@ -30,14 +30,16 @@ import {
   taskStatus,
   workerStats,
 } from '@brain/tasks';
-import { Audited } from '../audit/audited.decorator';
+import { Audited, RedisGate, RequestSignal } from '@brain/http';
 import { ApiAccess } from '../auth/api-access.decorator';
 import { ApiErrors, BODY_ERRORS, REDIS_DOWN } from '../http/api-errors.decorator';
-import { RedisGate } from '../http/redis-gate.interceptor';
-import { RequestSignal } from '../http/request-signal';
-import { ExecuteTaskDto } from './dto/execute-task.dto';
-import { ListTasksQuery, PurgeQueueQuery, TerminateQuery } from './dto/task-queries.dto';
 import {
+  ExecuteTaskDto,
+  ListTasksQuery,
+  toApplyOptions,
+  toListFilter,
+  PurgeQueueQuery,
+  TerminateQuery,
   CancelAllDto,
   ActiveTaskDto,
   PurgedQueueDto,
@@ -50,7 +52,7 @@ import {
   TaskPageDto,
   WorkerStatsDto,
   WorkerStatsEntryDto,
-} from './dto/task-responses.dto';
+} from '@brain/contracts';
 
 /** 403 besides a role below the call's: sending a task needs the task's own role too. */
 const TASK_ROLE_403 = "below the task's own role (GET /api/tasks/registered/list shows each)";
@@ -86,17 +88,7 @@ export class TasksController {
   @ApiCreatedResponse({ type: SentTaskDto, description: 'Queued' })
   @ApiErrors(BODY_ERRORS)
   execute(@Body() dto: ExecuteTaskDto): Promise<SentTaskDto> {
-    return this.client.applyAsync(dto.task_name, {
-      args: dto.args,
-      kwargs: dto.kwargs,
-      queue: dto.queue,
-      countdown: dto.countdown,
-      eta: dto.eta,
-      priority: dto.priority,
-      expires: dto.expires,
-      timeLimit: dto.time_limit,
-      softTimeLimit: dto.soft_time_limit,
-    });
+    return this.client.applyAsync(dto.task_name, toApplyOptions(dto));
   }
 
   @Get()
@@ -115,20 +107,7 @@ export class TasksController {
     @Query() q: ListTasksQuery,
     @RequestSignal() signal: AbortSignal,
   ): Promise<TaskPageDto> {
-    const page = await this.listing.list(
-      {
-        taskName: q.task_name,
-        state: q.status,
-        queue: q.queue,
-        worker: q.worker,
-        since: q.since ? new Date(q.since) : undefined,
-        until: q.until ? new Date(q.until) : undefined,
-        limit: q.limit ?? 50,
-        offset: q.offset ?? 0,
-        cursor: q.cursor,
-      },
-      signal,
-    );
+    const page = await this.listing.list(toListFilter(q), signal);
     return { ...page, tasks: page.tasks.map(taskStatus) };
   }
 

@@ -1,29 +1,22 @@
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, CommandRunner, SubCommand } from 'nest-commander';
 import { BeatRunner } from '@brain/tasks';
-import { runBeat } from '../../../worker/src/run-beat';
-import { GroupCommand } from './group-command';
+import { runBeat } from '../../../worker/src';
 import { runCommand } from '../cli-error';
 import { checkEnvironment } from '../redis-target';
 import { withControlApp } from '../with-control-app';
+import { GroupCommand } from './group-command';
+import { StartCommand, type StartOptions } from './start-options';
 
 @SubCommand({
   name: 'start',
   description: 'Register the declared schedules and run beat until SIGTERM or `beat stop`',
 })
-export class BeatStartCommand extends CommandRunner {
-  async run(_params: string[], options: { include?: string } = {}): Promise<void> {
+export class BeatStartCommand extends StartCommand {
+  async run(_params: string[], options: StartOptions = {}): Promise<void> {
     await runCommand(async () => {
       checkEnvironment();
-      return runBeat(options.include ?? process.env.BRAIN_INCLUDE);
+      return runBeat(this.includeOf(options));
     });
-  }
-
-  @Option({
-    flags: '-I, --include <paths>',
-    description: 'comma-separated files of extra task modules',
-  })
-  parseInclude(value: string): string {
-    return value;
   }
 }
 

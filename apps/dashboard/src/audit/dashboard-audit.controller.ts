@@ -1,8 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { RequireRole } from '@brain/auth';
 import { AuditLog, type AuditPage } from '@brain/storage';
-import { auditQuery } from '../../../api/src/audit/audit-query';
-import { ListAuditQuery } from '../../../api/src/audit/dto/audit.dto';
+import { toAuditQuery, ListAuditQuery } from '@brain/contracts';
 
 /** The audit log page's reads: GET /api/audit of the API, admins only here as there. */
 @Controller('api/audit')
@@ -12,6 +11,6 @@ export class DashboardAuditController {
   @Get()
   @RequireRole('admin')
   list(@Query() q: ListAuditQuery): Promise<AuditPage> {
-    return this.audit.page(auditQuery(q));
+    return this.audit.page(toAuditQuery(q));
   }
 }

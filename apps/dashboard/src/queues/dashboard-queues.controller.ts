@@ -1,9 +1,8 @@
 import { Controller, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
 import { Inspector, type QueueName } from '@brain/tasks';
-import { Audited } from '../../../api/src/audit/audited.decorator';
+import { Audited, RedisGate } from '@brain/http';
 import { RequireRole, roleOf } from '@brain/auth';
-import { RedisGate } from '../../../api/src/http/redis-gate.interceptor';
-import { PurgeQueueQuery } from '../../../api/src/tasks/dto/task-queries.dto';
+import { PurgeQueueQuery } from '@brain/contracts';
 
 /** Queue actions from the dashboard, through the engine's inspector, audited; roles as the API's. */
 @Controller('api/queues')

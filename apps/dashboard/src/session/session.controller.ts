@@ -10,7 +10,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { Audited } from '../../../api/src/audit/audited.decorator';
+import { Audited } from '@brain/http';
 import { allowedActions, AuthFailureLimit, Public, RequireRole } from '@brain/auth';
 import type { DashboardRequest } from './dashboard-request';
 import { LoginDto, type NoSession, type SessionView } from './dto/login.dto';

@@ -6,7 +6,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { authorize, PUBLIC_KEY, type Role, ROLE_KEY } from '@brain/auth';
+import { authorizeCall, isPublicCall } from '@brain/auth';
 import { csrfFailure } from './csrf';
 import type { DashboardRequest } from './dashboard-request';
 import { sessionIdOf } from './session-cookie';
@@ -25,9 +25,8 @@ export class SessionGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
     const req = ctx.switchToHttp().getRequest<DashboardRequest>();
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+    if (isPublicCall(this.reflector, ctx)) {
       const refused = csrfFailure(req);
       if (refused) throw new ForbiddenException(refused);
       return true;
@@ -40,8 +39,8 @@ export class SessionGuard implements CanActivate {
     const refused = csrfFailure(req, found.session.csrfToken);
     if (refused) throw new ForbiddenException(refused);
     req.dashboardSession = { ...found.session, id: found.id };
-    // The API's decision, word for word: one key, one answer in both apps.
-    authorize(key, this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'admin');
+    // The API's decision itself: one key, one answer in both apps.
+    authorizeCall(this.reflector, ctx, key);
     return true;
   }
 }

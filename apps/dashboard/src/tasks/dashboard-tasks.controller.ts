@@ -1,29 +1,23 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
-  type RevokeOutcome,
   ResultStore,
   RevocationService,
+  type RevokeResult,
+  revokeResult,
   type SentTask,
   TaskClient,
-  type TaskEvent,
   TaskListing,
   TaskNotFoundError,
   type TaskPage,
-  type TaskRecord,
+  type TaskView,
   recordMatches,
 } from '@brain/tasks';
-import { Audited } from '../../../api/src/audit/audited.decorator';
+import { Audited, RedisGate, RequestSignal } from '@brain/http';
 import { RequireRole, roleOf, SendsTask } from '@brain/auth';
-import { RedisGate } from '../../../api/src/http/redis-gate.interceptor';
-import { RequestSignal } from '../../../api/src/http/request-signal';
-import { TerminateQuery } from '../../../api/src/tasks/dto/task-queries.dto';
-import { TaskSearchQuery } from './dto/task-search.query';
+import { TaskSearchQuery, TerminateQuery, toListFilter } from '@brain/contracts';
 
-/** A task with its timeline of states, retries included. */
-export interface TaskDetail {
-  record: TaskRecord;
-  events: TaskEvent[];
-}
+/** A task's stored record with its timeline of states, retries included (the UI's task page). */
+type TaskRecordView = Pick<TaskView, 'record' | 'events'>;
 
 /**
  * Tasks for the dashboard: the list (filters and search) and one task's detail, both from the
@@ -43,42 +37,35 @@ export class DashboardTasksController {
   @Get()
   @RequireRole('viewer')
   async list(@Query() q: TaskSearchQuery, @RequestSignal() signal: AbortSignal): Promise<TaskPage> {
-    const limit = q.limit ?? 50;
-    const offset = q.offset ?? 0;
-    const filter = {
-      taskName: q.task_name,
-      state: q.status,
-      queue: q.queue,
-      worker: q.worker,
-      search: q.search?.trim() || undefined,
-      since: q.since ? new Date(q.since) : undefined,
-      until: q.until ? new Date(q.until) : undefined,
-    };
+    const filter = toListFilter(q);
     // An id is found directly, however old: the listing only scans recent tasks.
-    if (filter.search && offset === 0 && !q.cursor) {
+    if (filter.search && filter.offset === 0 && !filter.cursor) {
       const byId = await this.results.get(filter.search);
       if (byId) {
         const tasks = recordMatches(byId, filter) ? [byId] : [];
-        return { tasks, limit, offset, has_more: false, next_cursor: null };
+        return { tasks, limit: filter.limit, offset: 0, has_more: false, next_cursor: null };
       }
     }
-    return this.listing.list({ ...filter, limit, offset, cursor: q.cursor }, signal);
+    return this.listing.list(filter, signal);
   }
 
   @Get(':task_id')
   @RequireRole('viewer')
-  async detail(@Param('task_id') taskId: string): Promise<TaskDetail> {
+  async detail(@Param('task_id') taskId: string): Promise<TaskRecordView> {
     const view = await this.results.view(taskId);
     if (!view) throw new TaskNotFoundError(taskId);
     return { record: view.record, events: view.events };
   }
 
-  @Post(':task_id/revoke')
-  @HttpCode(200)
+  /** As the API's DELETE /api/tasks/:task_id: the same call, the same answer. */
+  @Delete(':task_id')
   @RequireRole(roleOf('task.revoke'))
   @Audited('task.revoke')
-  revoke(@Param('task_id') taskId: string, @Query() q: TerminateQuery): Promise<RevokeOutcome> {
-    return this.revocations.revoke(taskId, q.terminate ?? false);
+  async revoke(
+    @Param('task_id') taskId: string,
+    @Query() q: TerminateQuery,
+  ): Promise<RevokeResult> {
+    return revokeResult(await this.revocations.revoke(taskId, q.terminate ?? false));
   }
 
   @Post(':task_id/retry')

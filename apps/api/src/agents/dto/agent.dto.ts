@@ -11,8 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import type { AgentStatus, ApiKeyRole } from '@brain/storage';
-import { PageQuery } from '../../http/page-query.dto';
-import { ANY_JSON, DATE_TIME, JSON_OBJECT } from '../../http/json-schemas';
+import { PageQuery, ANY_JSON, DATE_TIME, JSON_OBJECT } from '@brain/contracts';
 
 const AGENT_STATUSES: AgentStatus[] = ['active', 'inactive'];
 

@@ -15,8 +15,7 @@ import {
 } from 'class-validator';
 import { MISSION_STATUSES } from '@brain/missions';
 import type { MissionStatus } from '@brain/storage';
-import { TimeRangePageQuery } from '../../http/page-query.dto';
-import { ANY_JSON, DATE_TIME, JSON_OBJECT } from '../../http/json-schemas';
+import { TimeRangePageQuery, ANY_JSON, DATE_TIME, JSON_OBJECT } from '@brain/contracts';
 
 const MISSION_ID = 'mission_6f1c2a9e-3b7d-4c1e-9a55-0d2f8e7b1c34';
 const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';

@@ -5,7 +5,7 @@ import {
   MAX_ROTATION_GRACE_SECONDS,
   type WebhookSecretView,
 } from '@brain/missions';
-import { DATE_TIME } from '../../http/json-schemas';
+import { DATE_TIME } from '@brain/contracts';
 
 const HEX_SECRET = '3f9c0e5a1b7d4c2e8f6a0b9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e';
 

@@ -1,6 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
 import { ApiKeyStore } from '@brain/storage';
-import { CreateApiKeyDto } from '../../../../api/src/auth/dto/create-api-key.dto';
+import { CreateApiKeyDto, toCreateApiKey } from '@brain/contracts';
 import { auditCli } from '../../cli-audit';
 import { runCommand } from '../../cli-error';
 import { validateAsApi } from '../../options/validate-as-api';
@@ -31,11 +31,7 @@ export class ApiKeysCreateCommand extends OutputCommand<CreateOptions> {
         FLAGS,
       );
       return withStorageApp(async (app) => {
-        const { key, secret } = await app.get(ApiKeyStore).create({
-          name: dto.name,
-          role: dto.role,
-          expiresAt: dto.expires_at ? new Date(dto.expires_at) : null,
-        });
+        const { key, secret } = await app.get(ApiKeyStore).create(toCreateApiKey(dto));
         await auditCli(app, 'api_key.create', { target: key.id, detail: { role: key.role } });
         if (options.json) return printJson({ ...key, secret });
         printFields([

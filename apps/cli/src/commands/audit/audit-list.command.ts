@@ -1,7 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
 import { AuditLog, type AuditEntry } from '@brain/storage';
-import { auditQuery, DEFAULT_AUDIT_PAGE } from '../../../../api/src/audit/audit-query';
-import { ListAuditQuery } from '../../../../api/src/audit/dto/audit.dto';
+import { toAuditQuery, DEFAULT_AUDIT_PAGE, ListAuditQuery } from '@brain/contracts';
 import { CliError, runCommand } from '../../cli-error';
 import { parseWholeOption } from '../../options/parse-options';
 import { validateAsApi } from '../../options/validate-as-api';
@@ -63,7 +62,7 @@ export class AuditListCommand extends OutputCommand<ListOptions> {
         FLAGS,
       );
       return withStorageApp(async (app) => {
-        const found = await app.get(AuditLog).page(auditQuery(q));
+        const found = await app.get(AuditLog).page(toAuditQuery(q));
         if (options.json) return printJson(found);
         printTable(found.entries, [
           { header: 'AT', value: (e) => formatTime(e.at) },

@@ -12,7 +12,7 @@ import {
   WorkerDirectory,
   taskStatus,
 } from '@brain/tasks';
-import { ExecuteTaskDto } from '../../../../api/src/tasks/dto/execute-task.dto';
+import { ExecuteTaskDto, toApplyOptions } from '@brain/contracts';
 import { auditCli, cliPrincipal } from '../../cli-audit';
 import { CliError, runCommand } from '../../cli-error';
 import {
@@ -34,6 +34,8 @@ interface ExecuteOptions extends OutputOptions {
   eta?: string;
   priority?: string;
   expires?: string;
+  timeLimit?: string;
+  softTimeLimit?: string;
   wait?: boolean;
   timeout?: string;
   include?: string;
@@ -49,6 +51,8 @@ const FLAGS = {
   eta: '--eta',
   priority: '--priority',
   expires: '--expires',
+  time_limit: '--time-limit',
+  soft_time_limit: '--soft-time-limit',
 };
 
 /** `--expires 3600` (seconds) or `--expires 2026-12-01T09:00:00Z`, as the API takes either. */
@@ -78,6 +82,8 @@ export class TasksExecuteCommand extends OutputCommand<ExecuteOptions> {
           eta: options.eta,
           priority: parseNumberOption(options.priority, '--priority'),
           expires: parseExpires(options.expires),
+          time_limit: parseNumberOption(options.timeLimit, '--time-limit'),
+          soft_time_limit: parseNumberOption(options.softTimeLimit, '--soft-time-limit'),
         },
         FLAGS,
       );
@@ -93,15 +99,7 @@ export class TasksExecuteCommand extends OutputCommand<ExecuteOptions> {
           if (refused) throw new CliError(refused, 1);
           const sent = await app
             .get(TaskClient)
-            .applyAsync(dto.task_name, {
-              args: dto.args,
-              kwargs: dto.kwargs,
-              queue: dto.queue,
-              countdown: dto.countdown,
-              eta: dto.eta,
-              priority: dto.priority,
-              expires: dto.expires,
-            })
+            .applyAsync(dto.task_name, toApplyOptions(dto))
             .catch((err: unknown) => {
               if (err instanceof UnknownTaskError)
                 throw new CliError(`${err.message} (brain tasks registered lists them)`, 2);
@@ -173,6 +171,22 @@ export class TasksExecuteCommand extends OutputCommand<ExecuteOptions> {
     description: 'after this (seconds from now, or a time) it is revoked instead of run',
   })
   parseExpires(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--time-limit <seconds>',
+    description: 'hard time limit: the task is stopped past it (at most 7 days)',
+  })
+  parseTimeLimit(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--soft-time-limit <seconds>',
+    description: 'soft time limit: the task is told past it (at most 7 days)',
+  })
+  parseSoftTimeLimit(value: string): string {
     return value;
   }
 

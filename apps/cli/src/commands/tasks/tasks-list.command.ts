@@ -1,6 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
 import { TaskListing, taskStatus } from '@brain/tasks';
-import { ListTasksQuery } from '../../../../api/src/tasks/dto/task-queries.dto';
+import { DEFAULT_TASK_PAGE, ListTasksQuery, toListFilter } from '@brain/contracts';
 import { CliError, runCommand } from '../../cli-error';
 import { parseWholeOption } from '../../options/parse-options';
 import { validateAsApi } from '../../options/validate-as-api';
@@ -36,8 +36,6 @@ const FLAGS = {
   cursor: '--cursor',
 };
 
-const DEFAULT_LIMIT = 50;
-
 @SubCommand({
   name: 'list',
   description: 'Recent tasks, newest first, filtered and paginated as GET /api/tasks',
@@ -48,7 +46,7 @@ export class TasksListCommand extends OutputCommand<ListOptions> {
       const page = parseWholeOption(options.page, '--page', 1);
       if (page !== undefined && options.offset !== undefined)
         throw new CliError('give --page or --offset, not both', 2);
-      const limit = options.limit ?? String(DEFAULT_LIMIT);
+      const limit = options.limit ?? String(DEFAULT_TASK_PAGE);
       // Query-string values, as the API receives them: its DTO converts and checks them.
       const q = validateAsApi(
         ListTasksQuery,
@@ -66,17 +64,7 @@ export class TasksListCommand extends OutputCommand<ListOptions> {
         FLAGS,
       );
       return withControlApp(async (app) => {
-        const found = await app.get(TaskListing).list({
-          taskName: q.task_name,
-          state: q.status,
-          queue: q.queue,
-          worker: q.worker,
-          since: q.since ? new Date(q.since) : undefined,
-          until: q.until ? new Date(q.until) : undefined,
-          limit: q.limit ?? DEFAULT_LIMIT,
-          offset: q.offset ?? 0,
-          cursor: q.cursor,
-        });
+        const found = await app.get(TaskListing).list(toListFilter(q));
         const tasks = found.tasks.map(taskStatus);
         if (options.json) return printJson({ ...found, tasks });
         printTable(tasks, [
@@ -143,7 +131,7 @@ export class TasksListCommand extends OutputCommand<ListOptions> {
 
   @Option({
     flags: '-l, --limit <n>',
-    description: `tasks per page, 1-500 (default ${DEFAULT_LIMIT})`,
+    description: `tasks per page, 1-500 (default ${DEFAULT_TASK_PAGE})`,
   })
   parseLimit(value: string): string {
     return value;

@@ -10,27 +10,27 @@ import {
   WORKER_CONTROL_CHANNEL,
   type WorkerControlMessage,
 } from '@brain/tasks';
-import { runWorker } from '../../../../worker/src/run-worker';
 import {
   expandHostname,
   parseConcurrency,
   parsePool,
   parsePositive,
   parseQueues,
-} from '../../../../worker/src/worker-args';
-
-// Celery's default: tasks run in child processes, so a crash or a kill takes only its task.
-const DEFAULT_POOL = 'prefork';
+} from '@brain/runtime';
+import { runWorker } from '../../../../worker/src';
 import { runCommand, usage } from '../../cli-error';
 import { checkEnvironment } from '../../redis-target';
 import { withControlApp } from '../../with-control-app';
+import { StartCommand, type StartOptions } from '../start-options';
 
-interface StartOptions {
+// Celery's default: tasks run in child processes, so a crash or a kill takes only its task.
+const DEFAULT_POOL = 'prefork';
+
+interface WorkerStartOptions extends StartOptions {
   queue?: string;
   concurrency?: string;
   hostname?: string;
   grace?: string;
-  include?: string;
   pool?: string;
   maxTasksPerChild?: string;
   maxMemoryPerChild?: string;
@@ -44,8 +44,8 @@ interface StartOptions {
   name: 'start',
   description: 'Run a worker in the foreground until SIGTERM or `worker stop`',
 })
-export class WorkerStartCommand extends CommandRunner {
-  async run(_params: string[], options: StartOptions = {}): Promise<void> {
+export class WorkerStartCommand extends StartCommand {
+  async run(_params: string[], options: WorkerStartOptions = {}): Promise<void> {
     await runCommand(async () => {
       const queues = usage(() => parseQueues(options.queue));
       const concurrency = usage(() =>
@@ -79,7 +79,7 @@ export class WorkerStartCommand extends CommandRunner {
           timeLimit,
           softTimeLimit,
         },
-        options.include ?? process.env.BRAIN_INCLUDE,
+        this.includeOf(options),
       );
     });
   }
@@ -154,14 +154,6 @@ export class WorkerStartCommand extends CommandRunner {
     description: 'replace a pool child past this resident memory',
   })
   parseMaxMemory(value: string): string {
-    return value;
-  }
-
-  @Option({
-    flags: '-I, --include <paths>',
-    description: 'comma-separated files of extra task modules',
-  })
-  parseInclude(value: string): string {
     return value;
   }
 

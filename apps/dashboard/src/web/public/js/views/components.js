@@ -1,5 +1,5 @@
 import { html, useEffect, useState } from '../../vendor/preact-htm.js';
-import { post, query } from '../api.js';
+import { del, post, query } from '../api.js';
 import { json } from '../format.js';
 
 export function StateBadge({ state }) {
@@ -46,11 +46,11 @@ export function TaskActions({ task, can, notify, compact = false }) {
   const [busy, setBusy] = useState(false);
   const mayRetry = can.retry(task.task_name);
   if (!can.revoke && !mayRetry) return null;
-  const act = async (label, confirmText, path, done) => {
+  const act = async (label, confirmText, send, done) => {
     if (confirmText && !confirm(confirmText)) return;
     setBusy(true);
     try {
-      const res = await post(path);
+      const res = await send();
       notify('success', done(res));
     } catch (err) {
       notify('error', `${label} failed: ${err.message}`);
@@ -71,8 +71,8 @@ export function TaskActions({ task, can, notify, compact = false }) {
           act(
             'Revoke',
             `Revoke ${task.task_name} (${task.task_id})? It will not run.`,
-            `api/tasks/${id}/revoke`,
-            (r) => `Revoked ${r.task_id}: ${r.state}`,
+            () => del(`api/tasks/${id}`),
+            (r) => `Revoked ${r.task_id}: ${r.status}`,
           )}
       >
         Revoke
@@ -88,8 +88,8 @@ export function TaskActions({ task, can, notify, compact = false }) {
           act(
             'Terminate',
             `Terminate ${task.task_name} (${task.task_id})? A running task is stopped at once.`,
-            `api/tasks/${id}/revoke${query({ terminate: true })}`,
-            (r) => `Terminate sent for ${r.task_id} (was ${r.previous_state})`,
+            () => del(`api/tasks/${id}${query({ terminate: true })}`),
+            (r) => `Terminate sent for ${r.task_id} (was ${r.previous_status})`,
           )}
       >
         Terminate
@@ -101,10 +101,15 @@ export function TaskActions({ task, can, notify, compact = false }) {
       html`<button
         disabled=${busy}
         onClick=${() =>
-          act('Retry', null, `api/tasks/${id}/retry`, (r) => {
-            location.hash = `#/tasks/${encodeURIComponent(r.task_id)}`;
-            return `Sent again as ${r.task_id}`;
-          })}
+          act(
+            'Retry',
+            null,
+            () => post(`api/tasks/${id}/retry`),
+            (r) => {
+              location.hash = `#/tasks/${encodeURIComponent(r.task_id)}`;
+              return `Sent again as ${r.task_id}`;
+            },
+          )}
       >
         Retry
       </button>`

@@ -2,7 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { BrainConfigModule } from '@brain/config';
 import { StorageModule } from '@brain/storage';
 import { DOMAIN_MODULES } from './domain-modules';
-import { engineModule } from './engine.module';
+import { tasksModuleFromConfig } from './tasks-root.module';
 
 /**
  * What every BRAiN process imports: validated configuration, the engine, the storage layer and
@@ -17,7 +17,7 @@ export function appImports(
 ): Array<Type | DynamicModule> {
   return [
     BrainConfigModule.forRoot(),
-    engineModule(options.failFast),
+    tasksModuleFromConfig(options.failFast),
     StorageModule.forRoot(),
     ...roles,
     ...DOMAIN_MODULES,

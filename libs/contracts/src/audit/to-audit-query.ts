@@ -1,10 +1,10 @@
 import type { AuditQuery } from '@brain/storage';
-import type { ListAuditQuery } from './dto/audit.dto';
+import type { ListAuditQuery } from './audit.dto';
 
 export const DEFAULT_AUDIT_PAGE = 50;
 
-/** The storage query of a checked GET /api/audit (also the UI's and the CLI's). */
-export function auditQuery(q: ListAuditQuery): AuditQuery & { limit: number; offset: number } {
+/** The storage query of a checked GET /api/audit: the one mapping of the API, the CLI and the UI. */
+export function toAuditQuery(q: ListAuditQuery): AuditQuery & { limit: number; offset: number } {
   return {
     action: q.action,
     principal: q.principal,

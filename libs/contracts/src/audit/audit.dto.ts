@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { AuditEntry, AuditPage } from '@brain/storage';
-import { DATE_TIME, JSON_OBJECT } from '../../http/json-schemas';
-import { TimeRangePageQuery } from '../../http/page-query.dto';
+import { DATE_TIME, JSON_OBJECT } from '../json-schemas';
+import { TimeRangePageQuery } from '../page-query.dto';
 
 export class ListAuditQuery extends TimeRangePageQuery {
   @ApiPropertyOptional({ example: 'task.execute', description: 'Only this action' })

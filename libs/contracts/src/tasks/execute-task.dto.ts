@@ -16,7 +16,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { MAX_COUNTDOWN_S, MAX_TIME_LIMIT_S, QUEUE_NAMES, type QueueName } from '@brain/tasks';
-import { JSON_ARRAY, JSON_OBJECT } from '../../http/json-schemas';
+import { JSON_ARRAY, JSON_OBJECT } from '../json-schemas';
 
 /** Seconds from now (>= 0) or an ISO 8601 time, as Celery's `expires` takes either. */
 function IsSecondsOrIsoTime(options?: ValidationOptions): PropertyDecorator {

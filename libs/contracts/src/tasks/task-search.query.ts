@@ -1,5 +1,5 @@
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ListTasksQuery } from '../../../../api/src/tasks/dto/task-queries.dto';
+import { ListTasksQuery } from './task-queries.dto';
 
 /** The API's task list filters, plus a search box: a task id, or a part of a task name. */
 export class TaskSearchQuery extends ListTasksQuery {

@@ -5,7 +5,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { from, mergeMap, type Observable } from 'rxjs';
-import type { ApiRequest } from '../auth/principal';
+import type { ApiRequest } from '../principal';
 import { AuditTrail } from './audit-trail';
 
 /**

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { API_KEY_ROLES, type ApiKeyRole } from '@brain/storage';
-import { DATE_TIME } from '../../http/json-schemas';
+import { DATE_TIME } from '../json-schemas';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'grafana', description: 'What the key is for' })

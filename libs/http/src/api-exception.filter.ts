@@ -9,7 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { KeyringError } from '@brain/storage';
 import { TaskInputError, TaskNotFoundError, TaskStateConflictError } from '@brain/tasks';
-import { AuditTrail } from '../audit/audit-trail';
+import { AuditTrail } from './audit/audit-trail';
 import type { ErrorResponseDto } from './error-response.dto';
 import { isRedisUnavailable } from './redis-failure';
 

@@ -9,7 +9,7 @@ import {
   TASK_STATES,
   type TaskState,
 } from '@brain/tasks';
-import { TimeRangePageQuery } from '../../http/page-query.dto';
+import { TimeRangePageQuery } from '../page-query.dto';
 
 /** 'true' / 'false' in a query string; anything else is left for IsBoolean to refuse. */
 const toBoolean = ({ value }: { value: unknown }) =>

@@ -4,10 +4,10 @@ import { AppConfigService } from '@brain/config';
 import { TasksModule } from '@brain/tasks';
 
 /**
- * The engine configured from the validated environment (BrainConfigModule is global). `failFast`
- * for processes that serve requests: see TasksModuleOptions.
+ * The tasks module (libs/tasks) configured from the validated environment (BrainConfigModule is
+ * global). `failFast` for processes that serve requests: see TasksModuleOptions.
  */
-export function engineModule(failFast = false): DynamicModule {
+export function tasksModuleFromConfig(failFast = false): DynamicModule {
   return TasksModule.forRootAsync({
     inject: [AppConfigService],
     useFactory: (config: AppConfigService) => {

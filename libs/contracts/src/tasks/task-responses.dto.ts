@@ -11,7 +11,7 @@ import {
   type WorkerStats,
   type WorkerStatsEntry,
 } from '@brain/tasks';
-import { ANY_JSON, DATE_TIME, JSON_ARRAY, JSON_OBJECT } from '../../http/json-schemas';
+import { ANY_JSON, DATE_TIME, JSON_ARRAY, JSON_OBJECT } from '../json-schemas';
 
 const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const HEALTH_CHECK = 'backend.app.tasks.system_tasks.health_check';

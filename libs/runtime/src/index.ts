@@ -1,0 +1,17 @@
+/**
+ * Process plumbing every app shares: what a BRAiN process imports, `--include`d task modules,
+ * graceful stops and the worker's start arguments.
+ */
+export { appImports } from './app-imports';
+export { DOMAIN_MODULES } from './domain-modules';
+export { type IncludeRegister, IncludeError, loadIncludes } from './task-includes';
+export { StopSignals } from './stop-signals';
+export { tasksModuleFromConfig } from './tasks-root.module';
+export { withDeadline } from './with-deadline';
+export {
+  expandHostname,
+  parseConcurrency,
+  parsePool,
+  parsePositive,
+  parseQueues,
+} from './worker-args';
