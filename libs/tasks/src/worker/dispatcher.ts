@@ -5,6 +5,7 @@ import type { RedisEndpoint } from '../redis/redis-endpoint';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
 import { evalScript } from '../redis/eval-script';
+import type { EndJob, JobFinisher } from './job-finisher';
 import { SELECT_QUEUE_SCRIPT } from './queue-selector.lua';
 import { type FetchingWorker, openQueueWorker } from './queue-worker';
 
@@ -41,17 +42,10 @@ export interface DispatcherOptions {
   onLockLost?: (job: Job<TaskMessage>) => void;
 }
 
-/**
- * Ends a job in BullMQ: `fetchNext` asks the same call to also take the next job of that queue
- * (BullMQ answers its raw data). The executor says how the job ends, the dispatcher whether to
- * fetch.
- */
-export type JobFinish = (fetchNext: boolean) => Promise<unknown>;
-
 export type JobRunner = (
   job: Job<TaskMessage>,
   token: string,
-  finish: (end: JobFinish) => Promise<void>,
+  finish: JobFinisher,
 ) => Promise<void>;
 
 /** Events of a queue's BullMQ stream that mean it may have work. */
@@ -232,7 +226,7 @@ export class Dispatcher {
    * same call (BullMQ's fetchNext): one round trip instead of three per task under load. Any sign
    * of work in a higher queue turns this off until the next select.
    */
-  private async finish(id: string, queue: QueueName, token: string, end: JobFinish): Promise<void> {
+  private async finish(id: string, queue: QueueName, token: string, end: EndJob): Promise<void> {
     // The ending job hands its slot over, if the pool has room to start another soon.
     const fetchNext =
       this.running && this.fastQueue === queue && (this.options.capacity?.() ?? 1) > 0;
