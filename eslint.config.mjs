@@ -3,6 +3,12 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** A BullMQ queue key suffix: at the end of a string, or quoted inside one (Lua). */
+const BULL_KEY =
+  "/:(lock|active|wait|paused|prioritized|delayed|completed|failed|events|marker|meta|stalled|stalled-check|limiter|waiting-children|repeat|de|pc)($|')/";
+/** Short names of BullMQ's job hash fields. */
+const BULL_FIELD = '/^(ats|atm|pb|stc|rjk|nrjid|deid|defa)$/';
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'bin/**', 'eslint.config.mjs'] },
   eslint.configs.recommended,
@@ -50,6 +56,39 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // BullMQ's private Redis layout (key names, job hash fields, Lua on its keys) and protected
+    // members are known in one folder only: libs/tasks/src/bullmq. A BullMQ upgrade or a hash-tag
+    // change is that folder's job, and its contract spec pins it to the installed version.
+    files: ['**/*.ts'],
+    ignores: ['libs/tasks/src/bullmq/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          ['ImportDeclaration[source.value=/^bullmq\\/./]', 'BullMQ internals (bullmq/...)'],
+          [
+            "CallExpression[callee.name='require'][arguments.0.value=/^bullmq\\/./]",
+            'BullMQ internals (bullmq/...)',
+          ],
+          [
+            "MemberExpression[property.name='keys'][object.type!='ThisExpression']:not(CallExpression > MemberExpression.callee)",
+            "a queue's BullMQ key names (queue.keys)",
+          ],
+          [
+            'MemberExpression[property.name=/^(toKey|qualifiedName|queueQualifiedName|nextJobFromJobData)$/]',
+            'BullMQ key names or protected members',
+          ],
+          [`Literal[value=${BULL_KEY}]`, 'a BullMQ key name'],
+          [`TemplateElement[value.raw=${BULL_KEY}]`, 'a BullMQ key name'],
+          [`Literal[value=${BULL_FIELD}]`, 'a BullMQ job hash field'],
+        ].map(([selector, what]) => ({
+          selector,
+          message: `${what} outside libs/tasks/src/bullmq: use the adapter there (bullQueueKeys, JOB_FIELDS, ...).`,
+        })),
+      ],
     },
   },
 );

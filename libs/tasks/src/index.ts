@@ -57,3 +57,4 @@ export * from './worker/prefork/prefork-protocol';
 export * from './worker/task-executor';
 export * from './worker/task-log-fields';
 export * from './worker/prefork/prefork-channel';
+export { isSchedulerJobId } from './bullmq/queue-keys';

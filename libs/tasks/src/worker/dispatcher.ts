@@ -4,10 +4,10 @@ import type { Redis } from 'ioredis';
 import type { RedisEndpoint } from '../redis/redis-endpoint';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
-import { evalScript } from '../redis/eval-script';
 import type { EndJob, JobFinisher } from './job-finisher';
-import { SELECT_QUEUE_SCRIPT } from './queue-selector.lua';
-import { type FetchingWorker, openQueueWorker } from './queue-worker';
+import { type FetchingWorker, openQueueWorker } from '../bullmq/fetching-worker';
+import { bullQueueKeys } from '../bullmq/queue-keys';
+import { QueueSelector } from '../bullmq/queue-selector';
 
 export interface DispatcherOptions {
   /** Served queues, highest priority first. */
@@ -68,11 +68,11 @@ export class Dispatcher {
   private readonly logger = new Logger(Dispatcher.name);
   private readonly workers = new Map<QueueName, FetchingWorker>();
   private readonly held = new Map<string, Held>();
-  private readonly selectorKeys: string[];
+  private readonly selector: QueueSelector;
   private readonly markerKeys: string[];
   private readonly eventKeys: string[];
   /** Streams (and positions) of the queues above `fastQueue`; none when not on the fast path. */
-  private watchSpec?: { keys: string[]; ids: string[] };
+  private watchSpec?: { streams: string[]; ids: string[] };
   private watchWake?: () => void;
   private watchLoop?: Promise<void>;
   private watchTimer?: NodeJS.Timeout;
@@ -88,12 +88,10 @@ export class Dispatcher {
     private readonly options: DispatcherOptions,
     private readonly runJob: JobRunner,
   ) {
-    const key = (q: string, suffix: string) => `${options.prefix}:${q}:${suffix}`;
-    this.selectorKeys = options.queues.flatMap((q) =>
-      ['wait', 'prioritized', 'delayed', 'meta', 'events'].map((s) => key(q, s)),
-    );
-    this.markerKeys = options.queues.map((q) => key(q, 'marker'));
-    this.eventKeys = options.queues.map((q) => key(q, 'events'));
+    this.selector = new QueueSelector(options.client, options.prefix, options.queues);
+    const keys = options.queues.map((q) => bullQueueKeys(options.prefix, q));
+    this.markerKeys = keys.map((k) => k.marker);
+    this.eventKeys = keys.map((k) => k.events);
   }
 
   get activeCount(): number {
@@ -166,12 +164,7 @@ export class Dispatcher {
           await new Promise<void>((resolve) => (this.slotFreed = resolve));
           continue;
         }
-        const [index, nextDelay, lastIds] = (await evalScript(
-          this.options.client,
-          SELECT_QUEUE_SCRIPT,
-          this.selectorKeys,
-          [Date.now()],
-        )) as [number, number, string[]];
+        const { index, nextDelay, lastIds } = await this.selector.select(Date.now());
         if (!this.running) break;
         if (index > 0) {
           // This queue is the highest with work right now: fill every free slot from it at once
@@ -252,7 +245,7 @@ export class Dispatcher {
     }
     this.watchSpec =
       index > 0
-        ? { keys: this.eventKeys.slice(0, index), ids: lastIds.slice(0, index) }
+        ? { streams: this.eventKeys.slice(0, index), ids: lastIds.slice(0, index) }
         : undefined;
     this.watchWake?.();
   }
@@ -267,10 +260,10 @@ export class Dispatcher {
         continue;
       }
       try {
-        const res = await client.xread('BLOCK', 1000, 'STREAMS', ...spec.keys, ...spec.ids);
+        const res = await client.xread('BLOCK', 1000, 'STREAMS', ...spec.streams, ...spec.ids);
         if (spec !== this.watchSpec) continue;
         for (const [stream, entries] of res ?? []) {
-          const i = spec.keys.indexOf(stream);
+          const i = spec.streams.indexOf(stream);
           for (const [id, fields] of entries) {
             spec.ids[i] = id;
             if (NEW_WORK_EVENTS.has(fields[fields.indexOf('event') + 1])) this.endFastPath();

@@ -24,7 +24,7 @@ import type { TaskState } from '../results/task-state';
 import type { JobFinisher } from './job-finisher';
 import { isLockLost } from './lock-lost';
 import { claimPeriodicRun } from './periodic-overlap';
-import { releaseJob } from './release-job';
+import { releaseJob } from '../bullmq/release-job';
 import { type TaskLogFields, taskLogFields } from './task-log-fields';
 
 export interface ExecutionOutcome {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { engineKeys } from '../redis/engine-keys';
 import { loadavg } from 'node:os';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { HEARTBEAT_INTERVAL_S, WorkerDirectory } from '../inspect/worker-directory.service';
@@ -200,7 +201,7 @@ export class TaskWorker implements OnApplicationShutdown {
 
   private async listen(): Promise<void> {
     const sub = this.redis.create('worker-subscriber');
-    const control = `${this.tasksOptions.prefix}:${WORKER_CONTROL_CHANNEL}`;
+    const control = engineKeys(this.tasksOptions.prefix).channel(WORKER_CONTROL_CHANNEL);
     await sub.subscribe(this.revocations.channel, control);
     sub.on('message', (channel: string, raw: string) => {
       try {
@@ -219,7 +220,7 @@ export class TaskWorker implements OnApplicationShutdown {
     if (msg.command === 'ping') {
       const reply: PingReply = { hostname, pid: process.pid, ok: 'pong' };
       void this.redis.client
-        .publish(`${this.tasksOptions.prefix}:${msg.replyTo}`, JSON.stringify(reply))
+        .publish(engineKeys(this.tasksOptions.prefix).channel(msg.replyTo), JSON.stringify(reply))
         .catch(() => undefined);
       return;
     }

@@ -13,14 +13,14 @@ import type { QueueName } from '../../queues/queue-names';
 import type { QueueRegistry } from '../../queues/queue-registry';
 import type { RedisConnection } from '../../redis/redis-connection.service';
 import type { RevocationMessage } from '../../revocation/revocation.service';
-import { type FetchingWorker, openQueueWorker } from '../queue-worker';
-import { releaseJob } from '../release-job';
+import { type FetchingWorker, openQueueWorker } from '../../bullmq/fetching-worker';
+import { releaseJob } from '../../bullmq/release-job';
 import { taskLogFields } from '../task-log-fields';
 import type { ExecutorDefaults, TaskExecutor } from '../task-executor';
 import type { TaskConsumer, TaskConsumerSnapshot } from '../task-consumer';
 import { type ChildHandle, forkProcess } from '../../pool/child-handle';
 import { RemoteError } from '../../pool/serialize-error';
-import { findHeldJobs, holderOf } from './held-jobs';
+import { findHeldJobs, holderOf } from '../../bullmq/held-jobs';
 import { Scoreboard } from './scoreboard';
 import {
   PREFORK_CHILD_CONFIG_ENV,
