@@ -148,7 +148,7 @@ describe('the BullMQ adapter against the installed BullMQ (real Redis)', () => {
     const w = worker('default');
     await w.waitUntilReady();
     await q.add('tests.add', {});
-    const job = (await w.getNextJob('tag-a:1', { block: false }));
+    const job = await w.getNextJob('tag-a:1', { block: false });
     await redis.del(keys.lock(job.id!));
     const refused = await job.moveToCompleted('done', 'tag-a:1', false).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(Error);
@@ -166,7 +166,7 @@ describe('the BullMQ adapter against the installed BullMQ (real Redis)', () => {
     const w = worker('default');
     await w.waitUntilReady();
     await q.add('tests.add', {});
-    const job = (await w.getNextJob('tag-a:1', { block: false }));
+    const job = await w.getNextJob('tag-a:1', { block: false });
     const error = new Error('boom');
     error.stack = 'TaskRevokedError: terminated\n    at here';
     await job.moveToFailed(error, 'tag-a:1', false);
