@@ -11,7 +11,7 @@ import { deserializeRetry, RemoteError } from './serialize-error';
 
 export interface ThreadPoolOptions {
   size: number;
-  /** The child's script: it builds its Nest context and calls serveChild(). */
+  /** The child's script: it calls runPoolChild(), which builds its Nest context. */
   entry: string;
   env?: NodeJS.ProcessEnv;
   /** Replace a child after this many tasks. */

@@ -38,7 +38,7 @@ export interface PreforkSupervisorDeps {
 
 export interface PreforkOptions {
   size: number;
-  /** The child's script: it builds its Nest context and calls servePreforkChild(). */
+  /** The child's script: it calls runPoolChild(), which builds its Nest context. */
   entry: string;
   env?: NodeJS.ProcessEnv;
   /** Served queues, highest priority first. */
