@@ -17,11 +17,21 @@ const appInsides = (apps, message) => ({
   regex: `^(\\.\\./)+(apps/)?(${apps.join('|')})/src/.+`,
   message,
 });
+/** A library's insides: every library is used through its index (`@brain/<name>`). */
+const LIB_INSIDES = {
+  group: ['@brain/*/**'],
+  message: 'A library is used through its index (@brain/<name>) only.',
+};
 /** Any import of an app, by relative path. */
 const ANY_APP = {
   regex: `^(\\.\\./)+apps/`,
   message: 'Libraries never import apps: move what both need into a library.',
 };
+/** A BullMQ queue key suffix: at the end of a string, or quoted inside one (Lua). */
+const BULL_KEY =
+  "/:(lock|active|wait|paused|prioritized|delayed|completed|failed|events|marker|meta|stalled|stalled-check|limiter|waiting-children|repeat|de|pc)($|')/";
+/** Short names of BullMQ's job hash fields. */
+const BULL_FIELD = '/^(ats|atm|pb|stc|rjk|nrjid|deid|defa)$/';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'bin/**', 'eslint.config.mjs'] },
@@ -77,6 +87,7 @@ export default tseslint.config(
               APPS.filter((other) => other !== app),
               'Another app is used through its src/index.ts only; shared code goes in a library.',
             ),
+            LIB_INSIDES,
           ],
         },
       ],
@@ -87,14 +98,19 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [appInsides(APPS, 'Tests use an app through its src/index.ts only.')] },
+        {
+          patterns: [
+            appInsides(APPS, 'Tests use an app through its src/index.ts only.'),
+            LIB_INSIDES,
+          ],
+        },
       ],
     },
   },
   {
     files: ['libs/**/*.ts'],
     ignores: ['libs/tasks/**', ...DOMAINS.map((lib) => `libs/${lib}/**`)],
-    rules: { 'no-restricted-imports': ['error', { patterns: [ANY_APP] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [ANY_APP, LIB_INSIDES] }] },
   },
   {
     files: ['libs/tasks/**/*.ts'],
@@ -105,7 +121,7 @@ export default tseslint.config(
           patterns: [
             ANY_APP,
             {
-              group: ['@brain/*'],
+              group: ['@brain/*', '@brain/*/**'],
               message: 'The engine (libs/tasks) imports no other library: it knows no domain.',
             },
           ],
@@ -121,6 +137,7 @@ export default tseslint.config(
         {
           patterns: [
             ANY_APP,
+            LIB_INSIDES,
             {
               group: ['@brain/runtime', '@brain/http', '@brain/contracts'],
               message: 'Domain libraries build on the engine, not on the app layer above them.',
@@ -136,6 +153,39 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // BullMQ's private Redis layout (key names, job hash fields, Lua on its keys) and protected
+    // members are known in one folder only: libs/tasks/src/bullmq. A BullMQ upgrade or a hash-tag
+    // change is that folder's job, and its contract spec pins it to the installed version.
+    files: ['**/*.ts'],
+    ignores: ['libs/tasks/src/bullmq/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          ['ImportDeclaration[source.value=/^bullmq\\/./]', 'BullMQ internals (bullmq/...)'],
+          [
+            "CallExpression[callee.name='require'][arguments.0.value=/^bullmq\\/./]",
+            'BullMQ internals (bullmq/...)',
+          ],
+          [
+            "MemberExpression[property.name='keys'][object.type!='ThisExpression']:not(CallExpression > MemberExpression.callee)",
+            "a queue's BullMQ key names (queue.keys)",
+          ],
+          [
+            'MemberExpression[property.name=/^(toKey|qualifiedName|queueQualifiedName|nextJobFromJobData)$/]',
+            'BullMQ key names or protected members',
+          ],
+          [`Literal[value=${BULL_KEY}]`, 'a BullMQ key name'],
+          [`TemplateElement[value.raw=${BULL_KEY}]`, 'a BullMQ key name'],
+          [`Literal[value=${BULL_FIELD}]`, 'a BullMQ job hash field'],
+        ].map(([selector, what]) => ({
+          selector,
+          message: `${what} outside libs/tasks/src/bullmq: use the adapter there (bullQueueKeys, JOB_FIELDS, ...).`,
+        })),
+      ],
     },
   },
 );

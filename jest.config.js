@@ -49,9 +49,8 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(?:${esmPackages.join('|')})/)`],
   moduleNameMapper: {
-    // Every libs/<name> as @brain/<name> and @brain/<name>/<path>, as in tsconfig.json.
+    // Every libs/<name> as @brain/<name>, as in tsconfig.json (a library is used by its index).
     '^@brain/([a-z][a-z0-9-]*)$': '<rootDir>/libs/$1/src',
-    '^@brain/([a-z][a-z0-9-]*)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

@@ -7,7 +7,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
 
-const DIST = join(__dirname, '..', 'dist', 'apps', 'cli', 'libs', 'tasks', 'src', 'redis');
+const DIST = join(__dirname, '..', 'dist', 'apps', 'cli', 'apps', 'cli', 'src', 'dev');
 const { freePort } = require(join(DIST, 'free-port'));
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);

@@ -202,7 +202,7 @@ async function startProfile() {
 }
 
 async function main() {
-  const { startEmbeddedRedis } = lib('libs/tasks/src/redis/embedded-redis');
+  const { startEmbeddedRedis } = lib('apps/cli/src');
   const redis = process.env.BENCH_REDIS_URL
     ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined }
     : await startEmbeddedRedis({ dir: mkdtempSync(join(tmpdir(), 'brain-bench-')), install: true });

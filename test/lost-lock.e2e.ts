@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RedisConnection } from '@brain/tasks';
+import { bullQueueKeys } from '../libs/tasks/src/bullmq/queue-keys';
 import { BrainProcess } from './support/brain-process';
 import { tasks, waitForState } from './support/client-app';
 import { clientSuite } from './support/worker-suite';
@@ -39,7 +40,7 @@ describe.each(['inline', 'prefork'])('a run that loses its lock (%s pool, real w
       // Another worker's token in the lock, as when a stalled check handed the job to another
       // worker. It lapses in 10 s (renewal notices it well before, even on a loaded machine);
       // then stalled-job recovery hands the job out again.
-      const lockKey = `${suite.prefix}:${sent.queue}:${sent.task_id}:lock`;
+      const lockKey = bullQueueKeys(suite.prefix, sent.queue).lock(sent.task_id);
       expect(await redis.set(lockKey, 'another-worker:1', 'PX', 10_000, 'XX')).toBe('OK');
 
       await worker.waitForOutput(new RegExp(`tests\\.ticker\\[${sent.task_id}\\] ${LOST}`));

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedRedis } from '../libs/tasks/src/redis/embedded-redis';
+import { startEmbeddedRedis } from '../apps/cli/src';
 import { BrainProcess } from './support/brain-process';
 import { tasks, waitForState } from './support/client-app';
 import { clientSuite } from './support/worker-suite';

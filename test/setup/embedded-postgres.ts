@@ -3,7 +3,7 @@ import { chownSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { freePort } from '../../libs/tasks/src/redis/free-port';
+import { freePort } from '../../apps/cli/src';
 
 export interface EmbeddedPostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust authentication). */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedRedis } from '../../libs/tasks/src/redis/embedded-redis';
+import { startEmbeddedRedis } from '../../apps/cli/src';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { testRun } from './test-run';
 

@@ -1,6 +1,6 @@
 import type { DatabaseConfig } from '@brain/config';
 import request from 'supertest';
-import { freePort } from '../../libs/tasks/src/redis/free-port';
+import { freePort } from '../../apps/cli/src';
 import { BrainProcess } from './brain-process';
 
 export { freePort };

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAppConfig } from '@brain/config';
-import { redactUrl } from '@brain/tasks';
-import { redisEndpoint } from '@brain/tasks/redis/redis-endpoint';
+import { redactUrl, redisEndpoint } from '@brain/tasks';
 import { Redis } from 'ioredis';
 import { CliError } from './cli-error';
 

@@ -1,6 +1,5 @@
-// Deep imports: the policy alone, not the whole engine, is what a logger needs.
-import { redactValue } from '@brain/tasks/execution/redaction';
-import { redactText } from '@brain/tasks/execution/secret-policy';
+// The engine's secret policy, the one every output of the system applies.
+import { redactText, redactValue } from '@brain/tasks';
 
 /**
  * A log call's argument as it may be written: the engine's secret policy applied to texts

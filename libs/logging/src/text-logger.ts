@@ -1,7 +1,7 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import type { LogLevelName } from '@brain/config';
+import { redactText } from '@brain/tasks';
 import { isBootstrapDetail } from './bootstrap-detail';
-import { redactText } from '@brain/tasks/execution/secret-policy';
 import { shownInLog } from './shown-in-log';
 
 /** Nest's levels each LOG_LEVEL shows (Nest says `log` for info; `verbose` is never shown). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { redactUrl } from '@brain/tasks';
-import { startEmbeddedRedis } from '@brain/tasks/redis/embedded-redis';
+import { startEmbeddedRedis } from '../dev/embedded-redis';
 import { runCommand } from '../cli-error';
 import { EMBEDDED_REDIS_DIR, EMBEDDED_REDIS_URL_FILE, VAR_DIR } from '../redis-target';
 

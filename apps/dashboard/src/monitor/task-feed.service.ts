@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Observable, share } from 'rxjs';
 import {
-  QUEUE_NAMES,
+  isSchedulerJobId,
   QueueRegistry,
   RedisConnection,
   ResultStore,
@@ -112,7 +112,7 @@ export class TaskFeed {
     pending: Set<string>,
     stopped: () => boolean,
   ): Promise<void> {
-    const keys = QUEUE_NAMES.map((q) => this.queues.get(q).keys.events);
+    const keys = this.queues.eventStreams();
     let failing = false;
     while (!stopped()) {
       try {
@@ -130,7 +130,7 @@ export class TaskFeed {
               ids[i] = id;
               const event = field(fields, 'event');
               const jobId = field(fields, 'jobId');
-              if (event && STATE_EVENTS.has(event) && jobId && !jobId.startsWith('repeat:'))
+              if (event && STATE_EVENTS.has(event) && jobId && !isSchedulerJobId(jobId))
                 pending.add(jobId);
             }
           }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { engineKeys } from '../redis/engine-keys';
 import { hostname } from 'node:os';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { evalScript } from '../redis/eval-script';
@@ -43,12 +44,12 @@ export class BeatRunner {
   ) {}
 
   get channel(): string {
-    return `${this.options.prefix}:beat-control`;
+    return engineKeys(this.options.prefix).beatControl;
   }
 
   /** Live beats, scored by when each last announced itself. */
   private get aliveKey(): string {
-    return `${this.options.prefix}:beats`;
+    return engineKeys(this.options.prefix).beats;
   }
 
   async start(): Promise<void> {

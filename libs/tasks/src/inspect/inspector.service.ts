@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isSchedulerJobId } from '../bullmq/queue-keys';
 import { randomUUID } from 'node:crypto';
 import type { TaskMessage } from '../client/apply-options';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
@@ -147,9 +148,7 @@ export class Inspector {
       this.redis.client.zrange(key('prioritized'), '0', '-1'),
       this.redis.client.zrange(key('delayed'), '0', '-1'),
     ]);
-    const tasks = [...waiting, ...prioritized, ...delayed].filter(
-      (id) => !id.startsWith('repeat:'),
-    );
+    const tasks = [...waiting, ...prioritized, ...delayed].filter((id) => !isSchedulerJobId(id));
     // A schedule's next firing is a delayed job: draining it would end the schedule, so each
     // schedule of this queue is registered again, as it was, afterwards.
     const schedulers = await queue.getJobSchedulers(0, -1);
@@ -173,7 +172,7 @@ export class Inspector {
     let revoked = 0;
     let terminated = 0;
     for (const queue of QUEUE_NAMES) {
-      const keys = this.queues.get(queue).keys;
+      const keys = this.queues.keys(queue);
       for (const key of [keys.wait, keys.paused]) revoked += await this.revokeAll(key, 'list');
       for (const key of [keys.prioritized, keys.delayed])
         revoked += await this.revokeAll(key, 'zset');
@@ -202,7 +201,7 @@ export class Inspector {
       const outcomes = await Promise.all(
         ids.map(async (id) =>
           // A schedule's next firing is not a task of anyone's: cancelling it would end the schedule.
-          id.startsWith('repeat:')
+          isSchedulerJobId(id)
             ? undefined
             : this.revocations.revoke(id, terminate).catch(() => undefined),
         ),

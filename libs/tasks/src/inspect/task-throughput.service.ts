@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { addStacktraceRead, failedStacks } from '../bullmq/job-state-reads';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
 import { RedisConnection } from '../redis/redis-connection.service';
@@ -56,7 +57,7 @@ export class TaskThroughput {
 
     const counts = client.pipeline();
     for (const name of QUEUE_NAMES) {
-      const { completed, failed } = this.queues.get(name).keys;
+      const { completed, failed } = this.queues.keys(name);
       for (let i = 0; i < buckets; i++) {
         const [from, to] = [since + i * size, `(${since + (i + 1) * size}`];
         counts.zcount(completed, from, to).zcount(failed, from, to);
@@ -71,9 +72,9 @@ export class TaskThroughput {
 
     // A revoked job ends in BullMQ's failed set too: tell them apart by the error type.
     for (const name of QUEUE_NAMES) {
-      const queue = this.queues.get(name);
+      const keys = this.queues.keys(name);
       const failed = await client.zrevrangebyscore(
-        queue.keys.failed,
+        keys.failed,
         '+inf',
         since,
         'WITHSCORES',
@@ -83,9 +84,9 @@ export class TaskThroughput {
       );
       const ids = failed.filter((_, i) => i % 2 === 0);
       if (!ids.length) continue;
-      const traces =
-        (await client.pipeline(ids.map((id) => ['hget', queue.toKey(id), 'stacktrace'])).exec()) ??
-        [];
+      const reads = client.pipeline();
+      for (const id of ids) addStacktraceRead(reads, keys, id);
+      const traces = (await reads.exec()) ?? [];
       ids.forEach((_, i) => {
         if (!wasRevoked(traces[i]?.[1])) return;
         const point = points[bucketOf(Number(failed[2 * i + 1]))];
@@ -113,14 +114,8 @@ export class TaskThroughput {
   }
 }
 
-/** BullMQ keeps a failed job's stacks as a JSON list; the worker's start with the error type. */
+/** The worker's stacks start with the error type: the last run's says whether it was revoked. */
 function wasRevoked(stacktrace: unknown): boolean {
-  if (typeof stacktrace !== 'string') return false;
-  try {
-    const stacks = JSON.parse(stacktrace) as unknown;
-    const last = Array.isArray(stacks) ? (stacks[stacks.length - 1] as unknown) : undefined;
-    return typeof last === 'string' && REVOKED_HEADER.test(last);
-  } catch {
-    return false;
-  }
+  const last = failedStacks(stacktrace).at(-1);
+  return typeof last === 'string' && REVOKED_HEADER.test(last);
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { engineKeys } from '../redis/engine-keys';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { RedisConnection } from '../redis/redis-connection.service';
 import type { WorkerHeartbeat } from './worker-heartbeat';
@@ -18,11 +19,11 @@ export class WorkerDirectory {
   ) {}
 
   private key(hostname: string): string {
-    return `${this.options.prefix}:worker:${hostname}`;
+    return engineKeys(this.options.prefix).worker(hostname);
   }
 
   private get indexKey(): string {
-    return `${this.options.prefix}:workers`;
+    return engineKeys(this.options.prefix).workers;
   }
 
   async publish(beat: WorkerHeartbeat): Promise<void> {

@@ -1,4 +1,5 @@
 import type { TaskState } from '../results/task-state';
+import { engineKeys } from '../redis/engine-keys';
 
 /**
  * How workers' task counts and durations are kept in Redis, for the recorder that writes them and
@@ -15,7 +16,7 @@ import type { TaskState } from '../results/task-state';
  * The task name comes last: it may contain ':'.
  */
 export function taskMetricsKey(prefix: string): string {
-  return `${prefix}:metrics:tasks`;
+  return engineKeys(prefix).taskMetrics;
 }
 
 /** Upper bounds, in seconds, of task_execution_seconds' buckets: 5 ms to an hour. */

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Job, type JobState } from 'bullmq';
+import { Job } from 'bullmq';
+import {
+  addNameAndWorkerRead,
+  addStateReads,
+  STATE_READS,
+  stateFromReads,
+} from '../bullmq/job-state-reads';
 import type { TaskMessage } from '../client/apply-options';
 import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
@@ -19,11 +25,6 @@ export interface RecordGlimpse {
   name?: string;
   worker: string | null;
 }
-
-/** Commands per job read by `records`: see the MULTI below. */
-const STATE_READS = 6;
-/** The job hash field where BullMQ keeps `processedBy` (the worker's name). */
-const PROCESSED_BY = 'pb';
 
 /**
  * Task records read many at a time, for listings: a batch costs two round trips (a glimpse of
@@ -45,8 +46,7 @@ export class RecordBatchReader {
     const pipeline = this.redis.client.pipeline();
     for (const id of ids) {
       pipeline.get(this.results.revokedKey(id));
-      for (const q of QUEUE_NAMES)
-        pipeline.hmget(this.queues.get(q).toKey(id), 'name', PROCESSED_BY);
+      for (const q of QUEUE_NAMES) addNameAndWorkerRead(pipeline, this.queues.keys(q), id);
     }
     const replies = (await pipeline.exec()) ?? [];
     const per = QUEUE_NAMES.length + 1;
@@ -80,14 +80,7 @@ export class RecordBatchReader {
     if (!jobs.length) return found;
     const tx = this.redis.client.multi();
     for (const { id, queue } of jobs) {
-      const keys = this.queues.get(queue).keys;
-      tx.zscore(keys.completed, id)
-        .zscore(keys.failed, id)
-        .zscore(keys.delayed, id)
-        .zscore(keys.prioritized, id)
-        .zscore(keys['waiting-children'], id)
-        // Active is short (what workers hold); waiting is what is left, as BullMQ's getState finds.
-        .lpos(keys.active, id);
+      addStateReads(tx, this.queues.keys(queue), id);
     }
     const replies = (await tx.exec()) ?? [];
     // Sent together: ioredis writes them back to back, one round trip in effect.
@@ -101,7 +94,7 @@ export class RecordBatchReader {
       });
       const job = read[i];
       if (!job) return;
-      const state = taskState(stateOf(reply), job);
+      const state = taskState(stateFromReads(reply), job);
       if (!state) return;
       const declaration = this.registry.has(job.name)
         ? this.registry.get(job.name).options
@@ -110,15 +103,4 @@ export class RecordBatchReader {
     });
     return found;
   }
-}
-
-/** BullMQ's getState, from the replies in the order asked above. */
-function stateOf([completed, failed, delayed, prioritized, children, active]: unknown[]): JobState {
-  if (completed !== null) return 'completed';
-  if (failed !== null) return 'failed';
-  if (delayed !== null) return 'delayed';
-  if (prioritized !== null) return 'prioritized';
-  if (active !== null) return 'active';
-  if (children !== null) return 'waiting-children';
-  return 'waiting';
 }

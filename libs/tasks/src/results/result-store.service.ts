@@ -4,6 +4,8 @@ import type { TaskMessage } from '../client/apply-options';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
+import { bullQueueKeys } from '../bullmq/queue-keys';
+import { engineKeys } from '../redis/engine-keys';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { TaskRegistry } from '../registry/task-registry';
 import type { IndexPosition } from './index-cursor';
@@ -44,11 +46,11 @@ export class ResultStore {
 
   /** Where the record of a task revoked before it ran is kept. */
   revokedKey(taskId: string): string {
-    return `${this.options.prefix}:revoked-task:${taskId}`;
+    return engineKeys(this.options.prefix).revokedTask(taskId);
   }
 
   private get indexKey(): string {
-    return `${this.options.prefix}:tasks`;
+    return engineKeys(this.options.prefix).taskIndex;
   }
 
   /** Adds a task to the time index (the client does it when sending; the worker for Beat's). */
@@ -61,7 +63,9 @@ export class ResultStore {
     taskId: string,
   ): Promise<{ job: Job<TaskMessage>; state: JobState | 'unknown' } | undefined> {
     const found = await this.redis.client
-      .pipeline(QUEUE_NAMES.map((q) => ['exists', `${this.options.prefix}:${q}:${taskId}`]))
+      .pipeline(
+        QUEUE_NAMES.map((q) => ['exists', bullQueueKeys(this.options.prefix, q).job(taskId)]),
+      )
       .exec();
     const i = found?.findIndex(([, n]) => n === 1) ?? -1;
     if (i < 0) return undefined;
@@ -217,7 +221,7 @@ export class ResultStore {
   private async goneOf(ids: string[]): Promise<string[]> {
     const keys = ids.flatMap((id) => [
       this.revokedKey(id),
-      ...QUEUE_NAMES.map((q) => `${this.options.prefix}:${q}:${id}`),
+      ...QUEUE_NAMES.map((q) => bullQueueKeys(this.options.prefix, q).job(id)),
     ]);
     const exists = await this.redis.client.pipeline(keys.map((k) => ['exists', k])).exec();
     const per = QUEUE_NAMES.length + 1;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { bullQueueKeys } from '../bullmq/queue-keys';
 import { QueueEvents } from 'bullmq';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { TaskNotFoundError } from '../errors/task-errors';
@@ -43,7 +44,7 @@ export class ResultWaiter {
     if (READY_STATES.has(last.state)) return { outcome: 'ready', record: last };
 
     // Events after this id are delivered: whatever happens from here on wakes the loop below.
-    const stream = `${this.options.prefix}:${last.queue}:events`;
+    const stream = bullQueueKeys(this.options.prefix, last.queue).events;
     const [newest] = await this.redis.client.xrevrange(stream, '+', '-', 'COUNT', 1);
     const events = new QueueEvents(last.queue, {
       connection: this.redis.connectionOptions,

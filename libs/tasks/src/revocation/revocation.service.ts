@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { engineKeys } from '../redis/engine-keys';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { TaskNotFoundError } from '../errors/task-errors';
 import { TaskRevokedError } from '../errors/task-revoked.error';
@@ -45,11 +46,11 @@ export class RevocationService {
   ) {}
 
   get channel(): string {
-    return `${this.options.prefix}:revocations`;
+    return engineKeys(this.options.prefix).revocations;
   }
 
   get revokedKey(): string {
-    return `${this.options.prefix}:revoked`;
+    return engineKeys(this.options.prefix).revoked;
   }
 
   async revoke(taskId: string, terminate = false): Promise<RevokeOutcome> {

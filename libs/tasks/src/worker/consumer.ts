@@ -14,13 +14,9 @@ import type { TaskRegistry } from '../registry/task-registry';
 import type { RevocationMessage, RevocationService } from '../revocation/revocation.service';
 import { RevokedSet } from '../revocation/revoked-set';
 import { Dispatcher } from './dispatcher';
-import type {
-  ExecutionOutcome,
-  ExecutorDefaults,
-  JobFinisher,
-  TaskExecutor,
-} from './task-executor';
-import type { EngineSnapshot, WorkerEngine } from './worker-engine';
+import type { JobFinisher } from './job-finisher';
+import type { ExecutionOutcome, ExecutorDefaults, TaskExecutor } from './task-executor';
+import type { TaskConsumer, TaskConsumerSnapshot } from './task-consumer';
 
 export interface ConsumerDeps {
   redis: RedisConnection;
@@ -53,19 +49,11 @@ export interface ConsumerOptions {
   onOutcome?: (outcome: ExecutionOutcome) => void;
 }
 
-/** Per task name, and in all, since the consumer started. */
-export interface ConsumerSnapshot {
-  total: Record<string, number>;
-  processed: number;
-  active: HeldTask[];
-  reserved: HeldTask[];
-}
-
 /**
  * Takes tasks from the served queues (the dispatcher) and runs each through the executor in its
  * pool. Used by an inline or threads worker in its own process, and by each prefork child.
  */
-export class Consumer implements WorkerEngine {
+export class Consumer implements TaskConsumer {
   private readonly logger = new Logger('Worker');
   private dispatcher?: Dispatcher;
   private readonly stops = new Map<string, TaskStop>();
@@ -147,7 +135,7 @@ export class Consumer implements WorkerEngine {
     }
   }
 
-  snapshot(): EngineSnapshot {
+  snapshot(): TaskConsumerSnapshot {
     this.revoked.forgetBefore(Date.now() - this.deps.resultExpires * 1000);
     const held = { active: [] as HeldTask[], reserved: [] as HeldTask[] };
     for (const { job, queue } of this.dispatcher?.activeJobs() ?? []) {

@@ -4,9 +4,10 @@ import type { Redis } from 'ioredis';
 import type { RedisEndpoint } from '../redis/redis-endpoint';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
-import { evalScript } from '../redis/eval-script';
-import { SELECT_QUEUE_SCRIPT } from './queue-selector.lua';
-import { type FetchingWorker, openQueueWorker } from './queue-worker';
+import type { EndJob, JobFinisher } from './job-finisher';
+import { type FetchingWorker, openQueueWorker } from '../bullmq/fetching-worker';
+import { bullQueueKeys } from '../bullmq/queue-keys';
+import { QueueSelector } from '../bullmq/queue-selector';
 
 export interface DispatcherOptions {
   /** Served queues, highest priority first. */
@@ -41,17 +42,10 @@ export interface DispatcherOptions {
   onLockLost?: (job: Job<TaskMessage>) => void;
 }
 
-/**
- * Ends a job in BullMQ: `fetchNext` asks the same call to also take the next job of that queue
- * (BullMQ answers its raw data). The executor says how the job ends, the dispatcher whether to
- * fetch.
- */
-export type JobFinish = (fetchNext: boolean) => Promise<unknown>;
-
 export type JobRunner = (
   job: Job<TaskMessage>,
   token: string,
-  finish: (end: JobFinish) => Promise<void>,
+  finish: JobFinisher,
 ) => Promise<void>;
 
 /** Events of a queue's BullMQ stream that mean it may have work. */
@@ -74,11 +68,11 @@ export class Dispatcher {
   private readonly logger = new Logger(Dispatcher.name);
   private readonly workers = new Map<QueueName, FetchingWorker>();
   private readonly held = new Map<string, Held>();
-  private readonly selectorKeys: string[];
+  private readonly selector: QueueSelector;
   private readonly markerKeys: string[];
   private readonly eventKeys: string[];
   /** Streams (and positions) of the queues above `fastQueue`; none when not on the fast path. */
-  private watchSpec?: { keys: string[]; ids: string[] };
+  private watchSpec?: { streams: string[]; ids: string[] };
   private watchWake?: () => void;
   private watchLoop?: Promise<void>;
   private watchTimer?: NodeJS.Timeout;
@@ -94,12 +88,10 @@ export class Dispatcher {
     private readonly options: DispatcherOptions,
     private readonly runJob: JobRunner,
   ) {
-    const key = (q: string, suffix: string) => `${options.prefix}:${q}:${suffix}`;
-    this.selectorKeys = options.queues.flatMap((q) =>
-      ['wait', 'prioritized', 'delayed', 'meta', 'events'].map((s) => key(q, s)),
-    );
-    this.markerKeys = options.queues.map((q) => key(q, 'marker'));
-    this.eventKeys = options.queues.map((q) => key(q, 'events'));
+    this.selector = new QueueSelector(options.client, options.prefix, options.queues);
+    const keys = options.queues.map((q) => bullQueueKeys(options.prefix, q));
+    this.markerKeys = keys.map((k) => k.marker);
+    this.eventKeys = keys.map((k) => k.events);
   }
 
   get activeCount(): number {
@@ -172,12 +164,7 @@ export class Dispatcher {
           await new Promise<void>((resolve) => (this.slotFreed = resolve));
           continue;
         }
-        const [index, nextDelay, lastIds] = (await evalScript(
-          this.options.client,
-          SELECT_QUEUE_SCRIPT,
-          this.selectorKeys,
-          [Date.now()],
-        )) as [number, number, string[]];
+        const { index, nextDelay, lastIds } = await this.selector.select(Date.now());
         if (!this.running) break;
         if (index > 0) {
           // This queue is the highest with work right now: fill every free slot from it at once
@@ -232,7 +219,7 @@ export class Dispatcher {
    * same call (BullMQ's fetchNext): one round trip instead of three per task under load. Any sign
    * of work in a higher queue turns this off until the next select.
    */
-  private async finish(id: string, queue: QueueName, token: string, end: JobFinish): Promise<void> {
+  private async finish(id: string, queue: QueueName, token: string, end: EndJob): Promise<void> {
     // The ending job hands its slot over, if the pool has room to start another soon.
     const fetchNext =
       this.running && this.fastQueue === queue && (this.options.capacity?.() ?? 1) > 0;
@@ -258,7 +245,7 @@ export class Dispatcher {
     }
     this.watchSpec =
       index > 0
-        ? { keys: this.eventKeys.slice(0, index), ids: lastIds.slice(0, index) }
+        ? { streams: this.eventKeys.slice(0, index), ids: lastIds.slice(0, index) }
         : undefined;
     this.watchWake?.();
   }
@@ -273,10 +260,10 @@ export class Dispatcher {
         continue;
       }
       try {
-        const res = await client.xread('BLOCK', 1000, 'STREAMS', ...spec.keys, ...spec.ids);
+        const res = await client.xread('BLOCK', 1000, 'STREAMS', ...spec.streams, ...spec.ids);
         if (spec !== this.watchSpec) continue;
         for (const [stream, entries] of res ?? []) {
-          const i = spec.keys.indexOf(stream);
+          const i = spec.streams.indexOf(stream);
           for (const [id, fields] of entries) {
             spec.ids[i] = id;
             if (NEW_WORK_EVENTS.has(fields[fields.indexOf('event') + 1])) this.endFastPath();

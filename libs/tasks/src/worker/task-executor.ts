@@ -21,9 +21,10 @@ import { decideRetry, DEFAULT_MAX_RETRIES } from '../retry/retry-policy';
 import { ResultStore } from '../results/result-store.service';
 import type { TaskError } from '../results/task-record';
 import type { TaskState } from '../results/task-state';
+import type { JobFinisher } from './job-finisher';
 import { isLockLost } from './lock-lost';
 import { claimPeriodicRun } from './periodic-overlap';
-import { releaseJob } from './release-job';
+import { releaseJob } from '../bullmq/release-job';
 import { type TaskLogFields, taskLogFields } from './task-log-fields';
 
 export interface ExecutionOutcome {
@@ -34,9 +35,6 @@ export interface ExecutionOutcome {
   /** The worker lost the job's lock mid-run: the run stopped and the job was left alone. */
   lockLost?: true;
 }
-
-/** Ends the job in BullMQ; the dispatcher may fetch the next job in the same call. */
-export type JobFinisher = (end: (fetchNext: boolean) => Promise<unknown>) => Promise<void>;
 
 /** Worker-wide limits, used when neither the sender nor the declaration sets one. */
 export interface ExecutorDefaults {

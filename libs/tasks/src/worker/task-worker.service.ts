@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { engineKeys } from '../redis/engine-keys';
 import { loadavg } from 'node:os';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { HEARTBEAT_INTERVAL_S, WorkerDirectory } from '../inspect/worker-directory.service';
@@ -8,15 +9,15 @@ import { RedisConnection } from '../redis/redis-connection.service';
 import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
 import { QueueRegistry } from '../queues/queue-registry';
 import { ResultStore } from '../results/result-store.service';
-import { ChildPool } from '../pool/child-pool';
+import { ThreadPool } from '../pool/thread-pool';
 import type { ExecutionPool, PoolImplementation } from '../pool/execution-pool';
 import { InlinePool } from '../pool/inline-pool';
-import { PreforkSupervisor } from '../pool/prefork/prefork-supervisor';
+import { PreforkSupervisor } from './prefork/prefork-supervisor';
 import { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
 import { TaskRegistry } from '../registry/task-registry';
 import { Consumer } from './consumer';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
-import type { WorkerEngine } from './worker-engine';
+import type { TaskConsumer } from './task-consumer';
 import {
   type PingReply,
   WORKER_CONTROL_CHANNEL,
@@ -59,14 +60,14 @@ export interface WorkerStartOptions extends ExecutorDefaults {
 }
 
 /**
- * A worker process: its engine (a consumer, or a prefork supervisor), the revocation and control
+ * A worker process: its task consumer (a consumer, or a prefork supervisor), the revocation and control
  * listeners, heartbeat and housekeeping. Only the worker app imports it, so API and CLI processes
  * never consume tasks.
  */
 @Injectable()
 export class TaskWorker implements OnApplicationShutdown {
   private readonly logger = new Logger(TaskWorker.name);
-  private engine?: WorkerEngine;
+  private consumer?: TaskConsumer;
   private options?: WorkerStartOptions;
   private implementation: PoolImplementation = 'inline';
   private startedAt = new Date();
@@ -98,9 +99,9 @@ export class TaskWorker implements OnApplicationShutdown {
     this.options = { ...options, queues };
     this.startedAt = new Date();
     this.implementation = options.pool?.implementation ?? 'inline';
-    const engine = (this.engine = this.createEngine(queues, options));
+    const consumer = (this.consumer = this.createConsumer(queues, options));
     await this.listen();
-    await engine.start();
+    await consumer.start();
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_S * 1000);
     this.housekeepingTimer = setInterval(() => void this.housekeeping(), HOUSEKEEPING_INTERVAL_MS);
@@ -109,7 +110,7 @@ export class TaskWorker implements OnApplicationShutdown {
     );
   }
 
-  private createEngine(queues: QueueName[], options: WorkerStartOptions): WorkerEngine {
+  private createConsumer(queues: QueueName[], options: WorkerStartOptions): TaskConsumer {
     const pool = options.pool ?? { implementation: 'inline' };
     const lockTimeout = options.lockTimeout ?? 30;
     const defaults = { timeLimit: options.timeLimit, softTimeLimit: options.softTimeLimit };
@@ -144,7 +145,7 @@ export class TaskWorker implements OnApplicationShutdown {
     const executionPool: ExecutionPool =
       pool.implementation === 'inline'
         ? new InlinePool(this.registry)
-        : new ChildPool({
+        : new ThreadPool({
             size: options.concurrency,
             entry: pool.childEntry!,
             env: pool.childEnv,
@@ -185,12 +186,12 @@ export class TaskWorker implements OnApplicationShutdown {
   }
 
   private async doStop(): Promise<boolean> {
-    const engine = this.engine;
-    if (!engine) return true;
+    const consumer = this.consumer;
+    if (!consumer) return true;
     this.logger.log(
-      `worker ${this.options?.hostname} stopping: ${engine.snapshot().active.length} task(s) running`,
+      `worker ${this.options?.hostname} stopping: ${consumer.snapshot().active.length} task(s) running`,
     );
-    const finished = await engine.stop(this.options?.gracePeriodMs ?? 30_000);
+    const finished = await consumer.stop(this.options?.gracePeriodMs ?? 30_000);
     clearInterval(this.heartbeatTimer);
     clearInterval(this.housekeepingTimer);
     if (this.options) await this.directory.remove(this.options.hostname).catch(() => undefined);
@@ -200,12 +201,12 @@ export class TaskWorker implements OnApplicationShutdown {
 
   private async listen(): Promise<void> {
     const sub = this.redis.create('worker-subscriber');
-    const control = `${this.tasksOptions.prefix}:${WORKER_CONTROL_CHANNEL}`;
+    const control = engineKeys(this.tasksOptions.prefix).channel(WORKER_CONTROL_CHANNEL);
     await sub.subscribe(this.revocations.channel, control);
     sub.on('message', (channel: string, raw: string) => {
       try {
         if (channel === this.revocations.channel)
-          this.engine?.onRevoke(JSON.parse(raw) as RevocationMessage);
+          this.consumer?.onRevoke(JSON.parse(raw) as RevocationMessage);
         else this.onControl(JSON.parse(raw) as WorkerControlMessage);
       } catch (err) {
         this.logger.warn(`bad message on ${channel}: ${(err as Error).message}`);
@@ -219,7 +220,7 @@ export class TaskWorker implements OnApplicationShutdown {
     if (msg.command === 'ping') {
       const reply: PingReply = { hostname, pid: process.pid, ok: 'pong' };
       void this.redis.client
-        .publish(`${this.tasksOptions.prefix}:${msg.replyTo}`, JSON.stringify(reply))
+        .publish(engineKeys(this.tasksOptions.prefix).channel(msg.replyTo), JSON.stringify(reply))
         .catch(() => undefined);
       return;
     }
@@ -246,8 +247,8 @@ export class TaskWorker implements OnApplicationShutdown {
   }
 
   private async heartbeat(): Promise<void> {
-    if (!this.options || !this.engine) return;
-    const { total, processed, active, reserved, processes, children } = this.engine.snapshot();
+    if (!this.options || !this.consumer) return;
+    const { total, processed, active, reserved, processes, children } = this.consumer.snapshot();
     const usage = process.cpuUsage();
     const beat: WorkerHeartbeat = {
       hostname: this.options.hostname,

@@ -1,9 +1,9 @@
 import { TaskReleased } from '../../errors/task-released.error';
 import type { TaskStop } from '../../execution/task-stop';
 import type { TaskRegistry } from '../../registry/task-registry';
-import type { ExecutionPool } from '../execution-pool';
-import type { PoolRequest } from '../pool-protocol';
-import { runHandler } from '../run-handler';
+import type { ExecutionPool } from '../../pool/execution-pool';
+import type { PoolRequest } from '../../pool/pool-protocol';
+import { runHandler } from '../../pool/run-handler';
 import type { PreforkChannel } from './prefork-channel';
 
 const MB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import type { HeldTask } from '../../inspect/worker-heartbeat';
 import type { QueueName } from '../../queues/queue-names';
-import type { ExecutorDefaults } from '../../worker/task-executor';
-import type { SerializedError } from '../pool-protocol';
+import type { ExecutorDefaults } from '../task-executor';
+import type { SerializedError } from '../../pool/pool-protocol';
 
 /** What a prefork child is started with (in its environment, as JSON). */
 export interface PreforkChildConfig {

@@ -1,10 +1,11 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { evalScript } from '../redis/eval-script';
+import { bullQueueKeys, JOB_FIELDS } from './queue-keys';
 
 /** Taking the job counted a start; giving it back unstarted takes that back. */
 const UNCOUNT_START = `if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('HINCRBY', KEYS[1], 'ats', -1)
+  return redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
 end
 return 0`;
 
@@ -14,5 +15,6 @@ return 0`;
  */
 export async function releaseJob(job: Job, token: string, client: Redis): Promise<void> {
   await job.moveToWait(token);
-  await evalScript(client, UNCOUNT_START, [`${job.queueQualifiedName}:${job.id}`], []);
+  const key = bullQueueKeys(job.prefix, job.queueName).job(job.id!);
+  await evalScript(client, UNCOUNT_START, [key], [JOB_FIELDS.attemptsStarted]);
 }

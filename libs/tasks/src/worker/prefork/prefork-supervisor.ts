@@ -13,14 +13,14 @@ import type { QueueName } from '../../queues/queue-names';
 import type { QueueRegistry } from '../../queues/queue-registry';
 import type { RedisConnection } from '../../redis/redis-connection.service';
 import type { RevocationMessage } from '../../revocation/revocation.service';
-import { type FetchingWorker, openQueueWorker } from '../../worker/queue-worker';
-import { releaseJob } from '../../worker/release-job';
-import { taskLogFields } from '../../worker/task-log-fields';
-import type { ExecutorDefaults, TaskExecutor } from '../../worker/task-executor';
-import type { EngineSnapshot, WorkerEngine } from '../../worker/worker-engine';
-import { type ChildHandle, forkProcess } from '../child-handle';
-import { RemoteError } from '../serialize-error';
-import { findHeldJobs, holderOf } from './held-jobs';
+import { type FetchingWorker, openQueueWorker } from '../../bullmq/fetching-worker';
+import { releaseJob } from '../../bullmq/release-job';
+import { taskLogFields } from '../task-log-fields';
+import type { ExecutorDefaults, TaskExecutor } from '../task-executor';
+import type { TaskConsumer, TaskConsumerSnapshot } from '../task-consumer';
+import { type ChildHandle, forkProcess } from '../../pool/child-handle';
+import { RemoteError } from '../../pool/serialize-error';
+import { findHeldJobs, holderOf } from '../../bullmq/held-jobs';
 import { Scoreboard } from './scoreboard';
 import {
   PREFORK_CHILD_CONFIG_ENV,
@@ -38,7 +38,7 @@ export interface PreforkSupervisorDeps {
 
 export interface PreforkOptions {
   size: number;
-  /** The child's script: it builds its Nest context and calls servePreforkChild(). */
+  /** The child's script: it calls runPoolChild(), which builds its Nest context. */
   entry: string;
   env?: NodeJS.ProcessEnv;
   /** Served queues, highest priority first. */
@@ -87,7 +87,7 @@ interface Child {
  * by the child's tag in the job's lock token) as WorkerLostError, or with the reason it was
  * killed; it runs the stalled-job checks once for the worker; it adds up the children's counts.
  */
-export class PreforkSupervisor implements WorkerEngine {
+export class PreforkSupervisor implements TaskConsumer {
   private readonly logger = new Logger('Pool');
   private readonly children = new Set<Child>();
   private readonly totals: Record<string, number> = {};
@@ -144,7 +144,7 @@ export class PreforkSupervisor implements WorkerEngine {
     if (message.terminate) void this.terminate(message.taskId);
   }
 
-  snapshot(): EngineSnapshot {
+  snapshot(): TaskConsumerSnapshot {
     const children = [...this.children];
     return {
       total: { ...this.totals },

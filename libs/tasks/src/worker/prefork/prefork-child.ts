@@ -1,4 +1,4 @@
-import { Consumer, type ConsumerDeps } from '../../worker/consumer';
+import { Consumer, type ConsumerDeps } from '../consumer';
 import type { PreforkChannel } from './prefork-channel';
 import type { PreforkChildConfig } from './prefork-protocol';
 import { Scoreboard } from './scoreboard';

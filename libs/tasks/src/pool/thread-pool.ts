@@ -9,9 +9,9 @@ import type { ExecutionPool } from './execution-pool';
 import type { ChildMessage, PoolRequest } from './pool-protocol';
 import { deserializeRetry, RemoteError } from './serialize-error';
 
-export interface ChildPoolOptions {
+export interface ThreadPoolOptions {
   size: number;
-  /** The child's script: it builds its Nest context and calls serveChild(). */
+  /** The child's script: it calls runPoolChild(), which builds its Nest context. */
   entry: string;
   env?: NodeJS.ProcessEnv;
   /** Replace a child after this many tasks. */
@@ -79,7 +79,7 @@ function kills(why: Error): boolean {
  * terminate by killing the child; a child that dies mid-task fails only that task
  * (WorkerLostError), and the tasks it held unstarted go to another child.
  */
-export class ChildPool implements ExecutionPool {
+export class ThreadPool implements ExecutionPool {
   readonly implementation = 'threads';
   private readonly logger = new Logger('Pool');
   private readonly children = new Set<Child>();
@@ -93,7 +93,7 @@ export class ChildPool implements ExecutionPool {
   private closing = false;
   private seq = 0;
 
-  constructor(private readonly options: ChildPoolOptions) {
+  constructor(private readonly options: ThreadPoolOptions) {
     this.prefetch = Math.max(1, options.prefetch ?? 1);
     this.reserveTimeoutMs = options.reserveTimeoutMs ?? DEFAULT_RESERVE_TIMEOUT_MS;
   }
