@@ -93,9 +93,8 @@ function parseClusterNodes(text: string): NodeView[] {
     .map((line) => {
       const [id, address, flags, master, , , , link, ...slots] = line.trim().split(' ');
       // address is ip:port@busport[,hostname]
-      const port = Number(
-        address.slice(address.lastIndexOf(':', address.indexOf('@')) + 1).split('@')[0],
-      );
+      const hostPort = address.split('@')[0];
+      const port = Number(hostPort.slice(hostPort.lastIndexOf(':') + 1));
       return {
         id,
         port,
@@ -274,7 +273,8 @@ export class RedisCluster {
           ...addresses,
           '--cluster-replicas',
           String(REPLICAS_PER_MASTER),
-        ].concat('--cluster-yes'),
+          '--cluster-yes',
+        ],
         { env: { ...process.env, REDISCLI_AUTH: this.password }, timeout: 30_000 },
       );
     } catch (err) {
