@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { DatabaseConfig } from '@brain/config';
 import { bullQueueKeys } from '../libs/tasks/src/bullmq/queue-keys';
 import { ApiProcess } from './support/api-process';
@@ -9,6 +10,8 @@ import { ReplicatedRedis } from './support/topology/replicated-redis';
 import { waitFor } from './support/wait';
 
 const ACK_TIMEOUT_MS = 500;
+const PERIODIC_TASKS = join(__dirname, 'fixtures', 'periodic-tasks.js');
+const INCLUDES = `${FIXTURE_TASKS},${PERIODIC_TASKS}`;
 
 interface Sent {
   task_id: string;
@@ -30,9 +33,14 @@ describe('durable sending, REDIS_MIN_REPLICAS_ACK (real master + replica, API, C
   beforeAll(async () => {
     redis = await ReplicatedRedis.start(1);
     database = await testSqliteConfig('durable-send');
-    [api, worker] = await Promise.all([
-      ApiProcess.start(prefix, database, { ...durable(), BRAIN_INCLUDE: FIXTURE_TASKS }),
-      BrainProcess.worker(prefix, ['--concurrency', '2'], false, durable()),
+    worker = new BrainProcess(
+      ['worker', 'start', '--include', INCLUDES, '--concurrency', '2'],
+      prefix,
+      durable(),
+    );
+    [api] = await Promise.all([
+      ApiProcess.start(prefix, database, { ...durable(), BRAIN_INCLUDE: INCLUDES }),
+      worker.ready(/ready: queues/),
     ]);
   });
 
@@ -98,6 +106,29 @@ describe('durable sending, REDIS_MIN_REPLICAS_ACK (real master + replica, API, C
     );
     const body = (await api.as().get(`/api/tasks/${id}`)).body as { retries?: number };
     expect(body.retries).toBe(2);
+  });
+
+  it('beat ticks go on in durable mode, each next run confirmed by the replica', async () => {
+    const beat = new BrainProcess(
+      ['beat', 'start', '--include', PERIODIC_TASKS],
+      prefix,
+      durable(),
+    );
+    try {
+      await beat.ready(/schedule\(s\) registered/);
+      await waitFor(async () => {
+        const res = await api.as().get('/api/tasks?task_name=tests.periodic.tick&limit=10');
+        const done = (res.body as { tasks: { status: string }[] }).tasks.filter(
+          (t) => t.status === 'SUCCESS',
+        );
+        return done.length >= 2 ? true : undefined;
+      }, 'two periodic runs');
+    } finally {
+      // `beat stop` removes the schedules: nothing fires in the tests below.
+      expect(await new BrainProcess(['beat', 'stop'], prefix, durable()).exit()).toBe(0);
+      await beat.exit();
+    }
+    expect(`${beat.log}${worker.log}`).not.toMatch(/Redis replica/);
   });
 
   describe('with the replica gone', () => {
