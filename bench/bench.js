@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: no-op drain rate and round-trip latency, this engine beside raw BullMQ, on one
-// private redis-server. Prints figures; asserts nothing. Needs `npm run build` first.
+// private redis-server; durable sending's cost on a master + replica (BENCH_ONLY=durable: that
+// alone). Prints figures; asserts nothing. Needs `npm run build` first.
 require('reflect-metadata');
 const { join } = require('node:path');
 const { mkdtempSync } = require('node:fs');
@@ -209,6 +210,7 @@ async function main() {
   const u = new URL(redis.url);
   const connection = { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null };
   try {
+    if (process.env.BENCH_ONLY === 'durable') return await require('./durable-bench').durableBench();
     console.log(`bench: ${N} no-op tasks, concurrency ${CONCURRENCY} (prefork: ${PREFORK_CONCURRENCY} children, prefetch ${PREFETCH}), ${ROUND_TRIPS} round trips, ${ROUNDS} rounds (medians), ${availableParallelism()} cores, one redis-server`);
     const skip = { enqueueRate: NaN, drainRate: NaN, median: NaN, p99: NaN, redisCpuUs: NaN, workerCpuUs: NaN };
     const raws = [];
@@ -250,6 +252,7 @@ async function main() {
     );
     if (!process.env.BENCH_ONLY) {
       await require('./api-bench').apiBench(redis.url);
+      await require('./durable-bench').durableBench();
       const kept = await engine(redis.url, 'bench.noop_kept');
       console.log(`BRAiN, results kept ${f(kept.enqueueRate)} ${f(kept.drainRate)}      ${ms(kept.median)}    ${ms(kept.p99)}  (one round)`);
       const cores = availableParallelism();

@@ -16,6 +16,8 @@ export class AppConfigService {
   constructor(config: ConfigService<EnvironmentVariables, true>) {
     this.all = toAppConfig({
       REDIS_URL: config.get('REDIS_URL', { infer: true }),
+      REDIS_MIN_REPLICAS_ACK: config.get('REDIS_MIN_REPLICAS_ACK', { infer: true }),
+      REDIS_REPLICAS_ACK_TIMEOUT_MS: config.get('REDIS_REPLICAS_ACK_TIMEOUT_MS', { infer: true }),
       DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
       PORT: config.get('PORT', { infer: true }),
       ADMIN_API_KEY: config.get('ADMIN_API_KEY', { infer: true }),
@@ -37,6 +39,10 @@ export class AppConfigService {
 
   get redisUrl(): string | undefined {
     return this.all.redisUrl;
+  }
+
+  get replicaAck(): AppConfig['replicaAck'] {
+    return this.all.replicaAck;
   }
 
   get databaseUrl(): string {

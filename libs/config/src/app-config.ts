@@ -13,6 +13,8 @@ import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 export interface AppConfig {
   /** External Redis; undefined when REDIS_URL is unset. */
   readonly redisUrl: string | undefined;
+  /** Durable sending: REDIS_MIN_REPLICAS_ACK replicas, waited for REDIS_REPLICAS_ACK_TIMEOUT_MS. */
+  readonly replicaAck: { readonly replicas: number; readonly timeoutMs: number };
   readonly databaseUrl: string;
   readonly database: DatabaseConfig;
   /** HTTP API port. */
@@ -51,6 +53,10 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
   if (!database) throw new Error('DATABASE_URL: not a supported database URL');
   return {
     redisUrl: env.REDIS_URL,
+    replicaAck: {
+      replicas: env.REDIS_MIN_REPLICAS_ACK,
+      timeoutMs: env.REDIS_REPLICAS_ACK_TIMEOUT_MS,
+    },
     databaseUrl: env.DATABASE_URL,
     database,
     port: env.PORT,

@@ -14,6 +14,7 @@ describe('validate', () => {
   it('applies the defaults to an empty environment', () => {
     expect(loadAppConfig({})).toEqual({
       redisUrl: undefined,
+      replicaAck: { replicas: 0, timeoutMs: 1000 },
       databaseUrl: 'sqlite://var/brain.db',
       database: { kind: 'sqlite', path: 'var/brain.db' },
       port: 8000,
@@ -47,6 +48,8 @@ describe('validate', () => {
   it('converts and returns valid values', () => {
     const config = loadAppConfig({
       REDIS_URL: 'rediss://:s3cret@redis.example:6380/2',
+      REDIS_MIN_REPLICAS_ACK: '1',
+      REDIS_REPLICAS_ACK_TIMEOUT_MS: '250',
       DATABASE_URL: 'postgresql://brain:pw@db:5432/brain',
       PORT: '8080',
       ADMIN_API_KEY: '0123456789abcdef0123456789abcdef',
@@ -66,6 +69,7 @@ describe('validate', () => {
     });
     expect(config).toEqual({
       redisUrl: 'rediss://:s3cret@redis.example:6380/2',
+      replicaAck: { replicas: 1, timeoutMs: 250 },
       databaseUrl: 'postgresql://brain:pw@db:5432/brain',
       database: { kind: 'postgres', url: 'postgresql://brain:pw@db:5432/brain' },
       port: 8080,
@@ -144,6 +148,12 @@ describe('validate', () => {
     ['REDIS_URL', 'http://localhost:6379'],
     ['REDIS_URL', 'localhost:6379'],
     ['REDIS_URL', 'redis://localhost:6379/zero'],
+    ['REDIS_MIN_REPLICAS_ACK', '-1'],
+    ['REDIS_MIN_REPLICAS_ACK', 'one'],
+    ['REDIS_MIN_REPLICAS_ACK', '101'],
+    ['REDIS_REPLICAS_ACK_TIMEOUT_MS', '0'],
+    ['REDIS_REPLICAS_ACK_TIMEOUT_MS', '1.5'],
+    ['REDIS_REPLICAS_ACK_TIMEOUT_MS', '60001'],
     ['DATABASE_URL', 'sqlite://'],
     ['DATABASE_URL', 'mysql://u:p@h/db'],
     ['DATABASE_URL', 'var/brain.db'],

@@ -114,6 +114,20 @@ export class EnvironmentVariables {
   )
   REDIS_URL?: string;
 
+  /** Durable sending: replicas that must hold each sent task (Redis WAIT) before it is acknowledged. */
+  @Transform(toInteger)
+  @Check('isReplicaCount', isIntegerIn(0, 100), 'must be a whole number of replicas from 0 to 100')
+  REDIS_MIN_REPLICAS_ACK: number = 0;
+
+  /** How long a durable send waits for its replicas before it fails. */
+  @Transform(toInteger)
+  @Check(
+    'isAckTimeout',
+    isIntegerIn(1, 60_000),
+    'must be a whole number of milliseconds from 1 to 60000',
+  )
+  REDIS_REPLICAS_ACK_TIMEOUT_MS: number = 1000;
+
   @Check(
     'isDatabaseUrl',
     isDatabaseUrl,
@@ -220,6 +234,8 @@ export class EnvironmentVariables {
 /** Every variable above; the type makes the compiler flag one that is missing here. */
 const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   REDIS_URL: true,
+  REDIS_MIN_REPLICAS_ACK: true,
+  REDIS_REPLICAS_ACK_TIMEOUT_MS: true,
   DATABASE_URL: true,
   PORT: true,
   ADMIN_API_KEY: true,

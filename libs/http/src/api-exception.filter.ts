@@ -8,7 +8,12 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { KeyringError } from '@brain/storage';
-import { TaskInputError, TaskNotFoundError, TaskStateConflictError } from '@brain/tasks';
+import {
+  ReplicaAckError,
+  TaskInputError,
+  TaskNotFoundError,
+  TaskStateConflictError,
+} from '@brain/tasks';
 import { AuditTrail } from './audit/audit-trail';
 import type { ErrorResponseDto } from './error-response.dto';
 import { isRedisUnavailable } from './redis-failure';
@@ -68,6 +73,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { statusCode: 404, error: 'Not Found', message: err.message };
     if (err instanceof TaskStateConflictError)
       return { statusCode: 409, error: 'Conflict', message: err.message };
+    // Durable sending: the replicas did not confirm the task in time, so it was not sent.
+    if (err instanceof ReplicaAckError)
+      return { statusCode: 503, error: 'Service Unavailable', message: err.message };
     // No or a wrong BRAIN_MASTER_KEY: the deployment's to fix; the message names no secret.
     if (err instanceof KeyringError)
       return { statusCode: 503, error: 'Service Unavailable', message: err.message };

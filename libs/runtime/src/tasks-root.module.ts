@@ -18,6 +18,7 @@ export function tasksModuleFromConfig(failFast = false): DynamicModule {
         resultExpires: config.resultExpires,
         timezone: config.timezone,
         failFast,
+        replicaAck: config.replicaAck,
         // A task's role is one of the keys' roles: a misspelt one fails the boot.
         roles: ROLES,
       };

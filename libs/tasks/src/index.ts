@@ -13,6 +13,7 @@ export * from './errors/task-released.error';
 export * from './errors/task-revoked.error';
 export * from './errors/lock-lost.error';
 export * from './errors/worker-lost.error';
+export * from './errors/replica-ack.error';
 
 // Modules
 export * from './tasks.module';

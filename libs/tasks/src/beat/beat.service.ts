@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
-import { QUEUE_NAMES } from '../queues/queue-names';
+import { queueWriteClient } from '../bullmq/write-clients';
+import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
+import { confirmReplicas } from '../redis/replica-ack';
 import { QueueRegistry } from '../queues/queue-registry';
 import { DEFAULT_TASK_PRIORITY, toBullPriority } from '../queues/task-priority';
 import { TaskRegistry } from '../registry/task-registry';
@@ -66,6 +68,7 @@ export class BeatService {
           },
         );
     }
+    await this.confirmSchedules(new Set(entries.map((e) => e.queue)));
     const wanted = new Set(entries.map((e) => `${e.queue}/${e.key}`));
     const removed: string[] = [];
     for (const info of await this.list()) {
@@ -77,6 +80,24 @@ export class BeatService {
     if (removed.length)
       this.logger.log(`removed schedules no longer declared: ${removed.join(', ')}`);
     return { registered: entries.map((e) => e.key), removed };
+  }
+
+  /**
+   * Durable sending: the schedules (and each one's first run) were written on these queues'
+   * connections; wait for the replicas to hold them. A shortfall is logged: beat carries on, and
+   * registers again any schedule a failover loses (see BeatRunner).
+   */
+  private async confirmSchedules(queues: Set<QueueName>): Promise<void> {
+    const policy = this.options.replicaAck;
+    if (policy.replicas <= 0) return;
+    for (const queue of queues) {
+      try {
+        const client = await queueWriteClient(this.queues.get(queue));
+        await confirmReplicas(client, policy, `beat schedules on ${queue}`);
+      } catch (err) {
+        this.logger.warn((err as Error).message);
+      }
+    }
   }
 
   /** Removes every beat schedule: periodic firing stops until a beat starts again. */

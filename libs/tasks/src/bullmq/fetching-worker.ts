@@ -3,12 +3,44 @@ import { type Job, Worker } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
 import type { RedisEndpoint } from '../redis/redis-endpoint';
+import { confirmReplicas, type ReplicaAckPolicy } from '../redis/replica-ack';
+import { queueWriteClient } from './write-clients';
+
+type JobData = Parameters<Worker['createJob']>[0];
 
 /** BullMQ's worker, fetched from by hand, with the hook that turns a fetched job's raw data into a Job. */
 export class FetchingWorker extends Worker<TaskMessage> {
+  /** Durable sending: replicas that must hold the next beat tick this worker schedules. */
+  replicaAck?: ReplicaAckPolicy;
+
   fromRaw(raw: unknown[], token: string): Promise<Job<TaskMessage> | undefined> {
-    const [data, id] = raw as [Parameters<Worker['createJob']>[0] | undefined, string | undefined];
+    const [data, id] = raw as [JobData | undefined, string | undefined];
     return this.nextJobFromJobData(data, id, token);
+  }
+
+  /**
+   * Taking a beat tick makes BullMQ add the next one, on this worker's connection: with durable
+   * sending, wait for the replicas to hold it. Too late to refuse anything: a shortfall is logged.
+   */
+  protected override async nextJobFromJobData(
+    data?: JobData,
+    id?: string,
+    token?: string,
+  ): Promise<Job<TaskMessage>> {
+    const job = await super.nextJobFromJobData(data, id, token);
+    const policy = this.replicaAck;
+    if (job?.repeatJobKey && policy && policy.replicas > 0) {
+      try {
+        await confirmReplicas(
+          await queueWriteClient(this),
+          policy,
+          `next run of ${job.repeatJobKey}`,
+        );
+      } catch (err) {
+        logger.warn(`queue ${this.name}: ${(err as Error).message}`);
+      }
+    }
+    return job;
   }
 }
 
@@ -20,6 +52,8 @@ export interface QueueWorkerOptions {
   stalledIntervalMs: number;
   /** Run BullMQ's stalled-job checks: once per worker host is enough. */
   stalledChecks: boolean;
+  /** Durable sending (see FetchingWorker.replicaAck). */
+  replicaAck?: ReplicaAckPolicy;
 }
 
 const logger = new Logger('Dispatcher');
@@ -42,6 +76,7 @@ export async function openQueueWorker(
     stalledInterval: options.stalledIntervalMs,
     maxStalledCount: 5,
   });
+  worker.replicaAck = options.replicaAck;
   worker.on('error', (err) => logger.warn(`queue ${queue}: ${err.message}`));
   await worker.waitUntilReady();
   if (options.stalledChecks) await worker.startStalledCheckTimer();

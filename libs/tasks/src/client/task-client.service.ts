@@ -6,11 +6,13 @@ import { TaskStop } from '../execution/task-stop';
 import type { PoolRequest } from '../pool/pool-protocol';
 import { runHandler } from '../pool/run-handler';
 import { QueueRegistry } from '../queues/queue-registry';
+import { RedisConnection } from '../redis/redis-connection.service';
 import { toBullPriority } from '../queues/task-priority';
 import type { TaskKwargs } from '../registry/task-definition';
 import { TaskRegistry } from '../registry/task-registry';
 import { ResultStore } from '../results/result-store.service';
 import type { ApplyOptions, SentTask, TaskMessage } from './apply-options';
+import { confirmSend, durableHoldMs } from './durable-send';
 import { validateApply } from './validate-apply';
 
 /**
@@ -25,6 +27,7 @@ export class TaskClient {
     private readonly registry: TaskRegistry,
     private readonly queues: QueueRegistry,
     private readonly results: ResultStore,
+    private readonly redis: RedisConnection,
   ) {}
 
   /** `task.delay(*args)`: positional arguments only. */
@@ -64,16 +67,20 @@ export class TaskClient {
     // an ignore_result task keeps no state once it succeeds; its failures are still kept.
     const keep = { age: this.results.expiresSeconds };
     const ignoreResult = task.options.ignoreResult === true;
-    await Promise.all([
+    // Durable sending: held back until the replicas confirm it (see confirmSend).
+    const ack = this.redis.replicaAck;
+    const hold = ack.replicas > 0 ? durableHoldMs(ack) : 0;
+    const [job] = await Promise.all([
       this.queues.get(v.queue).add(name, message, {
         jobId: taskId,
-        delay: v.delayMs || undefined,
+        delay: Math.max(v.delayMs, hold) || undefined,
         priority: toBullPriority(v.priority),
         removeOnComplete: ignoreResult ? true : keep,
         removeOnFail: keep,
       }),
       ignoreResult ? undefined : this.results.index(taskId, now),
     ]);
+    if (hold) await confirmSend(job, now + v.delayMs, ack, `send of ${name}[${taskId}]`);
     this.logger.debug(`sent ${name}[${taskId}] to ${v.queue}`);
     return { task_id: taskId, task_name: name, status: 'PENDING', queue: v.queue };
   }

@@ -1,4 +1,5 @@
 import type { QueueName } from '../queues/queue-names';
+import type { ReplicaAckPolicy } from '../redis/replica-ack';
 
 /** Settings the engine needs, read by the app from its config and handed over at import. */
 export interface TasksModuleOptions {
@@ -22,6 +23,11 @@ export interface TasksModuleOptions {
    * the boot. Without it, any non-empty name is taken.
    */
   roles?: readonly string[];
+  /**
+   * Durable sending: each send (and retry, beat tick, callback) waits until this many replicas
+   * hold it (Redis WAIT), failing the send when they do not in time. Off (0 replicas) by default.
+   */
+  replicaAck?: Partial<ReplicaAckPolicy>;
 }
 
 export interface ResolvedTasksOptions {
@@ -32,7 +38,11 @@ export interface ResolvedTasksOptions {
   routes: Readonly<Record<string, QueueName>>;
   failFast: boolean;
   roles?: readonly string[];
+  replicaAck: ReplicaAckPolicy;
 }
+
+/** REDIS_REPLICAS_ACK_TIMEOUT_MS's default: under the API's 2 s promise for a 503. */
+export const DEFAULT_REPLICAS_ACK_TIMEOUT_MS = 1000;
 
 export const TASKS_OPTIONS = Symbol('TASKS_OPTIONS');
 
@@ -45,5 +55,9 @@ export function resolveTasksOptions(options: TasksModuleOptions): ResolvedTasksO
     routes: options.routes ?? {},
     failFast: options.failFast ?? false,
     roles: options.roles,
+    replicaAck: {
+      replicas: options.replicaAck?.replicas ?? 0,
+      timeoutMs: options.replicaAck?.timeoutMs ?? DEFAULT_REPLICAS_ACK_TIMEOUT_MS,
+    },
   };
 }

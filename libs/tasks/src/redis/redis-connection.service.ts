@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Redis } from 'ioredis';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { redactUrl } from './redact-url';
+import type { ReplicaAckPolicy } from './replica-ack';
 import { type RedisEndpoint, redisEndpoint } from './redis-endpoint';
 
 export type { RedisEndpoint };
@@ -27,6 +28,11 @@ export class RedisConnection implements OnApplicationShutdown {
   get connectionOptions(): RedisEndpoint {
     this.endpoint ??= redisEndpoint(this.options.redisUrl);
     return this.endpoint;
+  }
+
+  /** Durable sending: the replicas each write waits for (none by default). */
+  get replicaAck(): ReplicaAckPolicy {
+    return this.options.replicaAck;
   }
 
   /** The URL with any password masked, for logs and `info`. */

@@ -83,6 +83,7 @@ export class Consumer implements TaskConsumer {
         hostname: this.options.hostname,
         prefix: this.deps.prefix,
         connection: redis.connectionOptions,
+        replicaAck: redis.replicaAck,
         client: redis.client,
         lockDurationMs: lockTimeout * 1000,
         stalledIntervalMs: lockTimeout * 500,

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisEndpoint } from '../redis/redis-endpoint';
+import type { ReplicaAckPolicy } from '../redis/replica-ack';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
 import type { EndJob, JobFinisher } from './job-finisher';
@@ -16,6 +17,8 @@ export interface DispatcherOptions {
   hostname: string;
   prefix: string;
   connection: RedisEndpoint;
+  /** Durable sending: the replicas a beat tick scheduled by a fetch waits for. */
+  replicaAck?: ReplicaAckPolicy;
   /** Commands (the selector); shared with the rest of the engine. */
   client: Redis;
   /** A connection of its own for the blocking wait. */
@@ -113,6 +116,7 @@ export class Dispatcher {
         lockDurationMs: lockDuration,
         stalledIntervalMs: this.options.stalledIntervalMs ?? 30_000,
         stalledChecks: this.options.stalledChecks !== false,
+        replicaAck: this.options.replicaAck,
       });
       this.workers.set(queue, worker);
     }

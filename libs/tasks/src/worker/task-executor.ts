@@ -15,6 +15,7 @@ import { type ExecutionPool } from '../pool/execution-pool';
 import { InlinePool } from '../pool/inline-pool';
 import { isQueueName, type QueueName } from '../queues/queue-names';
 import { RedisConnection } from '../redis/redis-connection.service';
+import { confirmReplicas } from '../redis/replica-ack';
 import type { TaskDefinition } from '../registry/task-definition';
 import { TaskRegistry } from '../registry/task-registry';
 import { decideRetry, DEFAULT_MAX_RETRIES } from '../retry/retry-policy';
@@ -25,6 +26,7 @@ import type { JobFinisher } from './job-finisher';
 import { isLockLost } from './lock-lost';
 import { claimPeriodicRun } from './periodic-overlap';
 import { releaseJob } from '../bullmq/release-job';
+import { jobWriteClient } from '../bullmq/write-clients';
 import { type TaskLogFields, taskLogFields } from './task-log-fields';
 
 export interface ExecutionOutcome {
@@ -251,11 +253,27 @@ export class TaskExecutor {
       ],
     });
     await job.moveToDelayed(now.getTime() + decision.delayMs, token);
+    await this.confirmRetry(job, `retry ${retries} of ${task.name}[${msg.taskId}]`);
     this.logger.warn(
       `${task.name}[${msg.taskId}] retry ${retries}/${decision.maxRetries} in ${(decision.delayMs / 1000).toFixed(2)}s: ${cause.message}`,
       fields,
     );
     return 'RETRY';
+  }
+
+  /**
+   * Durable sending: the retry was written on the worker's connection; wait for the replicas to
+   * hold it before the worker moves on. Nobody awaits an id here, so a shortfall is logged (the
+   * replicas still hold the job as it was when it started: a failover runs it again).
+   */
+  private async confirmRetry(job: Job<TaskMessage>, what: string): Promise<void> {
+    const policy = this.redis.replicaAck;
+    if (policy.replicas <= 0) return;
+    try {
+      await confirmReplicas(await jobWriteClient(job), policy, what);
+    } catch (err) {
+      this.logger.warn((err as Error).message);
+    }
   }
 
   private async fail(
