@@ -39,6 +39,10 @@ export class AppConfigService {
     return this.all.redisUrl;
   }
 
+  get redisSentinelPassword(): string | undefined {
+    return this.all.redisSentinelPassword;
+  }
+
   get databaseUrl(): string {
     return this.all.databaseUrl;
   }

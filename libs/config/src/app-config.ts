@@ -13,6 +13,8 @@ import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 export interface AppConfig {
   /** External Redis; undefined when REDIS_URL is unset. */
   readonly redisUrl: string | undefined;
+  /** REDIS_SENTINEL_PASSWORD: the sentinels' own password; the URL's when undefined. */
+  readonly redisSentinelPassword: string | undefined;
   readonly databaseUrl: string;
   readonly database: DatabaseConfig;
   /** HTTP API port. */
@@ -51,6 +53,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
   if (!database) throw new Error('DATABASE_URL: not a supported database URL');
   return {
     redisUrl: env.REDIS_URL,
+    redisSentinelPassword: env.REDIS_SENTINEL_PASSWORD,
     databaseUrl: env.DATABASE_URL,
     database,
     port: env.PORT,

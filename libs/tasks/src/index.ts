@@ -65,7 +65,13 @@ export { type PoolChildKind, runPoolChild } from './pool/run-pool-child';
 
 // Redis connection and secrets kept out of what is shown
 export * from './redis/redis-connection.service';
-export { type RedisEndpoint, redisEndpoint } from './redis/redis-endpoint';
+export {
+  reconnectOnReadonly,
+  type RedisEndpoint,
+  redisEndpoint,
+  type RedisEndpointOptions,
+} from './redis/redis-endpoint';
+export * from './redis/redis-url';
 export * from './redis/redact-url';
 export * from './execution/redaction';
 export * from './execution/secret-policy';

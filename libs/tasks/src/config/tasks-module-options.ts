@@ -2,8 +2,10 @@ import type { QueueName } from '../queues/queue-names';
 
 /** Settings the engine needs, read by the app from its config and handed over at import. */
 export interface TasksModuleOptions {
-  /** redis://[:password@]host:port[/db] */
+  /** REDIS_URL: redis[s]://, redis[s]-sentinel:// or redis[s]-cluster:// (see redis-url.ts). */
   redisUrl: string;
+  /** REDIS_SENTINEL_PASSWORD: the sentinels' password when not the data nodes'. */
+  sentinelPassword?: string;
   /** Prefix of every key the engine writes, BullMQ's included. */
   prefix?: string;
   /** Seconds a task record (state, result, error) is kept after its last change. */
@@ -26,6 +28,7 @@ export interface TasksModuleOptions {
 
 export interface ResolvedTasksOptions {
   redisUrl: string;
+  sentinelPassword?: string;
   prefix: string;
   resultExpires: number;
   timezone: string;
@@ -39,6 +42,7 @@ export const TASKS_OPTIONS = Symbol('TASKS_OPTIONS');
 export function resolveTasksOptions(options: TasksModuleOptions): ResolvedTasksOptions {
   return {
     redisUrl: options.redisUrl,
+    sentinelPassword: options.sentinelPassword,
     prefix: options.prefix ?? 'brain',
     resultExpires: options.resultExpires ?? 3600,
     timezone: options.timezone ?? 'UTC',

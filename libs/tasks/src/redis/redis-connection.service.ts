@@ -25,7 +25,9 @@ export class RedisConnection implements OnApplicationShutdown {
 
   /** Connection options for BullMQ and for clients of our own. */
   get connectionOptions(): RedisEndpoint {
-    this.endpoint ??= redisEndpoint(this.options.redisUrl);
+    this.endpoint ??= redisEndpoint(this.options.redisUrl, {
+      sentinelPassword: this.options.sentinelPassword,
+    });
     return this.endpoint;
   }
 
@@ -37,7 +39,7 @@ export class RedisConnection implements OnApplicationShutdown {
   /** The shared command client (failing fast while Redis is away, when the options say so). */
   get client(): Redis {
     if (!this.shared) {
-      const failFast = redisEndpoint(this.options.redisUrl, this.options.failFast);
+      const failFast = redisEndpoint(this.options.redisUrl, this.options);
       this.shared = this.create('shared', failFast);
     }
     return this.shared;
