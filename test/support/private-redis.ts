@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { liveProcesses } from './live-processes';
 import { waitFor } from './wait';
 
 export interface PrivateRedisOptions {
@@ -53,6 +54,10 @@ export class PrivateRedis {
       stdio: 'ignore',
       cwd: dir,
     });
+    // Killed by the test environment if the file ends without stopping it (a failed beforeAll).
+    const live = { child: this.child, detached: false, command: `redis-server :${this.port}` };
+    liveProcesses().add(live);
+    this.child.once('exit', () => liveProcesses().delete(live));
     await waitFor(async () => {
       const probe = this.client({ lazyConnect: true, retryStrategy: () => null });
       try {
