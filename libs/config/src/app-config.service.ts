@@ -16,6 +16,7 @@ export class AppConfigService {
   constructor(config: ConfigService<EnvironmentVariables, true>) {
     this.all = toAppConfig({
       REDIS_URL: config.get('REDIS_URL', { infer: true }),
+      REDIS_SENTINEL_PASSWORD: config.get('REDIS_SENTINEL_PASSWORD', { infer: true }),
       DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
       PORT: config.get('PORT', { infer: true }),
       ADMIN_API_KEY: config.get('ADMIN_API_KEY', { infer: true }),

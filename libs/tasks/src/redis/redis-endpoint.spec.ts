@@ -1,7 +1,7 @@
 import { reconnectOnReadonly, redisEndpoint } from './redis-endpoint';
 
 describe('redisEndpoint', () => {
-  it('gives ioredis the sentinels and the master name, with failover detection', () => {
+  it('gives ioredis the sentinels and the master name', () => {
     const endpoint = redisEndpoint('rediss-sentinel://:pw@s1:26379,s2:26380/mymaster/1');
     expect(endpoint).toMatchObject({
       sentinels: [
@@ -14,7 +14,7 @@ describe('redisEndpoint', () => {
       sentinelPassword: 'pw',
       enableTLSForSentinelMode: true,
       tls: {},
-      failoverDetector: true,
+      failoverDetector: false,
       maxRetriesPerRequest: null,
     });
     expect(endpoint.host).toBeUndefined();

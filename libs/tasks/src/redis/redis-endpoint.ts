@@ -71,9 +71,12 @@ function topology(
         sentinelUsername: sentinelPassword === undefined ? url.username : undefined,
         sentinelPassword: sentinelPassword ?? url.password,
         enableTLSForSentinelMode: url.tls,
-        // Subscribes to the sentinels' +switch-master: a promotion is seen at once, not only when
-        // the old master's connection drops (which, across a network partition, may be never).
-        failoverDetector: true,
+        // No failoverDetector: in ioredis 6 a +switch-master that arrives while the client is
+        // reconnecting (the master just died) disconnects the connector mid-connect, and the
+        // client ends for good ("Connection is closed.": a worker that silently stops, seen in
+        // test/sentinel.e2e.ts). A dead master drops its connections anyway; a demoted one that
+        // still answers says READONLY to writes, and reconnectOnError below reconnects then.
+        failoverDetector: false,
         // Learn the group's other sentinels, so that losing those of the URL is no outage.
         updateSentinels: true,
         sentinelRetryStrategy: (times: number) => Math.min(times * 100, 1000),
