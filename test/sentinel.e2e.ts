@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { BeatService } from '@brain/tasks';
 import type { DatabaseConfig } from '@brain/config';
 import { ApiProcess } from './support/api-process';
+import { brainJson } from './support/brain-cli';
 import { BrainProcess } from './support/brain-process';
 import { clientApp } from './support/client-app';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';
@@ -63,6 +64,21 @@ describe('a Sentinel group: failover under load (real master, replica, sentinels
     await Promise.all([api?.stop(), beat?.stop(), ...workers.map((w) => w.stop())]);
     await group.stop();
     if (database) await dropTestDatabase(database);
+  });
+
+  it('brain info shows the topology, the password masked', async () => {
+    const master = await group.master();
+    const info = await brainJson<{ redis: { url: string; topology: unknown } }>(
+      prefix,
+      ['info'],
+      group.env,
+    );
+    expect(info.redis.url).toBe(group.url.replace(`:${group.password}@`, ':***@'));
+    expect(info.redis.topology).toEqual({
+      kind: 'sentinel',
+      master: `127.0.0.1:${master.port}`,
+      replicas: [`127.0.0.1:${group.nodes.find((n) => n !== master)!.port}`],
+    });
   });
 
   it('carries on without a restart: 503 fast in the window, every worker and beat resume, no acknowledged task lost after the promotion', async () => {

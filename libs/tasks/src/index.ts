@@ -72,6 +72,7 @@ export {
   type RedisEndpointOptions,
 } from './redis/redis-endpoint';
 export * from './redis/redis-url';
+export { type RedisTopology } from './redis/redis-topology';
 export * from './redis/redact-url';
 export * from './execution/redaction';
 export * from './execution/secret-policy';

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { redactUrl } from './redact-url';
 import { type RedisEndpoint, redisEndpoint } from './redis-endpoint';
+import { type RedisTopology, redisTopology } from './redis-topology';
 
 export type { RedisEndpoint };
 
@@ -34,6 +35,11 @@ export class RedisConnection implements OnApplicationShutdown {
   /** The URL with any password masked, for logs and `info`. */
   get displayUrl(): string {
     return redactUrl(this.options.redisUrl);
+  }
+
+  /** The master this process talks to now, and its replicas (for `info` and the UI). */
+  topology(): Promise<RedisTopology> {
+    return redisTopology(this.client, this.options.redisUrl);
   }
 
   /** The shared command client (failing fast while Redis is away, when the options say so). */
