@@ -46,7 +46,7 @@ describe('brain CLI: usage errors and bad configuration', () => {
     });
     expect(code).toBe(1);
     expect(out.trim().split('\n')).toHaveLength(1);
-    expect(out).toMatch(/REDIS_URL: must be a redis:\/\//);
+    expect(out).toMatch(/REDIS_URL: unknown scheme http: must be redis\[s\]:\/\//);
     expect(out).toMatch(/RESULT_EXPIRES: /);
     expect(out).not.toContain('hunter2');
   });

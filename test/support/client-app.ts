@@ -18,10 +18,11 @@ export async function clientApp(
   prefix: string,
   resultExpires = 3600,
   redisUrl = testRedisUrl(),
+  sentinelPassword?: string,
 ): Promise<INestApplicationContext> {
   @Module({
     imports: [
-      TasksModule.forRoot({ redisUrl, prefix, resultExpires }),
+      TasksModule.forRoot({ redisUrl, sentinelPassword, prefix, resultExpires }),
       StorageModule.forRoot({ database: sharedSqliteConfig() }),
       BeatModule,
       SystemModule,

@@ -45,11 +45,13 @@ export function ensureRedisUrl(): void {
  */
 export async function checkRedisReachable(url: string, timeoutMs = 5000): Promise<void> {
   const client = new Redis({
-    ...redisEndpoint(url),
+    // Through the one factory, so that a Sentinel group is asked for its master as everywhere.
+    ...redisEndpoint(url, { sentinelPassword: process.env.REDIS_SENTINEL_PASSWORD || undefined }),
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
   });
   // The connection's own error (ECONNREFUSED...) says more than the failed call's.
   let cause: Error | undefined;

@@ -18,6 +18,7 @@ export class AppConfigService {
       REDIS_URL: config.get('REDIS_URL', { infer: true }),
       REDIS_MIN_REPLICAS_ACK: config.get('REDIS_MIN_REPLICAS_ACK', { infer: true }),
       REDIS_REPLICAS_ACK_TIMEOUT_MS: config.get('REDIS_REPLICAS_ACK_TIMEOUT_MS', { infer: true }),
+      REDIS_SENTINEL_PASSWORD: config.get('REDIS_SENTINEL_PASSWORD', { infer: true }),
       DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
       PORT: config.get('PORT', { infer: true }),
       ADMIN_API_KEY: config.get('ADMIN_API_KEY', { infer: true }),
@@ -43,6 +44,10 @@ export class AppConfigService {
 
   get replicaAck(): AppConfig['replicaAck'] {
     return this.all.replicaAck;
+  }
+
+  get redisSentinelPassword(): string | undefined {
+    return this.all.redisSentinelPassword;
   }
 
   get databaseUrl(): string {

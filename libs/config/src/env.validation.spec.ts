@@ -15,6 +15,7 @@ describe('validate', () => {
     expect(loadAppConfig({})).toEqual({
       redisUrl: undefined,
       replicaAck: { replicas: 0, timeoutMs: 1000 },
+      redisSentinelPassword: undefined,
       databaseUrl: 'sqlite://var/brain.db',
       database: { kind: 'sqlite', path: 'var/brain.db' },
       port: 8000,
@@ -70,6 +71,7 @@ describe('validate', () => {
     expect(config).toEqual({
       redisUrl: 'rediss://:s3cret@redis.example:6380/2',
       replicaAck: { replicas: 1, timeoutMs: 250 },
+      redisSentinelPassword: undefined,
       databaseUrl: 'postgresql://brain:pw@db:5432/brain',
       database: { kind: 'postgres', url: 'postgresql://brain:pw@db:5432/brain' },
       port: 8080,
@@ -198,6 +200,37 @@ describe('validate', () => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^  - ${name}: `, 'm'));
   });
 
+  it('takes a Sentinel group and its own password', () => {
+    const config = loadAppConfig({
+      REDIS_URL: 'rediss-sentinel://app:pw@s1:26379,s2:26380,[::1]/mymaster/3',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-pw',
+    });
+    expect(config.redisUrl).toBe('rediss-sentinel://app:pw@s1:26379,s2:26380,[::1]/mymaster/3');
+    expect(config.redisSentinelPassword).toBe('sentinel-pw');
+  });
+
+  it.each([
+    [
+      'redis-sentinel://:pw@s1:26379,,s3:26379/m',
+      'bad host list: expected host:port[,host:port...]',
+    ],
+    ['redis-sentinel://:pw@s1:26379,s2:x/m', 'bad host list: entry 2 is not host:port'],
+    [
+      'redis-sentinel://:pw@s1:26379,s2:26379',
+      'missing master name: expected host:26379,.../MASTER_NAME[/db]',
+    ],
+    ['redis-sentinel://:pw@s1:26379/m/zero', 'bad db: must be a number such as /0'],
+    ['redis://:pw@a:1,b:2', 'bad host list: redis:// takes one host'],
+    [
+      'redis-cluster://:pw@n1:7000,n2:7001',
+      'Redis Cluster (redis-cluster://) is not supported yet',
+    ],
+  ])('says what is wrong with REDIS_URL=%s, in one line without the password', (url, reason) => {
+    const message = failure({ REDIS_URL: url });
+    expect(message).toBe(`Invalid environment configuration:\n  - REDIS_URL: ${reason}`);
+    expect(message).not.toContain('pw');
+  });
+
   it('names the levels and formats there are', () => {
     expect(failure({ LOG_LEVEL: 'loud', LOG_FORMAT: 'xml' })).toBe(
       [
@@ -221,7 +254,7 @@ describe('validate', () => {
     expect(message).toBe(
       [
         'Invalid environment configuration:',
-        '  - REDIS_URL: must be a redis:// or rediss:// URL such as redis://host:6379/0',
+        '  - REDIS_URL: unknown scheme http: must be redis[s]://[user:password@]host:port[/db], redis[s]-sentinel://[user:password@]host:26379,host:26379/MASTER_NAME[/db] or redis[s]-cluster://[user:password@]host:7000,host:7001',
         '  - DATABASE_URL: must be sqlite:///abs/path.db, sqlite://relative/path.db or postgres://user:pass@host:5432/db',
         '  - PORT: must be an integer from 1 to 65535',
         '  - ADMIN_API_KEY: must be at least 32 characters long (make one with: openssl rand -hex 24)',

@@ -8,6 +8,7 @@ import {
   type ValidationError,
   validateSync,
 } from 'class-validator';
+import { parseRedisUrl, RedisUrlError } from '@brain/tasks';
 import { parseDatabaseUrl } from './database-url';
 import { DEFAULT_AUTH_RATE_LIMIT, isAuthRateLimit } from './auth-rate-limit';
 import { isOutboundAllow } from './outbound-allow';
@@ -57,14 +58,21 @@ function parseUrl(value: unknown): URL | undefined {
   }
 }
 
-function isRedisUrl(value: unknown): boolean {
-  const url = parseUrl(value);
-  return (
-    url !== undefined &&
-    (url.protocol === 'redis:' || url.protocol === 'rediss:') &&
-    url.hostname !== '' &&
-    /^(\/\d*)?$/.test(url.pathname)
-  );
+/**
+ * Why REDIS_URL is refused (the engine's own parser, so that start-up and the connection factory
+ * read it alike), or undefined when it is fine. Never quotes the URL: it may hold a password.
+ */
+function redisUrlProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  try {
+    const url = parseRedisUrl(value);
+    // The Cluster client comes with the cluster work of issue 14.
+    if (url.kind === 'cluster') return 'Redis Cluster (redis-cluster://) is not supported yet';
+    return undefined;
+  } catch (err) {
+    if (err instanceof RedisUrlError) return err.message;
+    throw err;
+  }
 }
 
 function isSmtpUrl(value: unknown): boolean {
@@ -105,13 +113,19 @@ const SEEDED_KEY_MESSAGE = `must be at least ${SEEDED_KEY_MIN_LENGTH} characters
 
 /** The environment variables BRAiN Tasks reads, with their defaults. */
 export class EnvironmentVariables {
-  /** redis[s]://[[user]:password@]host[:port][/db]; unset means "no external Redis". */
+  /**
+   * redis[s]://[[user]:password@]host[:port][/db], or a Sentinel group
+   * redis[s]-sentinel://[[user]:password@]h1:26379,h2:26379/MASTER_NAME[/db];
+   * unset means "no external Redis".
+   */
   @IsOptional()
-  @Check(
-    'isRedisUrl',
-    isRedisUrl,
-    'must be a redis:// or rediss:// URL such as redis://host:6379/0',
-  )
+  @ValidateBy({
+    name: 'isRedisUrl',
+    validator: {
+      validate: (value) => redisUrlProblem(value) === undefined,
+      defaultMessage: (args) => redisUrlProblem(args?.value) ?? 'is not a Redis URL',
+    },
+  })
   REDIS_URL?: string;
 
   /** Durable sending: replicas that must hold each sent task (Redis WAIT) before it is acknowledged. */
@@ -127,6 +141,10 @@ export class EnvironmentVariables {
     'must be a whole number of milliseconds from 1 to 60000',
   )
   REDIS_REPLICAS_ACK_TIMEOUT_MS: number = 1000;
+  /** The sentinels' password, when not the data nodes' (those of REDIS_URL). */
+  @IsOptional()
+  @IsNotEmpty()
+  REDIS_SENTINEL_PASSWORD?: string;
 
   @Check(
     'isDatabaseUrl',
@@ -236,6 +254,7 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   REDIS_URL: true,
   REDIS_MIN_REPLICAS_ACK: true,
   REDIS_REPLICAS_ACK_TIMEOUT_MS: true,
+  REDIS_SENTINEL_PASSWORD: true,
   DATABASE_URL: true,
   PORT: true,
   ADMIN_API_KEY: true,

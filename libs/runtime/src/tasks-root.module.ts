@@ -14,6 +14,7 @@ export function tasksModuleFromConfig(failFast = false): DynamicModule {
       if (!config.redisUrl) throw new Error('REDIS_URL is not set');
       return {
         redisUrl: config.redisUrl,
+        sentinelPassword: config.redisSentinelPassword,
         prefix: config.prefix,
         resultExpires: config.resultExpires,
         timezone: config.timezone,

@@ -66,7 +66,14 @@ export { type PoolChildKind, runPoolChild } from './pool/run-pool-child';
 
 // Redis connection and secrets kept out of what is shown
 export * from './redis/redis-connection.service';
-export { type RedisEndpoint, redisEndpoint } from './redis/redis-endpoint';
+export {
+  reconnectOnReadonly,
+  type RedisEndpoint,
+  redisEndpoint,
+  type RedisEndpointOptions,
+} from './redis/redis-endpoint';
+export * from './redis/redis-url';
+export { type RedisTopology } from './redis/redis-topology';
 export * from './redis/redact-url';
 export * from './execution/redaction';
 export * from './execution/secret-policy';

@@ -94,7 +94,7 @@ export class TasksModule {
           imports: [optionsModule],
           inject: [TASKS_OPTIONS],
           useFactory: (o: ResolvedTasksOptions) => ({
-            connection: redisEndpoint(o.redisUrl, o.failFast),
+            connection: redisEndpoint(o.redisUrl, o),
             prefix: o.prefix,
           }),
         }),

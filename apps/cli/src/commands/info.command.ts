@@ -10,6 +10,7 @@ import {
   RedisConnection,
   WorkerDirectory,
   redactUrl,
+  type RedisTopology,
 } from '@brain/tasks';
 import { runCommand } from '../cli-error';
 import { dependencyVersion, ownPackage } from '../package-info';
@@ -36,6 +37,7 @@ export class InfoCommand extends OutputCommand {
           ['bullmq', info.bullmq],
           ['redis-server', info.redis_server],
           ['redis', `${info.redis.url} (key prefix ${info.redis.prefix})`],
+          ['topology', describeTopology(info.redis.topology)],
           ['database', `${info.database.url} (${info.database.dialect} ${info.database.server})`],
         ]);
         printLine();
@@ -75,8 +77,9 @@ async function gather(app: INestApplicationContext) {
   const redis = app.get(RedisConnection);
   const storage = app.get<Storage>(STORAGE);
   const own = ownPackage();
-  const [serverInfo, dbVersion, queues, online, running, schedules] = await Promise.all([
+  const [serverInfo, topology, dbVersion, queues, online, running, schedules] = await Promise.all([
     redis.client.info('server'),
+    redis.topology(),
     databaseVersion(storage),
     app.get(QueueInspector).depths(),
     app.get(WorkerDirectory).online(),
@@ -90,7 +93,7 @@ async function gather(app: INestApplicationContext) {
     nestjs: dependencyVersion('@nestjs/core'),
     bullmq: dependencyVersion('bullmq'),
     redis_server: /redis_version:(\S+)/.exec(serverInfo)?.[1] ?? 'unknown',
-    redis: { url: redis.displayUrl, prefix: config.prefix },
+    redis: { url: redis.displayUrl, prefix: config.prefix, topology },
     database: {
       url: redactUrl(config.databaseUrl),
       dialect: storage.dialect,
@@ -100,6 +103,11 @@ async function gather(app: INestApplicationContext) {
     workers: { online: online.length, hostnames: online.map((w) => w.hostname).sort() },
     beat: { running, schedules },
   };
+}
+
+function describeTopology(t: RedisTopology): string {
+  const replicas = t.replicas.length ? t.replicas.join(', ') : 'none';
+  return `${t.kind}: master ${t.master}, replicas ${replicas}`;
 }
 
 async function databaseVersion(storage: Storage): Promise<string> {

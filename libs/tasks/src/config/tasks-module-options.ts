@@ -3,8 +3,10 @@ import type { ReplicaAckPolicy } from '../redis/replica-ack';
 
 /** Settings the engine needs, read by the app from its config and handed over at import. */
 export interface TasksModuleOptions {
-  /** redis://[:password@]host:port[/db] */
+  /** REDIS_URL: redis[s]://, redis[s]-sentinel:// or redis[s]-cluster:// (see redis-url.ts). */
   redisUrl: string;
+  /** REDIS_SENTINEL_PASSWORD: the sentinels' password when not the data nodes'. */
+  sentinelPassword?: string;
   /** Prefix of every key the engine writes, BullMQ's included. */
   prefix?: string;
   /** Seconds a task record (state, result, error) is kept after its last change. */
@@ -32,6 +34,7 @@ export interface TasksModuleOptions {
 
 export interface ResolvedTasksOptions {
   redisUrl: string;
+  sentinelPassword?: string;
   prefix: string;
   resultExpires: number;
   timezone: string;
@@ -49,6 +52,7 @@ export const TASKS_OPTIONS = Symbol('TASKS_OPTIONS');
 export function resolveTasksOptions(options: TasksModuleOptions): ResolvedTasksOptions {
   return {
     redisUrl: options.redisUrl,
+    sentinelPassword: options.sentinelPassword,
     prefix: options.prefix ?? 'brain',
     resultExpires: options.resultExpires ?? 3600,
     timezone: options.timezone ?? 'UTC',

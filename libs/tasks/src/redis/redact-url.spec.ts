@@ -9,6 +9,15 @@ describe('redactUrl', () => {
     expect(redactUrl('sqlite:///var/lib/brain.db')).toBe('sqlite:///var/lib/brain.db');
   });
 
+  it('masks Sentinel and Cluster URLs, whose host lists are no WHATWG URL', () => {
+    expect(redactUrl('redis-sentinel://app:hunter2@s1:26379,s2:26379/mymaster/0')).toBe(
+      'redis-sentinel://app:***@s1:26379,s2:26379/mymaster/0',
+    );
+    expect(redactUrl('rediss-cluster://:hunter2@n1:7000,n2:7001')).toBe(
+      'rediss-cluster://:***@n1:7000,n2:7001',
+    );
+  });
+
   it('never echoes what it cannot parse', () => {
     expect(redactUrl('not a url with a s3cret')).toBe('<invalid url>');
   });

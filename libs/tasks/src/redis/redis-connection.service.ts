@@ -4,6 +4,7 @@ import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module
 import { redactUrl } from './redact-url';
 import type { ReplicaAckPolicy } from './replica-ack';
 import { type RedisEndpoint, redisEndpoint } from './redis-endpoint';
+import { type RedisTopology, redisTopology } from './redis-topology';
 
 export type { RedisEndpoint };
 
@@ -26,7 +27,9 @@ export class RedisConnection implements OnApplicationShutdown {
 
   /** Connection options for BullMQ and for clients of our own. */
   get connectionOptions(): RedisEndpoint {
-    this.endpoint ??= redisEndpoint(this.options.redisUrl);
+    this.endpoint ??= redisEndpoint(this.options.redisUrl, {
+      sentinelPassword: this.options.sentinelPassword,
+    });
     return this.endpoint;
   }
 
@@ -40,10 +43,15 @@ export class RedisConnection implements OnApplicationShutdown {
     return redactUrl(this.options.redisUrl);
   }
 
+  /** The master this process talks to now, and its replicas (for `info` and the UI). */
+  topology(): Promise<RedisTopology> {
+    return redisTopology(this.client, this.options.redisUrl);
+  }
+
   /** The shared command client (failing fast while Redis is away, when the options say so). */
   get client(): Redis {
     if (!this.shared) {
-      const failFast = redisEndpoint(this.options.redisUrl, this.options.failFast);
+      const failFast = redisEndpoint(this.options.redisUrl, this.options);
       this.shared = this.create('shared', failFast);
     }
     return this.shared;
