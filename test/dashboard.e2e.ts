@@ -9,7 +9,7 @@ import { launchChromium } from './support/browser';
 import { clientApp, waitForState } from './support/client-app';
 import { DashboardProcess } from './support/dashboard-process';
 import { sharedSqliteConfig } from './support/databases';
-import { uniquePrefix } from './support/redis';
+import { testRedisUrl, uniquePrefix } from './support/redis';
 import { waitFor } from './support/wait';
 
 jest.setTimeout(180_000);
@@ -139,6 +139,13 @@ describe('the monitoring UI in headless Chromium (real dashboard and worker proc
     await page.getByTestId('who').waitFor({ timeout: DEADLINE_MS });
     await page.getByTestId('workers').getByText('ui-worker').waitFor({ timeout: DEADLINE_MS });
     await page.locator('.live-live').waitFor({ timeout: DEADLINE_MS });
+    // Where Redis is: the topology reached now, and the URL with its password masked.
+    const redisLine = page.getByTestId('redis');
+    await redisLine
+      .getByText(/\(standalone: master 127\.0\.0\.1:\d+, no replica\)/)
+      .waitFor({ timeout: DEADLINE_MS });
+    const password = decodeURIComponent(new URL(testRedisUrl()).password);
+    if (password) expect(await redisLine.textContent()).not.toContain(password);
     await page.getByRole('link', { name: 'Tasks', exact: true }).click();
     await row(page, done.task_id).click({ timeout: DEADLINE_MS });
     await page

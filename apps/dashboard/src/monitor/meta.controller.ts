@@ -3,6 +3,8 @@ import {
   Inspector,
   QUEUE_NAMES,
   type QueueName,
+  RedisConnection,
+  type RedisTopology,
   ResultStore,
   TASK_STATES,
   TaskRegistry,
@@ -19,6 +21,8 @@ export interface DashboardMeta {
   /** The tasks this session's key may send (and so retry): the server's decision, per task. */
   sendable_tasks: string[];
   result_expires_seconds: number;
+  /** Where the engine's Redis is: the URL with its password masked, and the topology reached now. */
+  redis: { url: string; topology?: RedisTopology };
 }
 
 @Controller('api/meta')
@@ -28,11 +32,14 @@ export class MetaController {
     private readonly inspector: Inspector,
     private readonly results: ResultStore,
     private readonly registry: TaskRegistry,
+    private readonly redis: RedisConnection,
   ) {}
 
   @Get()
-  meta(@Req() req: DashboardRequest): DashboardMeta {
+  async meta(@Req() req: DashboardRequest): Promise<DashboardMeta> {
     const caller = req.principal;
+    // The filters must load even while Redis is away: the topology is then left out.
+    const topology = await this.redis.topology().catch(() => undefined);
     return {
       queues: QUEUE_NAMES,
       states: TASK_STATES,
@@ -42,6 +49,7 @@ export class MetaController {
         .filter((task) => caller !== undefined && !taskSendRefusal(caller, task))
         .map((task) => task.name),
       result_expires_seconds: this.results.expiresSeconds,
+      redis: { url: this.redis.displayUrl, topology },
     };
   }
 }

@@ -4,7 +4,7 @@ import { ago, bytes, duration, percent, shortId } from '../format.js';
 import { ThroughputChart } from './chart.js';
 import { Card, TaskActions } from './components.js';
 
-export function Dashboard({ snapshot, can, notify }) {
+export function Dashboard({ snapshot, meta, can, notify }) {
   if (!snapshot) return html`<p class="muted">Waiting for the first snapshot…</p>`;
   const { totals, workers, queues } = snapshot;
   // From Redis, not the heartbeats: a task reading STARTED is here at once, and gone once ended.
@@ -29,7 +29,18 @@ export function Dashboard({ snapshot, can, notify }) {
     <${Workers} workers=${workers} />
     <${Queues} queues=${queues} can=${can} notify=${notify} />
     <${Running} tasks=${running} can=${can} notify=${notify} />
+    <${RedisLine} redis=${meta?.redis} />
   `;
+}
+
+/** Where the engine's Redis is (password masked) and, for Sentinel, the master reached now. */
+function RedisLine({ redis }) {
+  if (!redis) return null;
+  const t = redis.topology;
+  const replicas = t?.replicas.length ? `, replicas ${t.replicas.join(', ')}` : ', no replica';
+  return html`<p class="muted" data-testid="redis">
+    Redis ${redis.url}${t ? ` (${t.kind}: master ${t.master}${replicas})` : ''}
+  </p>`;
 }
 
 function Workers({ workers }) {
