@@ -15,3 +15,4 @@ export * from './tasks/task-responses.dto';
 export { TaskSearchQuery } from './tasks/task-search.query';
 export { toApplyOptions } from './tasks/to-apply-options';
 export { DEFAULT_TASK_PAGE, toListFilter } from './tasks/to-list-filter';
+export * from './tasks/task-priority.validator';

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsArray,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsNumber,
@@ -17,6 +16,7 @@ import {
 } from 'class-validator';
 import { MAX_COUNTDOWN_S, MAX_TIME_LIMIT_S, QUEUE_NAMES, type QueueName } from '@brain/tasks';
 import { JSON_ARRAY, JSON_OBJECT } from '../json-schemas';
+import { IsOptionalTaskPriority } from './task-priority.validator';
 
 /** Seconds from now (>= 0) or an ISO 8601 time, as Celery's `expires` takes either. */
 function IsSecondsOrIsoTime(options?: ValidationOptions): PropertyDecorator {
@@ -80,10 +80,7 @@ export class ExecuteTaskDto {
   eta?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 9, example: 5, description: '9 runs first' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(9)
+  @IsOptionalTaskPriority()
   priority?: number;
 
   @ApiPropertyOptional({

@@ -3,19 +3,22 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { MISSION_STATUSES } from '@brain/missions';
 import type { MissionStatus } from '@brain/storage';
-import { TimeRangePageQuery, ANY_JSON, DATE_TIME, JSON_OBJECT } from '@brain/contracts';
+import {
+  TimeRangePageQuery,
+  ANY_JSON,
+  DATE_TIME,
+  IsOptionalTaskPriority,
+  JSON_OBJECT,
+} from '@brain/contracts';
 
 const MISSION_ID = 'mission_6f1c2a9e-3b7d-4c1e-9a55-0d2f8e7b1c34';
 const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
@@ -48,10 +51,7 @@ export class CreateMissionDto {
   payload!: Record<string, unknown>;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 9, default: 5, description: '9 runs first' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(9)
+  @IsOptionalTaskPriority()
   priority?: number;
 
   @ApiPropertyOptional({
