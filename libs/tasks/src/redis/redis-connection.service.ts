@@ -82,6 +82,20 @@ export class RedisConnection implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * Calls `listener` once if the shared client loses its connection (or has none now); answers a
+   * function that stops listening. The API bounds a request's wait by it during an outage.
+   */
+  onceDown(listener: () => void): () => void {
+    const client = this.client;
+    if (client.status !== 'ready') {
+      listener();
+      return () => undefined;
+    }
+    client.once('close', listener);
+    return () => client.off('close', listener);
+  }
+
   /** A dedicated connection, closed with the application. */
   create(name: string, endpoint: RedisEndpoint = this.connectionOptions): Redis {
     const client = new Redis({ ...endpoint, connectionName: `brain:${name}` });
