@@ -5,40 +5,21 @@ import { parse } from 'yaml';
 import { loadAppConfig } from '@brain/config';
 import { QUEUE_NAMES } from '@brain/tasks';
 import { BRAIN_BIN } from '../support/brain-process';
-
-const ROOT = join(__dirname, '..', '..');
+import {
+  brainServicesOf,
+  environmentOf,
+  readCompose,
+  ROOT,
+  type Service,
+  substitute,
+} from './compose-files';
 
 /** Commands other branches bring (issue 6's CLI and dashboard): checked once they exist. */
 const COMING_FROM_OTHER_BRANCHES = ['flower start'];
 
-interface Healthcheck {
-  test: string[];
-}
-
-interface Service {
-  image?: string;
-  build?: string;
-  command?: string[];
-  restart?: string;
-  environment?: Record<string, string>;
-  volumes?: string[];
-  ports?: string[];
-  healthcheck?: Healthcheck;
-  depends_on?: Record<string, { condition: string }>;
-  secrets?: string[];
-}
-
-interface Compose {
-  services: Record<string, Service>;
-  volumes: Record<string, unknown>;
-  secrets: Record<string, { environment?: string; file?: string }>;
-}
-
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {
-  merge: true,
-}) as Compose;
+const compose = readCompose('docker-compose.yml');
 const services = Object.entries(compose.services);
-const brainServices = services.filter(([, s]) => s.build === '.');
+const brainServices = brainServicesOf(compose);
 const workers = brainServices.filter(
   ([, s]) => s.command?.slice(0, 2).join(' ') === 'worker start',
 );
@@ -65,13 +46,6 @@ function hostPathOf(service: Service, containerPath: string): string | undefined
     }
   }
   return undefined;
-}
-
-/** The compose file's ${VAR:?message} and ${VAR:-default}, as a deployment would fill them. */
-function substitute(value: string): string {
-  return value
-    .replace(/\$\{(\w+):\?[^}]*\}/g, (_, name: string) => `${name.toLowerCase()}-`.padEnd(40, 'x'))
-    .replace(/\$\{(\w+):-([^}]*)\}/g, (_, _name: string, fallback: string) => fallback);
 }
 
 const redisPassword = substitute('${REDIS_PASSWORD:?}');
@@ -180,9 +154,7 @@ describe('docker-compose.yml and Dockerfile (structure; Docker does not run here
 
   it('gives brain processes an environment they accept', () => {
     for (const [name, service] of brainServices) {
-      const env = Object.fromEntries(
-        Object.entries(service.environment ?? {}).map(([k, v]) => [k, substitute(String(v))]),
-      );
+      const env = environmentOf(service);
       expect(() => loadAppConfig(env)).not.toThrow();
       // With the passwords Redis and PostgreSQL are started with.
       expect({ name, redis: env.REDIS_URL, db: env.DATABASE_URL }).toEqual({
