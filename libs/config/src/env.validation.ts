@@ -65,9 +65,7 @@ function parseUrl(value: unknown): URL | undefined {
 function redisUrlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   try {
-    const url = parseRedisUrl(value);
-    // The Cluster client comes with the cluster work of issue 14.
-    if (url.kind === 'cluster') return 'Redis Cluster (redis-cluster://) is not supported yet';
+    parseRedisUrl(value);
     return undefined;
   } catch (err) {
     if (err instanceof RedisUrlError) return err.message;

@@ -73,7 +73,15 @@ export {
   type RedisEndpointOptions,
 } from './redis/redis-endpoint';
 export * from './redis/redis-url';
-export { type RedisTopology } from './redis/redis-topology';
+export { type ClusterMasterView, type RedisTopology } from './redis/redis-topology';
+export {
+  createRedisClient,
+  mastersOf,
+  publishCounted,
+  type RedisClient,
+  scanKeys,
+} from './redis/redis-client';
+export { keyPrefix } from './redis/key-layout';
 export * from './redis/redact-url';
 export * from './execution/redaction';
 export * from './execution/secret-policy';

@@ -82,7 +82,7 @@ export class Consumer implements TaskConsumer {
         capacity: () => pool.capacity(),
         hostname: this.options.hostname,
         prefix: this.deps.prefix,
-        connection: redis.connectionOptions,
+        connection: redis.bullConnection(),
         replicaAck: redis.replicaAck,
         client: redis.client,
         lockDurationMs: lockTimeout * 1000,

@@ -111,7 +111,7 @@ export class PreforkSupervisor implements TaskConsumer {
     for (const queue of this.options.queues) {
       this.stalledChecks.push(
         await openQueueWorker(queue, {
-          connection: this.deps.redis.connectionOptions,
+          connection: this.deps.redis.bullConnection(),
           prefix: this.deps.prefix,
           hostname: this.options.hostname,
           lockDurationMs: lockMs,

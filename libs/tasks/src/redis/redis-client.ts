@@ -1,0 +1,75 @@
+import { Cluster, type ClusterOptions, Redis } from 'ioredis';
+import type { RedisEndpoint } from './redis-endpoint';
+
+/**
+ * A connection of the engine: to one server (or a Sentinel group's master), or to a Cluster. Both
+ * take the same commands; a key's node is the Cluster client's business.
+ */
+export type RedisClient = Redis | Cluster;
+
+/** The one place that opens a connection from endpoint options (redisEndpoint()). */
+export function createRedisClient(endpoint: RedisEndpoint): RedisClient {
+  const { clusterNodes, ...options } = endpoint;
+  if (!clusterNodes) return new Redis(options);
+  return new Cluster(clusterNodes, clusterOptions(options));
+}
+
+/** Every master of the connection: the server itself, or each master of a Cluster. */
+export function mastersOf(client: RedisClient): Redis[] {
+  return client instanceof Cluster ? client.nodes('master') : [client];
+}
+
+function clusterOptions(node: Omit<RedisEndpoint, 'clusterNodes'>): ClusterOptions {
+  const { lazyConnect, retryStrategy, ...redisOptions } = node;
+  return {
+    // Each node's connection (credentials, TLS, retries per command, READONLY handling).
+    redisOptions,
+    lazyConnect,
+    // The Cluster reconnects as a whole (its nodes' own retryStrategy is not used).
+    clusterRetryStrategy: retryStrategy ?? ((times: number) => Math.min(times * 100, 2000)),
+    // A failover moves slots: re-read the slot map soon, and retry a command meanwhile.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    slotsRefreshTimeout: 2000,
+    // TLS clusters (managed services) announce addresses their certificates name: keep them.
+    ...(redisOptions.tls && {
+      dnsLookup: (address: string, callback: (err: null, address: string) => void) =>
+        callback(null, address),
+    }),
+  };
+}
+
+/**
+ * The keys matching `pattern` on every master, a batch at a time (SCAN on a Cluster client
+ * reaches one node only).
+ */
+export async function* scanKeys(client: RedisClient, pattern: string): AsyncGenerator<string[]> {
+  for (const master of mastersOf(client)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await master.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) yield keys;
+    } while (cursor !== '0');
+  }
+}
+
+/**
+ * PUBLISH, answering how many subscribers it reached. A Cluster delivers to every node's
+ * subscribers, but PUBLISH counts only those of the node it was sent to: ask every node.
+ */
+export async function publishCounted(
+  client: RedisClient,
+  channel: string,
+  message: string,
+): Promise<number> {
+  const local = await client.publish(channel, message);
+  if (!(client instanceof Cluster)) return local;
+  const counts = await Promise.all(
+    client.nodes('all').map(async (node) => {
+      const reply = (await node.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
+      return Number(reply[1]);
+    }),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
+}
