@@ -21,15 +21,21 @@ export function mastersOf(client: RedisClient): Redis[] {
 
 function clusterOptions(node: Omit<RedisEndpoint, 'clusterNodes'>): ClusterOptions {
   const { lazyConnect, retryStrategy, ...redisOptions } = node;
+  // redisEndpoint()'s failFast (the API): no retries per command.
+  const failFast = node.maxRetriesPerRequest === 0;
   return {
-    // Each node's connection (credentials, TLS, retries per command, READONLY handling).
-    redisOptions,
+    // Each node's connection (credentials, TLS, retries per command, READONLY handling); a
+    // failing-fast client does not wait long for a node that is gone from the network.
+    redisOptions: failFast ? { connectTimeout: 1000, ...redisOptions } : redisOptions,
     lazyConnect,
     // The Cluster reconnects as a whole (its nodes' own retryStrategy is not used).
     clusterRetryStrategy: retryStrategy ?? ((times: number) => Math.min(times * 100, 2000)),
-    // A failover moves slots: re-read the slot map soon, and retry a command meanwhile.
-    retryDelayOnFailover: 200,
-    retryDelayOnClusterDown: 200,
+    // While a master's slots fail over, a command is retried (the slot map re-read each time):
+    // until the promotion for workers and beat (16 x 200 ms, then their own retries), under a
+    // second for a failing-fast client (6 x 100 ms), whose caller answers 503 rather than wait.
+    retryDelayOnFailover: failFast ? 100 : 200,
+    retryDelayOnClusterDown: failFast ? 100 : 200,
+    maxRedirections: failFast ? 6 : 16,
     slotsRefreshTimeout: 2000,
     // TLS clusters (managed services) announce addresses their certificates name: keep them.
     ...(redisOptions.tls && {

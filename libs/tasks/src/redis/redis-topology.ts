@@ -52,7 +52,7 @@ export function mastersOfSlots(reply: SlotsReply): ClusterMasterView[] {
 export async function redisTopology(client: RedisClient, redisUrl: string): Promise<RedisTopology> {
   const kind = parseRedisUrl(redisUrl).kind;
   if (client instanceof Cluster) {
-    const masters = mastersOfSlots((await client.cluster('SLOTS')));
+    const masters = mastersOfSlots(await client.cluster('SLOTS'));
     return {
       kind,
       master: masters[0]?.master ?? 'unknown',
