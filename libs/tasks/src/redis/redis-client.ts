@@ -32,11 +32,11 @@ function clusterOptions(node: Omit<RedisEndpoint, 'clusterNodes'>): ClusterOptio
     clusterRetryStrategy: retryStrategy ?? ((times: number) => Math.min(times * 100, 2000)),
     // While a master's slots fail over, a command is retried (the slot map re-read each time):
     // until the promotion for workers and beat (16 x 200 ms, then their own retries), under a
-    // second for a failing-fast client (6 x 100 ms), whose caller answers 503 rather than wait.
+    // second for a failing-fast client (4 x 100 ms), whose caller answers 503 rather than wait.
     retryDelayOnFailover: failFast ? 100 : 200,
     retryDelayOnClusterDown: failFast ? 100 : 200,
-    maxRedirections: failFast ? 6 : 16,
-    slotsRefreshTimeout: 2000,
+    maxRedirections: failFast ? 4 : 16,
+    slotsRefreshTimeout: failFast ? 1000 : 2000,
     // TLS clusters (managed services) announce addresses their certificates name: keep them.
     ...(redisOptions.tls && {
       dnsLookup: (address: string, callback: (err: null, address: string) => void) =>
