@@ -228,6 +228,17 @@ describe('validate', () => {
     expect(message).not.toContain('pw');
   });
 
+  it('refuses durable sending on a Redis Cluster (not supported yet), in one line', () => {
+    expect(
+      failure({ REDIS_URL: 'redis-cluster://:pw@n1:7000,n2:7001', REDIS_MIN_REPLICAS_ACK: '1' }),
+    ).toBe(
+      'Invalid environment configuration:\n  - REDIS_MIN_REPLICAS_ACK: durable sending is not supported on a Redis Cluster yet: set 0',
+    );
+    expect(() =>
+      validate({ REDIS_URL: 'redis-cluster://:pw@n1:7000', REDIS_MIN_REPLICAS_ACK: '0' }),
+    ).not.toThrow();
+  });
+
   it('names the levels and formats there are', () => {
     expect(failure({ LOG_LEVEL: 'loud', LOG_FORMAT: 'xml' })).toBe(
       [
