@@ -285,7 +285,8 @@ export class RedisCluster {
 
   /**
    * Until every node says cluster_state:ok, knows all six, sees three masters covering every
-   * slot, each followed by a connected replica, and every replica's link to its master is up.
+   * slot, each followed by a connected replica, every replica's link to its master is up, and
+   * every node's CLUSTER SLOTS lists each range's replica.
    */
   private async waitUntilWhole(): Promise<void> {
     await waitFor(
@@ -302,10 +303,14 @@ export class RedisCluster {
           if (role.get('role') === 'slave' && role.get('master_link_status') !== 'up') {
             return undefined;
           }
+          // What clients read: CLUSTER SLOTS lists a replica only once this node has heard (by
+          // gossip) that it completed its first sync; until then a topology shows none.
+          const slots = (await onNode(node, (client) => client.cluster('SLOTS'))) as unknown[][];
+          if (slots.some((range) => range.length < 4)) return undefined;
         }
         return true;
       },
-      'the cluster to be whole (state ok, every replica attached)',
+      'the cluster to be whole (state ok, every replica attached and listed by CLUSTER SLOTS)',
       30_000,
     );
   }
