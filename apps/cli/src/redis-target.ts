@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAppConfig } from '@brain/config';
-import { redactUrl, redisEndpoint } from '@brain/tasks';
-import { Redis } from 'ioredis';
+import { createRedisClient, redactUrl, redisEndpoint } from '@brain/tasks';
 import { CliError } from './cli-error';
 
 /** Where `brain up` keeps its private redis (BRAIN_VAR_DIR, default ./var). */
@@ -44,8 +43,9 @@ export function ensureRedisUrl(): void {
  * (masked) address, instead of the engine's connection retries and BullMQ's stack traces.
  */
 export async function checkRedisReachable(url: string, timeoutMs = 5000): Promise<void> {
-  const client = new Redis({
-    // Through the one factory, so that a Sentinel group is asked for its master as everywhere.
+  const client = createRedisClient({
+    // Through the one factory, so that a Sentinel group is asked for its master (and a Cluster
+    // for its slots) as everywhere.
     ...redisEndpoint(url, { sentinelPassword: process.env.REDIS_SENTINEL_PASSWORD || undefined }),
     lazyConnect: true,
     connectTimeout: timeoutMs,

@@ -221,14 +221,17 @@ describe('validate', () => {
     ],
     ['redis-sentinel://:pw@s1:26379/m/zero', 'bad db: must be a number such as /0'],
     ['redis://:pw@a:1,b:2', 'bad host list: redis:// takes one host'],
-    [
-      'redis-cluster://:pw@n1:7000,n2:7001',
-      'Redis Cluster (redis-cluster://) is not supported yet',
-    ],
+    ['redis-cluster://:pw@n1:7000,n2:7001/0', 'bad path: a cluster has one database, give no /db'],
   ])('says what is wrong with REDIS_URL=%s, in one line without the password', (url, reason) => {
     const message = failure({ REDIS_URL: url });
     expect(message).toBe(`Invalid environment configuration:\n  - REDIS_URL: ${reason}`);
     expect(message).not.toContain('pw');
+  });
+
+  it('takes durable sending on a Redis Cluster too', () => {
+    expect(() =>
+      validate({ REDIS_URL: 'redis-cluster://:pw@n1:7000,n2:7001', REDIS_MIN_REPLICAS_ACK: '1' }),
+    ).not.toThrow();
   });
 
   it('names the levels and formats there are', () => {

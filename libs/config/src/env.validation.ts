@@ -65,9 +65,7 @@ function parseUrl(value: unknown): URL | undefined {
 function redisUrlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   try {
-    const url = parseRedisUrl(value);
-    // The Cluster client comes with the cluster work of issue 14.
-    if (url.kind === 'cluster') return 'Redis Cluster (redis-cluster://) is not supported yet';
+    parseRedisUrl(value);
     return undefined;
   } catch (err) {
     if (err instanceof RedisUrlError) return err.message;
@@ -115,8 +113,8 @@ const SEEDED_KEY_MESSAGE = `must be at least ${SEEDED_KEY_MIN_LENGTH} characters
 export class EnvironmentVariables {
   /**
    * redis[s]://[[user]:password@]host[:port][/db], or a Sentinel group
-   * redis[s]-sentinel://[[user]:password@]h1:26379,h2:26379/MASTER_NAME[/db];
-   * unset means "no external Redis".
+   * redis[s]-sentinel://[[user]:password@]h1:26379,h2:26379/MASTER_NAME[/db], or a Cluster
+   * redis[s]-cluster://[[user]:password@]h1:7000,h2:7001; unset means "no external Redis".
    */
   @IsOptional()
   @ValidateBy({

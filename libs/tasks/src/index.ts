@@ -61,6 +61,7 @@ export * from './beat/beat.service';
 export * from './beat/schedule-entry';
 export * from './worker/task-worker.service';
 export * from './worker/worker-control';
+export { withDeadline } from './worker/with-deadline';
 export type { PoolImplementation } from './pool/execution-pool';
 export { type PoolChildKind, runPoolChild } from './pool/run-pool-child';
 
@@ -73,7 +74,15 @@ export {
   type RedisEndpointOptions,
 } from './redis/redis-endpoint';
 export * from './redis/redis-url';
-export { type RedisTopology } from './redis/redis-topology';
+export { type ClusterMasterView, type RedisTopology } from './redis/redis-topology';
+export {
+  createRedisClient,
+  mastersOf,
+  publishCounted,
+  type RedisClient,
+  scanKeys,
+} from './redis/redis-client';
+export { keyPrefix } from './redis/key-layout';
 export * from './redis/redact-url';
 export * from './execution/redaction';
 export * from './execution/secret-policy';

@@ -18,7 +18,6 @@ import { TaskMetricsRecorder } from './metrics/task-metrics.recorder';
 import { QUEUE_NAMES } from './queues/queue-names';
 import { QueueRegistry } from './queues/queue-registry';
 import { RedisConnection } from './redis/redis-connection.service';
-import { redisEndpoint } from './redis/redis-endpoint';
 import { TaskRegistry } from './registry/task-registry';
 import { RecordBatchReader } from './results/record-batch-reader';
 import { ResultStore } from './results/result-store.service';
@@ -34,7 +33,6 @@ export interface TasksModuleAsyncOptions {
 }
 
 const SERVICES = [
-  RedisConnection,
   TaskRouter,
   TaskRegistry,
   QueueRegistry,
@@ -63,11 +61,12 @@ class TasksOptionsModule {
       useFactory: async (...args: never[]) =>
         resolveTasksOptions(await options.useFactory(...args)),
     };
+    // The connection lives beside the options, so that BullMQ's root options can take it.
     return {
       module: TasksOptionsModule,
       imports: options.imports ?? [],
-      providers: [provider],
-      exports: [provider],
+      providers: [provider, RedisConnection],
+      exports: [provider, RedisConnection],
     };
   }
 }
@@ -92,9 +91,9 @@ export class TasksModule {
         optionsModule,
         BullModule.forRootAsync({
           imports: [optionsModule],
-          inject: [TASKS_OPTIONS],
-          useFactory: (o: ResolvedTasksOptions) => ({
-            connection: redisEndpoint(o.redisUrl, o),
+          inject: [TASKS_OPTIONS, RedisConnection],
+          useFactory: (o: ResolvedTasksOptions, redis: RedisConnection) => ({
+            connection: redis.bullConnection(o.failFast),
             prefix: o.prefix,
           }),
         }),

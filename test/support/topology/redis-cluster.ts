@@ -187,6 +187,13 @@ export class RedisCluster {
     return this.mastersIn(await this.view(this.liveNodes()[0]));
   }
 
+  /** The index (in slot order, as killMaster() takes it) of the master serving `key`'s slot. */
+  async masterIndexOf(key: string): Promise<number> {
+    const masters = await this.masters();
+    const slot = Number(await onNode(masters[0].node, (client) => client.cluster('KEYSLOT', key)));
+    return masters.findIndex((m) => m.slots.some(([from, to]) => slot >= from && slot <= to));
+  }
+
   /**
    * SIGKILLs the `index`th master (in slot order) as in a crash; waitForPromotion() then waits for
    * its replica to take over. Answers the master that was killed.
@@ -285,7 +292,8 @@ export class RedisCluster {
 
   /**
    * Until every node says cluster_state:ok, knows all six, sees three masters covering every
-   * slot, each followed by a connected replica, and every replica's link to its master is up.
+   * slot, each followed by a connected replica, every replica's link to its master is up, and
+   * every node's CLUSTER SLOTS lists each range's replica.
    */
   private async waitUntilWhole(): Promise<void> {
     await waitFor(
@@ -302,10 +310,14 @@ export class RedisCluster {
           if (role.get('role') === 'slave' && role.get('master_link_status') !== 'up') {
             return undefined;
           }
+          // What clients read: CLUSTER SLOTS lists a replica only once this node has heard (by
+          // gossip) that it completed its first sync; until then a topology shows none.
+          const slots = (await onNode(node, (client) => client.cluster('SLOTS'))) as unknown[][];
+          if (slots.some((range) => range.length < 4)) return undefined;
         }
         return true;
       },
-      'the cluster to be whole (state ok, every replica attached)',
+      'the cluster to be whole (state ok, every replica attached and listed by CLUSTER SLOTS)',
       30_000,
     );
   }

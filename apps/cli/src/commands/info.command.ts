@@ -93,7 +93,7 @@ async function gather(app: INestApplicationContext) {
     nestjs: dependencyVersion('@nestjs/core'),
     bullmq: dependencyVersion('bullmq'),
     redis_server: /redis_version:(\S+)/.exec(serverInfo)?.[1] ?? 'unknown',
-    redis: { url: redis.displayUrl, prefix: config.prefix, topology },
+    redis: { url: redis.displayUrl, prefix: redis.prefix, topology },
     database: {
       url: redactUrl(config.databaseUrl),
       dialect: storage.dialect,
@@ -106,6 +106,14 @@ async function gather(app: INestApplicationContext) {
 }
 
 function describeTopology(t: RedisTopology): string {
+  if (t.masters) {
+    const masters = t.masters.map((m) => {
+      const slots = m.slots.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`));
+      const replicas = m.replicas.length ? `, replicas ${m.replicas.join(', ')}` : '';
+      return `${m.master} (slots ${slots.join(',')}${replicas})`;
+    });
+    return `${t.kind}: masters ${masters.join('; ')}`;
+  }
   const replicas = t.replicas.length ? t.replicas.join(', ') : 'none';
   return `${t.kind}: master ${t.master}, replicas ${replicas}`;
 }

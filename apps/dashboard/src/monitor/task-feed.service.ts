@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@brain/tasks';
 import { Observable, share } from 'rxjs';
 import {
   isSchedulerJobId,
@@ -105,10 +105,10 @@ export class TaskFeed {
 
   /**
    * Follows every queue's event stream from now on, adding the ids of tasks that moved. While
-   * Redis is away it tries again every BLOCK_MS, saying so once.
+   * RedisClient is away it tries again every BLOCK_MS, saying so once.
    */
   private async readStreams(
-    client: Redis,
+    client: RedisClient,
     pending: Set<string>,
     stopped: () => boolean,
   ): Promise<void> {

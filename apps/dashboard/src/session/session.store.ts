@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@brain/tasks';
 
 /** How long a dashboard login lasts (unless its API key expires first). */
 export const SESSION_TTL_SECONDS = 8 * 3600;
@@ -23,13 +23,13 @@ export interface NewSession {
 const ID_BYTES = 32;
 
 /**
- * Dashboard sessions in Redis, each expiring with its own TTL. Keys hold a hash of the session
- * id, not the id itself, so that whoever can read Redis cannot take over a session; sessions
+ * Dashboard sessions in RedisClient, each expiring with its own TTL. Keys hold a hash of the session
+ * id, not the id itself, so that whoever can read RedisClient cannot take over a session; sessions
  * outlive a restart of the dashboard and are shared by its replicas.
  */
 export class SessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly now: () => number = Date.now,
   ) {}
@@ -72,7 +72,7 @@ export class SessionStore {
     return (await this.redis.del(this.key(id))) > 0;
   }
 
-  /** Seconds the session has left in Redis (-2 when gone). */
+  /** Seconds the session has left in RedisClient (-2 when gone). */
   async ttl(id: string): Promise<number> {
     return this.redis.ttl(this.key(id));
   }

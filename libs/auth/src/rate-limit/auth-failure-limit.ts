@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@brain/tasks';
 import ipaddr from 'ipaddr.js';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AuthRateLimit } from '@brain/config';
@@ -19,7 +19,7 @@ export function clientOf(ip: string | undefined): string {
 
 /**
  * Failed authentications (an unknown, expired or revoked API key, on the API or at the UI's
- * login) counted per client in Redis, so that every API and UI process shares one count. Once a
+ * login) counted per client in RedisClient, so that every API and UI process shares one count. Once a
  * client has failed `failures` times within a window, every authentication it attempts is
  * answered 429 with Retry-After until the window ends, before its key is even looked at: a
  * right guess then looks like a wrong one. Successful calls are never counted.
@@ -31,7 +31,7 @@ export class AuthFailureLimit {
   private readonly limiter: RateLimiterRedis | null;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly limit: AuthRateLimit | null,
   ) {
@@ -83,7 +83,7 @@ export class AuthFailureLimit {
   }
 
   /**
-   * Redis out of reach does not lock everyone out of calls that need only the database: the
+   * RedisClient out of reach does not lock everyone out of calls that need only the database: the
    * limit is not applied meanwhile, and that is said once per outage.
    */
   private async guarded<T>(work: () => Promise<T>): Promise<T | undefined> {

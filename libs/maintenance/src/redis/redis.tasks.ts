@@ -34,8 +34,10 @@ export class RedisTasks {
     const before = await this.usedMemory();
     const task_index_entries = await this.results.pruneIndex();
     const expired_revocations = await this.revocations.trim();
-    // Not every build has jemalloc: then there is nothing to purge.
-    await this.redis.client.call('MEMORY', 'PURGE').catch(() => undefined);
+    // Not every build has jemalloc: then there is nothing to purge. Each master has its own.
+    await Promise.all(
+      this.redis.masters().map((master) => master.call('MEMORY', 'PURGE').catch(() => undefined)),
+    );
     return {
       memory_before_bytes: before,
       memory_after_bytes: await this.usedMemory(),
@@ -44,8 +46,9 @@ export class RedisTasks {
     };
   }
 
+  /** used_memory summed over every master (one on a single server). */
   private async usedMemory(): Promise<number> {
-    const info = await this.redis.client.info('memory');
-    return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+    const infos = await Promise.all(this.redis.masters().map((master) => master.info('memory')));
+    return infos.reduce((sum, info) => sum + Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0), 0);
   }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client';
 import { evalScript } from '../redis/eval-script';
 import { bullQueueKeys } from './queue-keys';
 
@@ -17,7 +17,7 @@ return 1`;
 
 /** Claims `claimKey` for job `jobId` of `queue` unless its holder is still active; answers whether it did. */
 export async function claimUnlessHolderActive(
-  client: Redis,
+  client: RedisClient,
   claim: { key: string; prefix: string; queue: string; jobId: string; ttlSeconds: number },
 ): Promise<boolean> {
   const active = bullQueueKeys(claim.prefix, claim.queue).active;

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
-import type { RedisEndpoint } from '../redis/redis-endpoint';
+import type { BullConnection } from '../redis/redis-connection.service';
 import { confirmReplicas, type ReplicaAckPolicy } from '../redis/replica-ack';
 import { queueWriteClient } from './write-clients';
 
@@ -45,7 +45,7 @@ export class FetchingWorker extends Worker<TaskMessage> {
 }
 
 export interface QueueWorkerOptions {
-  connection: RedisEndpoint;
+  connection: BullConnection;
   prefix: string;
   hostname: string;
   lockDurationMs: number;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client';
 import { bullQueueKeys } from './queue-keys';
 
 export interface HeldJob {
@@ -13,7 +13,7 @@ export interface HeldJob {
  * and a job missed that way is one it no longer holds.
  */
 export async function findHeldJobs(
-  client: Redis,
+  client: RedisClient,
   prefix: string,
   queue: string,
   tag: string,
@@ -32,7 +32,7 @@ export async function findHeldJobs(
 
 /** The lock token of a running task (its job id is its task id), whichever queue it is on. */
 export async function holderOf(
-  client: Redis,
+  client: RedisClient,
   prefix: string,
   queues: readonly string[],
   taskId: string,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client';
 import { evalScript } from '../redis/eval-script';
 import { bullQueueKeys, DELAYED_SCORE_FACTOR, META_PAUSED_FIELD } from './queue-keys';
 
@@ -49,7 +49,7 @@ export class QueueSelector {
   private readonly keys: string[];
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     prefix: string,
     queues: readonly string[],
   ) {

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client';
 import { evalScript } from '../redis/eval-script';
 import { bullQueueKeys, JOB_FIELDS } from './queue-keys';
 
@@ -13,7 +13,7 @@ return 0`;
  * Returns a reserved job, unstarted, to the front of its queue (BullMQ's moveToWait keeps its
  * place among equal priorities), so any worker may take it, in priority order.
  */
-export async function releaseJob(job: Job, token: string, client: Redis): Promise<void> {
+export async function releaseJob(job: Job, token: string, client: RedisClient): Promise<void> {
   await job.moveToWait(token);
   const key = bullQueueKeys(job.prefix, job.queueName).job(job.id!);
   await evalScript(client, UNCOUNT_START, [key], [JOB_FIELDS.attemptsStarted]);

@@ -1,4 +1,5 @@
 import type { QueueName } from '../queues/queue-names';
+import { keyPrefixFor } from '../redis/key-layout';
 import type { ReplicaAckPolicy } from '../redis/replica-ack';
 
 /** Settings the engine needs, read by the app from its config and handed over at import. */
@@ -7,7 +8,7 @@ export interface TasksModuleOptions {
   redisUrl: string;
   /** REDIS_SENTINEL_PASSWORD: the sentinels' password when not the data nodes'. */
   sentinelPassword?: string;
-  /** Prefix of every key the engine writes, BullMQ's included. */
+  /** Prefix of every key the engine writes, BullMQ's included (tagged on a Cluster: key-layout.ts). */
   prefix?: string;
   /** Seconds a task record (state, result, error) is kept after its last change. */
   resultExpires?: number;
@@ -53,7 +54,8 @@ export function resolveTasksOptions(options: TasksModuleOptions): ResolvedTasksO
   return {
     redisUrl: options.redisUrl,
     sentinelPassword: options.sentinelPassword,
-    prefix: options.prefix ?? 'brain',
+    // On a Cluster, under one hash tag (see key-layout.ts).
+    prefix: keyPrefixFor(options.prefix ?? 'brain', options.redisUrl),
     resultExpires: options.resultExpires ?? 3600,
     timezone: options.timezone ?? 'UTC',
     routes: options.routes ?? {},

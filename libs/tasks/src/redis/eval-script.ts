@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 const shas = new Map<string, string>();
 
@@ -8,7 +8,7 @@ const shas = new Map<string, string>();
  * instead of the script on every call.
  */
 export async function evalScript(
-  client: Redis,
+  client: RedisClient,
   lua: string,
   keys: readonly string[],
   args: ReadonlyArray<string | number>,

@@ -1,12 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { redactUrl } from './redact-url';
 import type { ReplicaAckPolicy } from './replica-ack';
+import { createRedisClient, mastersOf, type RedisClient } from './redis-client';
 import { type RedisEndpoint, redisEndpoint } from './redis-endpoint';
 import { type RedisTopology, redisTopology } from './redis-topology';
 
 export type { RedisEndpoint };
+
+/**
+ * What BullMQ takes as `connection`: options for one server or a Sentinel group; on a Cluster, a
+ * Cluster client (BullMQ builds only plain clients from options; it duplicates this one for its
+ * blocking reads).
+ */
+export type BullConnection = RedisEndpoint | Cluster;
 
 /**
  * Owns the engine's Redis connections. One shared client for commands; blocking commands and
@@ -15,9 +23,10 @@ export type { RedisEndpoint };
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnection.name);
-  private readonly owned = new Set<Redis>();
-  private shared?: Redis;
+  private readonly owned = new Set<RedisClient>();
+  private shared?: RedisClient;
   private endpoint?: RedisEndpoint;
+  private readonly bullClusters = new Map<boolean, Cluster>();
 
   constructor(@Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions) {}
 
@@ -31,6 +40,30 @@ export class RedisConnection implements OnApplicationShutdown {
       sentinelPassword: this.options.sentinelPassword,
     });
     return this.endpoint;
+  }
+
+  /**
+   * BullMQ's `connection` (see BullConnection). `failFast` as for the shared client: the API's
+   * queues fail a send at once while Redis is away.
+   */
+  bullConnection(failFast = false): BullConnection {
+    const endpoint = failFast ? this.failFastEndpoint : this.connectionOptions;
+    if (!endpoint.clusterNodes) return endpoint;
+    let cluster = this.bullClusters.get(failFast);
+    if (!cluster) {
+      cluster = this.create(failFast ? 'bull-fail-fast' : 'bull', endpoint) as Cluster;
+      this.bullClusters.set(failFast, cluster);
+    }
+    return cluster;
+  }
+
+  /** Every master: the server, or each master of a Cluster (for node-level commands and SCAN). */
+  masters(): Redis[] {
+    return mastersOf(this.client);
+  }
+
+  private get failFastEndpoint(): RedisEndpoint {
+    return redisEndpoint(this.options.redisUrl, this.options);
   }
 
   /** Durable sending: the replicas each write waits for (none by default). */
@@ -49,10 +82,9 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 
   /** The shared command client (failing fast while Redis is away, when the options say so). */
-  get client(): Redis {
+  get client(): RedisClient {
     if (!this.shared) {
-      const failFast = redisEndpoint(this.options.redisUrl, this.options);
-      this.shared = this.create('shared', failFast);
+      this.shared = this.create('shared', this.failFastEndpoint);
     }
     return this.shared;
   }
@@ -97,8 +129,8 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 
   /** A dedicated connection, closed with the application. */
-  create(name: string, endpoint: RedisEndpoint = this.connectionOptions): Redis {
-    const client = new Redis({ ...endpoint, connectionName: `brain:${name}` });
+  create(name: string, endpoint: RedisEndpoint = this.connectionOptions): RedisClient {
+    const client = createRedisClient({ ...endpoint, connectionName: `brain:${name}` });
     client.on('error', (err: Error) => this.logger.warn(`redis (${name}): ${err.message}`));
     this.owned.add(client);
     client.once('end', () => this.owned.delete(client));

@@ -38,7 +38,14 @@ describe('redisEndpoint', () => {
     expect(reconnectOnReadonly(new Error('ERR wrong number of arguments'))).toBe(false);
   });
 
-  it('refuses a cluster URL until the Cluster client exists', () => {
-    expect(() => redisEndpoint('redis-cluster://n1:7000')).toThrow(/not supported yet/);
+  it('gives a cluster URL its seed nodes, with the credentials and TLS for every node', () => {
+    expect(redisEndpoint('rediss-cluster://:s3cret@n1:7000,n2:7001')).toMatchObject({
+      clusterNodes: [
+        { host: 'n1', port: 7000 },
+        { host: 'n2', port: 7001 },
+      ],
+      password: 's3cret',
+      tls: {},
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { RedisOptions } from 'ioredis';
-import { parseRedisUrl, type RedisTopologyUrl, RedisUrlError } from './redis-url';
+import { parseRedisUrl, type RedisHostPort, type RedisTopologyUrl } from './redis-url';
 
 /**
  * Connection options that both ioredis (`new Redis(options)`) and BullMQ (`connection`) take as
@@ -10,6 +10,11 @@ export type RedisEndpoint = Omit<RedisOptions, 'retryStrategy'> & {
   retryStrategy?: (times: number) => number | null;
   maxRetriesPerRequest: number | null;
   lazyConnect: boolean;
+  /**
+   * A Cluster's seed nodes: the options above are then each node's (createRedisClient() builds
+   * an ioredis Cluster from them). Absent for one server or a Sentinel group.
+   */
+  clusterNodes?: RedisHostPort[];
 };
 
 export interface RedisEndpointOptions {
@@ -58,7 +63,7 @@ export function redisEndpoint(
 function topology(
   url: RedisTopologyUrl,
   sentinelPassword: string | undefined,
-): Omit<RedisOptions, 'retryStrategy'> {
+): Omit<RedisOptions, 'retryStrategy'> & Pick<RedisEndpoint, 'clusterNodes'> {
   switch (url.kind) {
     case 'standalone':
       return { host: url.host, port: url.port, db: url.db };
@@ -82,8 +87,6 @@ function topology(
         sentinelRetryStrategy: (times: number) => Math.min(times * 100, 1000),
       };
     case 'cluster':
-      // The Cluster client lands with the cluster work (issue 14); start-up validation refuses
-      // these URLs first, so this line is for a caller that skipped it.
-      throw new RedisUrlError('Redis Cluster (redis-cluster://) is not supported yet');
+      return { clusterNodes: url.nodes };
   }
 }

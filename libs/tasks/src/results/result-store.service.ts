@@ -1,3 +1,4 @@
+import { scanKeys } from '../redis/redis-client';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job, JobState } from 'bullmq';
 import type { TaskMessage } from '../client/apply-options';
@@ -132,15 +133,11 @@ export class ResultStore {
   async purge(): Promise<number> {
     let purged = await this.forgetFinishedBefore(new Date());
     const pattern = this.revokedKey('*');
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      if (!keys.length) continue;
+    for await (const keys of scanKeys(this.redis.client, pattern)) {
       purged += await this.redis.client.del(...keys);
       const ids = keys.map((k) => k.slice(pattern.length - 1));
       await this.redis.client.zrem(this.indexKey, ...ids);
-    } while (cursor !== '0');
+    }
     return purged;
   }
 

@@ -47,7 +47,7 @@ export class ResultWaiter {
     const stream = bullQueueKeys(this.options.prefix, last.queue).events;
     const [newest] = await this.redis.client.xrevrange(stream, '+', '-', 'COUNT', 1);
     const events = new QueueEvents(last.queue, {
-      connection: this.redis.connectionOptions,
+      connection: this.redis.bullConnection(),
       prefix: this.options.prefix,
       lastEventId: newest?.[0] ?? '0-0',
     });

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { RedisEndpoint } from '../redis/redis-endpoint';
+import type { RedisClient } from '../redis/redis-client';
+import type { BullConnection } from '../redis/redis-connection.service';
 import type { ReplicaAckPolicy } from '../redis/replica-ack';
 import type { TaskMessage } from '../client/apply-options';
 import type { QueueName } from '../queues/queue-names';
@@ -16,15 +16,15 @@ export interface DispatcherOptions {
   concurrency: number;
   hostname: string;
   prefix: string;
-  connection: RedisEndpoint;
+  connection: BullConnection;
   /** Durable sending: the replicas a beat tick scheduled by a fetch waits for. */
   replicaAck?: ReplicaAckPolicy;
   /** Commands (the selector); shared with the rest of the engine. */
-  client: Redis;
+  client: RedisClient;
   /** A connection of its own for the blocking wait. */
-  blockingClient: Redis;
+  blockingClient: RedisClient;
   /** Another, to watch higher-priority queues while busy. */
-  watchClient: Redis;
+  watchClient: RedisClient;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   /** Off in a prefork child: its supervisor runs them. */
@@ -62,7 +62,7 @@ interface Held {
 
 /**
  * Serves several BullMQ queues with strict priority between them, which BullMQ lacks: before each
- * fetch it asks Redis (one script) for the highest-priority queue with a ready job, then takes that
+ * fetch it asks RedisClient (one script) for the highest-priority queue with a ready job, then takes that
  * job with BullMQ's own moveToActive. It fetches only into a free slot, so a busy worker leaves
  * lower-priority work to its peers. Idle, it blocks on all the queues' BullMQ markers at once
  * (BZPOPMIN), so a new job wakes it at once and nothing is polled in a loop.

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client';
 import { claimUnlessHolderActive } from '../bullmq/active-claim';
 import { engineKeys } from '../redis/engine-keys';
 
@@ -12,7 +12,7 @@ const CLAIM_TTL_S = 86_400;
  * recorded as such), so a slow task never runs twice at once. The claim is atomic: two ticks
  * cannot both win.
  */
-export async function claimPeriodicRun(job: Job, client: Redis): Promise<boolean> {
+export async function claimPeriodicRun(job: Job, client: RedisClient): Promise<boolean> {
   if (!job.repeatJobKey || !job.id) return true;
   return claimUnlessHolderActive(client, {
     key: engineKeys(job.prefix).scheduleRun(job.queueName, job.repeatJobKey),

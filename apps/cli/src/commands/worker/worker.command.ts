@@ -4,6 +4,7 @@ import { GroupCommand } from '../group-command';
 import { WorkerStatsCommand } from './worker-stats.command';
 import {
   MAX_TIME_LIMIT_S,
+  publishCounted,
   RedisConnection,
   TASKS_OPTIONS,
   type ResolvedTasksOptions,
@@ -177,7 +178,8 @@ export class WorkerStopCommand extends CommandRunner {
         const redis = app.get(RedisConnection);
         const { prefix } = app.get<ResolvedTasksOptions>(TASKS_OPTIONS);
         const message: WorkerControlMessage = { command: 'shutdown', hostname: options.hostname };
-        const receivers = await redis.client.publish(
+        const receivers = await publishCounted(
+          redis.client,
           `${prefix}:${WORKER_CONTROL_CHANNEL}`,
           JSON.stringify(message),
         );

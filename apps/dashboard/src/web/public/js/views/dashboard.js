@@ -33,10 +33,23 @@ export function Dashboard({ snapshot, meta, can, notify }) {
   `;
 }
 
-/** Where the engine's Redis is (password masked) and, for Sentinel, the master reached now. */
+/**
+ * Where the engine's Redis is (password masked): for Sentinel, the master reached now; for a
+ * Cluster, each master with its slots.
+ */
 function RedisLine({ redis }) {
   if (!redis) return null;
   const t = redis.topology;
+  if (t?.masters) {
+    const masters = t.masters.map((m) => {
+      const slots = m.slots.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`));
+      const replicas = m.replicas.length ? `, replicas ${m.replicas.join(', ')}` : '';
+      return `${m.master} (slots ${slots.join(',')}${replicas})`;
+    });
+    return html`<p class="muted" data-testid="redis">
+      Redis ${redis.url} (${t.kind}: masters ${masters.join('; ')})
+    </p>`;
+  }
   const replicas = t?.replicas.length ? `, replicas ${t.replicas.join(', ')}` : ', no replica';
   return html`<p class="muted" data-testid="redis">
     Redis ${redis.url}${t ? ` (${t.kind}: master ${t.master}${replicas})` : ''}
