@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { redactUrl } from './redact-url';
 import type { ReplicaAckPolicy } from './replica-ack';
@@ -124,8 +124,18 @@ export class RedisConnection implements OnApplicationShutdown {
       listener();
       return () => undefined;
     }
-    client.once('close', listener);
-    return () => client.off('close', listener);
+    // A Cluster stays up as a whole while one of its masters fails over: its nodes say so.
+    const events = client instanceof Cluster ? ['close', 'node error', '-node'] : ['close'];
+    let called = false;
+    const once = () => {
+      if (called) return;
+      called = true;
+      stop();
+      listener();
+    };
+    const stop = () => events.forEach((event) => client.off(event, once));
+    events.forEach((event) => client.on(event, once));
+    return stop;
   }
 
   /** A dedicated connection, closed with the application. */
