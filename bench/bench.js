@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench: no-op drain rate and round-trip latency, this engine beside raw BullMQ, on one
 // private redis-server; durable sending's cost on a master + replica (BENCH_ONLY=durable: that
-// alone). Prints figures; asserts nothing. Needs `npm run build` first.
+// alone); the spread over a local Redis Cluster's masters (BENCH_ONLY=cluster). Prints figures;
+// asserts nothing. Needs `npm run build` first.
 require('reflect-metadata');
 const { join } = require('node:path');
 const { mkdtempSync } = require('node:fs');
@@ -203,6 +204,7 @@ async function startProfile() {
 }
 
 async function main() {
+  if (process.env.BENCH_ONLY === 'cluster') return clusterBench();
   const { startEmbeddedRedis } = lib('apps/cli/src');
   const redis = process.env.BENCH_REDIS_URL
     ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined }
@@ -253,6 +255,7 @@ async function main() {
     if (!process.env.BENCH_ONLY) {
       await require('./api-bench').apiBench(redis.url);
       await require('./durable-bench').durableBench();
+      clusterBench();
       const kept = await engine(redis.url, 'bench.noop_kept');
       console.log(`BRAiN, results kept ${f(kept.enqueueRate)} ${f(kept.drainRate)}      ${ms(kept.median)}    ${ms(kept.p99)}  (one round)`);
       const cores = availableParallelism();
@@ -268,6 +271,14 @@ async function main() {
   } finally {
     await redis.stop();
   }
+}
+
+/** The cluster bench (bench/cluster.bench.ts): Jest runs it, to start the cluster as the tests do. */
+function clusterBench() {
+  const { spawnSync } = require('node:child_process');
+  const jest = require.resolve('jest/bin/jest');
+  const run = spawnSync(process.execPath, [jest, '-c', join(__dirname, 'jest.bench.config.js'), '--silent=false'], { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error('the cluster bench failed');
 }
 
 main().then(
