@@ -174,6 +174,8 @@ export class SentinelGroup {
       lazyConnect: true,
       retryStrategy: () => null,
     });
+    // A sentinel not listening yet: connect() rejects, the event needs no report.
+    probe.on('error', () => undefined);
     try {
       await probe.connect();
       return await probe.call(command[0], ...command.slice(1));
