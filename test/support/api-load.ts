@@ -19,16 +19,13 @@ export interface ApiLoadOptions {
   body: Record<string, unknown>;
   /** Callers sending one task after another, all at once. */
   callers?: number;
-  /** Stop once this many tasks were acknowledged (each caller finishes its call: a few more). */
-  total?: number;
 }
 
 /** A call unanswered this long is recorded as status 0 instead of holding its caller forever. */
 const NO_ANSWER_MS = 10_000;
 
 /**
- * Load on a real API: callers sending tasks one after another until stopped (or `total` are
- * acknowledged), recording every call's status, latency and acknowledged id. It is also the probe
+ * Load on a real API: callers sending tasks one after another until stopped, recording every call's status, latency and acknowledged id. It is also the probe
  * of the API: what a caller saw while Redis failed over.
  */
 export class ApiLoad {
@@ -71,15 +68,10 @@ export class ApiLoad {
     );
   }
 
-  /** Waits until every caller is done: stopped, or `total` reached. */
-  async done(): Promise<void> {
-    await Promise.all(this.callers);
-  }
-
   /** Stops sending and waits for the calls in flight. */
   async stop(): Promise<void> {
     this.sending = false;
-    await this.done();
+    await Promise.all(this.callers);
   }
 
   /** Status counts, e.g. `201 x1990, 503 x12`. */
@@ -90,11 +82,14 @@ export class ApiLoad {
   }
 
   private async caller(): Promise<void> {
-    const { total = Infinity, body } = this.options;
-    while (this.sending && this.acknowledged().length < total) {
+    while (this.sending) {
       const at = Date.now();
       try {
-        const res = await this.api.as().post('/api/tasks/execute').timeout(NO_ANSWER_MS).send(body);
+        const res = await this.api
+          .as()
+          .post('/api/tasks/execute')
+          .timeout(NO_ANSWER_MS)
+          .send(this.options.body);
         const { task_id } = res.body as { task_id?: string };
         this.calls.push({ at, ms: Date.now() - at, status: res.status, taskId: task_id });
       } catch {

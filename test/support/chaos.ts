@@ -67,13 +67,14 @@ export function describeChaos(name: string, start: () => Promise<ChaosTopology>)
     let env: Record<string, string>;
     let api: ApiProcess;
     /** The workers started, in order, with their hostnames (`chaos-N@host`). */
-    const workers: Array<{ hostname: string; process: BrainProcess }> = [];
+    const workers: Array<{ hostname: string; process: BrainProcess; readyAt: number }> = [];
 
     /** A worker in a process group of its own (killed whole), with a short lock: recovery in s. */
     const startWorker = async (n: number) => {
       const hostname = `chaos-${n}`;
       const args = ['--concurrency', '4', '--lock-timeout', '5', '--hostname', `${hostname}@%h`];
-      const started = { hostname, process: await BrainProcess.worker(prefix, args, true, env) };
+      const worker = await BrainProcess.worker(prefix, args, true, env);
+      const started = { hostname, process: worker, readyAt: Date.now() };
       workers.push(started);
       return started;
     };
@@ -100,26 +101,31 @@ export function describeChaos(name: string, start: () => Promise<ChaosTopology>)
     });
 
     it('loses no acknowledged task, resumes every worker, answers every call within 2 s (503 when refused)', async () => {
+      // Sends until TOTAL are acknowledged and every worker alive has shown it consumes again.
       const load = ApiLoad.start(api, {
         body: { task_name: 'tests.record_run', kwargs: { path: runsFile } },
         callers: CALLERS,
-        total: TOTAL,
       });
       try {
-        await load.waitForAcknowledged(TOTAL / 4);
+        await load.waitForAcknowledged(TOTAL / 10);
         const [doomed, ...survivors] = workers;
         process.kill(-doomed.process.child.pid!, 'SIGKILL');
-        const { killedAt, promotedAt } = await topology.killMaster(prefix);
+        // The master dies too, while a new worker replaces the dead one (as a supervisor would).
+        const [{ killedAt, promotedAt }, replacement] = await Promise.all([
+          (async () => {
+            const times = await topology.killMaster(prefix);
+            await topology.restoreReplica?.();
+            return times;
+          })(),
+          startWorker(WORKERS + 1),
+        ]);
         await doomed.process.exit();
-        const replacement = await startWorker(WORKERS + 1);
-        const restarted = Date.now();
-        await topology.restoreReplica?.();
 
-        // Every worker alive runs tasks after the promotion (or, the new one, after its start).
-        const alive = [
-          ...survivors.map(({ hostname }) => ({ hostname, since: promotedAt })),
-          { hostname: replacement.hostname, since: restarted },
-        ];
+        // Every worker alive runs tasks after the promotion (the new one, after it is ready).
+        const alive = [...survivors, replacement].map(({ hostname, readyAt }) => ({
+          hostname,
+          since: Math.max(readyAt, promotedAt),
+        }));
         const resumed = await Promise.all(
           alive.map(({ hostname, since }) =>
             waitFor(
@@ -127,19 +133,14 @@ export function describeChaos(name: string, start: () => Promise<ChaosTopology>)
                 const run = recordedRuns(runsFile).find(
                   (r) => r.worker.startsWith(`${hostname}@`) && r.at > since,
                 );
-                return run ? [hostname, run.at - since] : undefined;
+                return run ? ([hostname, run.at - since] as const) : undefined;
               },
               `${hostname} to run a task after the promotion`,
               RESUME_MS,
             ),
           ),
         );
-
-        await waitFor(
-          async () => (load.acknowledged().length >= TOTAL ? true : undefined),
-          `${TOTAL} tasks acknowledged`,
-          DRAIN_MS,
-        );
+        await load.waitForAcknowledged(TOTAL, 0, DRAIN_MS);
         await load.stop();
         const acknowledged = load.acknowledged().map((c) => c.taskId!);
         const lost = await notSucceeded(api, acknowledged, DRAIN_MS);
@@ -161,6 +162,13 @@ export function describeChaos(name: string, start: () => Promise<ChaosTopology>)
         expect(load.refused().filter((c) => c.status !== 503)).toEqual([]);
         expect(load.slowest()).toBeLessThanOrEqual(MAX_CALL_MS);
         expect(acknowledged.length).toBeGreaterThanOrEqual(TOTAL);
+      } catch (err) {
+        // What the processes said last: a failure under chaos is hard to reproduce.
+        const tails = [...workers, { hostname: 'api', process: api.process }].map(
+          ({ hostname, process: p }) => `--- ${hostname}\n${p.log.slice(-2000)}`,
+        );
+        console.log(`chaos on ${name} failed; calls: ${load.statuses()}\n${tails.join('\n')}`);
+        throw err;
       } finally {
         await load.stop();
       }
