@@ -60,13 +60,14 @@ export interface ChaosReport {
 export function describeChaos(name: string, start: () => Promise<ChaosTopology>): void {
   describe(`chaos on ${name}: 2,000 tasks through the API, a worker and a master SIGKILLed, durable sending`, () => {
     const prefix = uniquePrefix(`chaos-${name}`);
-    const dir = mkdtempSync(join(tmpdir(), 'brain-chaos-'));
-    const runsFile = join(dir, 'runs.log');
+    /** Where `tests.record_run` writes its runs down (made in beforeAll). */
+    let dir = '';
+    let runsFile = '';
     let topology: ChaosTopology;
     let database: DatabaseConfig;
     let env: Record<string, string>;
     let api: ApiProcess;
-    /** The workers started, in order, with their hostnames (`chaos-N@host`). */
+    /** The workers started, as they became ready, with their hostnames (`chaos-N@host`). */
     const workers: Array<{ hostname: string; process: BrainProcess; readyAt: number }> = [];
 
     /** A worker in a process group of its own (killed whole), with a short lock: recovery in s. */
@@ -80,6 +81,8 @@ export function describeChaos(name: string, start: () => Promise<ChaosTopology>)
     };
 
     beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'brain-chaos-'));
+      runsFile = join(dir, 'runs.log');
       topology = await start();
       env = {
         ...topology.env,
@@ -97,7 +100,7 @@ export function describeChaos(name: string, start: () => Promise<ChaosTopology>)
       await Promise.all([api?.stop(), ...workers.map((w) => w.process.stop())]);
       await topology?.stop();
       if (database) await dropTestDatabase(database);
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     it('loses no acknowledged task, resumes every worker, answers every call within 2 s (503 when refused)', async () => {
