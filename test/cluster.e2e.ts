@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { QueueRegistry, ResultStore } from '@brain/tasks';
 import type { DatabaseConfig } from '@brain/config';
+import { ApiLoad, duplicateCount, runsInLogs } from './support/api-load';
 import { ApiProcess } from './support/api-process';
 import { brainJson } from './support/brain-cli';
 import { BrainProcess } from './support/brain-process';
@@ -16,23 +17,6 @@ const SLEEP = 'tests.sleep';
 const MAX_CALL_MS = 2000;
 /** Every worker consumes again within this of the promotion (issue 14). */
 const RESUME_MS = 15_000;
-
-interface Call {
-  at: number;
-  ms: number;
-  status: number;
-  taskId?: string;
-}
-
-/** How often each test_task id succeeded in a worker's log. */
-function runsIn(logs: string[]): Map<string, number> {
-  const runs = new Map<string, number>();
-  const line = /system_tasks\.test_task\[([0-9a-f-]+)\] succeeded/g;
-  for (const log of logs) {
-    for (const m of log.matchAll(line)) runs.set(m[1], (runs.get(m[1]) ?? 0) + 1);
-  }
-  return runs;
-}
 
 describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, real processes)', () => {
   let cluster: RedisCluster;
@@ -192,23 +176,12 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
       await BrainProcess.worker(prefix, ['--concurrency', '4'], false, env),
     );
     const workers = [worker, ...extraWorkers];
-    const calls: Call[] = [];
-    let sending = true;
-    const sender = async () => {
-      while (sending) {
-        const at = Date.now();
-        const res = await api
-          .as()
-          .post('/api/tasks/execute')
-          .send({ task_name: TEST_TASK, kwargs: { wait_seconds: 0 } });
-        const body = res.body as { task_id?: string };
-        calls.push({ at, ms: Date.now() - at, status: res.status, taskId: body.task_id });
-      }
-    };
-    const senders = [sender(), sender()];
+    const load = ApiLoad.start(api, {
+      body: { task_name: TEST_TASK, kwargs: { wait_seconds: 0 } },
+    });
+    const runsIn = (logs: string[]) => runsInLogs(logs, TEST_TASK);
     try {
-      const acked = () => calls.filter((c) => c.status === 201).length;
-      await waitFor(async () => (acked() >= 100 ? true : undefined), '100 tasks sent');
+      await load.waitForAcknowledged(100);
 
       // The master of the slot that holds every key of the engine: the one whose loss matters.
       const index = await cluster.masterIndexOf(`{${prefix}}`);
@@ -227,20 +200,13 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
           ),
         ),
       );
-      await waitFor(
-        async () =>
-          calls.filter((c) => c.at > promotedAt && c.status === 201).length >= 100
-            ? true
-            : undefined,
-        '100 tasks acknowledged after the promotion',
-      );
-      sending = false;
-      await Promise.all(senders);
+      await load.waitForAcknowledged(100, promotedAt);
+      await load.stop();
 
-      const failed = calls.filter((c) => c.status !== 201);
-      const slowest = Math.max(...calls.map((c) => c.ms));
-      const sent = calls.filter((c) => c.status === 201).map((c) => c.taskId!);
-      const afterPromotion = calls.filter((c) => c.status === 201 && c.at > promotedAt);
+      const failed = load.refused();
+      const slowest = load.slowest();
+      const sent = load.acknowledged().map((c) => c.taskId!);
+      const afterPromotion = load.acknowledged(promotedAt);
       await waitFor(
         async () => {
           const runs = runsIn(workers.map((w) => w.log));
@@ -251,7 +217,7 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
       );
       const runs = runsIn(workers.map((w) => w.log));
       const notRun = sent.filter((id) => !runs.has(id));
-      const duplicates = [...runs.values()].filter((n) => n > 1).length;
+      const duplicates = duplicateCount(runs);
       console.log(
         [
           `cluster failover: promoted ${afterMs} ms after the kill;`,
@@ -269,10 +235,11 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
         const lastRefusal = Math.max(...failed.map((c) => c.at + c.ms));
         expect(lastRefusal - promotedAt).toBeLessThan(RESUME_MS);
       }
-      expect(notRun.every((id) => calls.find((c) => c.taskId === id)!.at < killedAt)).toBe(true);
+      expect(notRun.every((id) => load.calls.find((c) => c.taskId === id)!.at < killedAt)).toBe(
+        true,
+      );
     } finally {
-      sending = false;
-      await Promise.all(senders);
+      await load.stop();
     }
   }, 120_000);
 });

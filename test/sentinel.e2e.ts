@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { BeatService } from '@brain/tasks';
 import type { DatabaseConfig } from '@brain/config';
+import { ApiLoad, duplicateCount, runsInLogs } from './support/api-load';
 import { ApiProcess } from './support/api-process';
 import { brainJson } from './support/brain-cli';
 import { BrainProcess } from './support/brain-process';
@@ -15,23 +16,6 @@ const TASK = 'backend.app.tasks.system_tasks.test_task';
 const MAX_CALL_MS = 2000;
 /** Every worker consumes again within this of the promotion (issue 14). */
 const RESUME_MS = 15_000;
-
-interface Call {
-  at: number;
-  ms: number;
-  status: number;
-  taskId?: string;
-}
-
-/** How often each task id succeeded in a worker's log. */
-function runsIn(logs: string[]): Map<string, number> {
-  const runs = new Map<string, number>();
-  const line = /system_tasks\.test_task\[([0-9a-f-]+)\] succeeded/g;
-  for (const log of logs) {
-    for (const m of log.matchAll(line)) runs.set(m[1], (runs.get(m[1]) ?? 0) + 1);
-  }
-  return runs;
-}
 
 describe('a Sentinel group: failover under load (real master, replica, sentinels, processes)', () => {
   const group = new SentinelGroup({ sentinelPassword: 'sentinels-own-pw' });
@@ -82,24 +66,11 @@ describe('a Sentinel group: failover under load (real master, replica, sentinels
   });
 
   it('carries on without a restart: 503 fast in the window, every worker and beat resume, no acknowledged task lost after the promotion', async () => {
-    const calls: Call[] = [];
-    let sending = true;
     // Two callers sending one task after another, all along: the load, and the probe of the API.
-    const sender = async () => {
-      while (sending) {
-        const at = Date.now();
-        const res = await api
-          .as()
-          .post('/api/tasks/execute')
-          .send({ task_name: TASK, kwargs: { wait_seconds: 0 } });
-        const body = res.body as { task_id?: string };
-        calls.push({ at, ms: Date.now() - at, status: res.status, taskId: body.task_id });
-      }
-    };
-    const senders = [sender(), sender()];
+    const load = ApiLoad.start(api, { body: { task_name: TASK, kwargs: { wait_seconds: 0 } } });
+    const runsIn = (logs: string[]) => runsInLogs(logs, TASK);
     try {
-      const acked = () => calls.filter((c) => c.status === 201).length;
-      await waitFor(async () => (acked() >= 100 ? true : undefined), '100 tasks sent');
+      await load.waitForAcknowledged(100);
       await waitFor(
         async () => (runsIn(workers.map((w) => w.log)).size >= 50 ? true : undefined),
         'the workers to run tasks',
@@ -118,27 +89,20 @@ describe('a Sentinel group: failover under load (real master, replica, sentinels
           ),
         ),
       );
-      await waitFor(
-        async () =>
-          calls.filter((c) => c.at > promotedAt && c.status === 201).length >= 100
-            ? true
-            : undefined,
-        '100 tasks acknowledged after the promotion',
-      );
+      await load.waitForAcknowledged(100, promotedAt);
 
       // Beat carries on too: schedules removed on the new master are registered again by it.
       const schedules = app.get(BeatService);
       await schedules.removeAll();
       await beat.waitForOutput(/were gone while this beat runs: registered again/, 20_000);
-      sending = false;
-      await Promise.all(senders);
+      await load.stop();
 
-      const failed = calls.filter((c) => c.status !== 201);
-      const slowest = Math.max(...calls.map((c) => c.ms));
+      const failed = load.refused();
+      const slowest = load.slowest();
       // Every acknowledged task runs; with asynchronous replication (REDIS_MIN_REPLICAS_ACK=0),
       // one acknowledged in the last moment before the kill may be lost: counted, not asserted.
-      const sent = calls.filter((c) => c.status === 201).map((c) => c.taskId!);
-      const afterPromotion = calls.filter((c) => c.status === 201 && c.at > promotedAt);
+      const sent = load.acknowledged().map((c) => c.taskId!);
+      const afterPromotion = load.acknowledged(promotedAt);
       await waitFor(
         async () => {
           const runs = runsIn(workers.map((w) => w.log));
@@ -149,7 +113,7 @@ describe('a Sentinel group: failover under load (real master, replica, sentinels
       );
       const runs = runsIn(workers.map((w) => w.log));
       const lostBefore = sent.filter((id) => !runs.has(id));
-      const duplicates = [...runs.values()].filter((n) => n > 1).length;
+      const duplicates = duplicateCount(runs);
       console.log(
         [
           `failover: promoted ${promotedAt - killedAt} ms after the kill;`,
@@ -167,12 +131,11 @@ describe('a Sentinel group: failover under load (real master, replica, sentinels
       // The API serves again on its own, soon after the promotion.
       const lastRefusal = Math.max(...failed.map((c) => c.at + c.ms));
       expect(lastRefusal - promotedAt).toBeLessThan(RESUME_MS);
-      expect(lostBefore.every((id) => calls.find((c) => c.taskId === id)!.at < killedAt)).toBe(
+      expect(lostBefore.every((id) => load.calls.find((c) => c.taskId === id)!.at < killedAt)).toBe(
         true,
       );
     } finally {
-      sending = false;
-      await Promise.all(senders);
+      await load.stop();
     }
   }, 90_000);
 });

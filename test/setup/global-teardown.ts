@@ -10,7 +10,7 @@ export default async function globalTeardown(): Promise<void> {
     servers.map(async (server) => {
       if (!server) return;
       await server.stop();
-      rmSync(server.dir, { recursive: true, force: true });
+      if (server.dir) rmSync(server.dir, { recursive: true, force: true });
     }),
   );
 }

@@ -1,6 +1,7 @@
 /** State shared by global-setup and global-teardown, which Jest runs in the same context. */
 interface TestRun {
-  redis?: { dir: string; stop(): Promise<void> };
+  /** `dir` is removed after stop() (a topology removes its own). */
+  redis?: { dir?: string; stop(): Promise<void> };
   postgres?: { dir: string; stop(): Promise<void> };
 }
 

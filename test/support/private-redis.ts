@@ -60,6 +60,8 @@ export class PrivateRedis {
     this.child.on('exit', () => liveProcesses().delete(live));
     await waitFor(async () => {
       const probe = this.client({ lazyConnect: true, retryStrategy: () => null });
+      // Refused until the server listens: connect() rejects, the event needs no report.
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         return (await probe.ping()) === 'PONG' ? true : undefined;

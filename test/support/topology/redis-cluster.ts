@@ -236,6 +236,25 @@ export class RedisCluster {
     return { master, afterMs: Date.now() - since };
   }
 
+  /**
+   * Starts a killed node again: its cluster config brings it back, and a master whose slots were
+   * taken over rejoins as a replica of its heir. Waits until the master serving the slots it
+   * served lists it as an online replica.
+   */
+  async restart(killed: ClusterMaster): Promise<void> {
+    await killed.node.start();
+    await waitFor(
+      async () => {
+        const heir = (await this.masters()).find((m) => sameSlots(m.slots, killed.slots));
+        if (!heir?.replicas.includes(killed.node)) return undefined;
+        const role = infoFields(await onNode(killed.node, (client) => client.info('replication')));
+        return role.get('master_link_status') === 'up' ? true : undefined;
+      },
+      `the node on port ${killed.node.port} to rejoin as a replica`,
+      30_000,
+    );
+  }
+
   /** Calls per command on `node` since it started or resetCommandStats() (`INFO commandstats`). */
   async commandStats(node: PrivateRedis): Promise<Record<string, number>> {
     const text = await onNode(node, (client) => client.info('commandstats'));

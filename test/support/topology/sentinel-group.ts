@@ -16,16 +16,22 @@ export interface SentinelGroupOptions {
    */
   sentinelPassword?: string;
   masterName?: string;
+  /**
+   * Replicas of the master (1 by default). With 2, the group still has a replica after a
+   * failover, which durable sending (REDIS_MIN_REPLICAS_ACK=1) needs to go on.
+   */
+  replicas?: number;
 }
 
 /**
- * A Redis Sentinel group of the test's own, from the Debian redis-server binary: a master, one
- * replica and three sentinels (quorum 2) on free ports, tuned to fail over within seconds.
+ * A Redis Sentinel group of the test's own, from the Debian redis-server binary: a master, its
+ * replica(s) and three sentinels (quorum 2) on free ports, tuned to fail over within seconds.
  */
 export class SentinelGroup {
   readonly password: string;
   readonly sentinelPassword: string;
   readonly masterName: string;
+  readonly replicas: number;
   /** The data nodes; which one is master changes with failovers. */
   readonly nodes: PrivateRedis[] = [];
   readonly sentinelPorts: number[] = [];
@@ -36,6 +42,7 @@ export class SentinelGroup {
     this.password = options.password ?? 'sentinel-group-pw';
     this.sentinelPassword = options.sentinelPassword ?? this.password;
     this.masterName = options.masterName ?? 'brainmaster';
+    this.replicas = options.replicas ?? 1;
   }
 
   /** redis-sentinel://:PASSWORD@127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3/MASTER_NAME */
@@ -55,27 +62,31 @@ export class SentinelGroup {
     this.dir = mkdtempSync(join(tmpdir(), 'brain-sentinel-'));
     const master = new PrivateRedis(await freePort(), { password: this.password, dir: this.dir });
     await master.start();
-    const replica = new PrivateRedis(await freePort(), {
-      password: this.password,
-      dir: this.dir,
-      args: ['--replicaof', '127.0.0.1', String(master.port)],
-    });
-    await replica.start();
-    this.nodes.push(master, replica);
+    this.nodes.push(master);
+    for (let i = 0; i < this.replicas; i++) {
+      const replica = new PrivateRedis(await freePort(), {
+        password: this.password,
+        dir: this.dir,
+        args: ['--replicaof', '127.0.0.1', String(master.port)],
+      });
+      await replica.start();
+      this.nodes.push(replica);
+    }
     for (let i = 0; i < 3; i++) this.sentinelPorts.push(await freePort());
     for (const port of this.sentinelPorts) this.startSentinel(port, master.port);
-    // Ready when every sentinel knows the replica and the two other sentinels: before that a
+    // Ready when every sentinel knows the replicas and the two other sentinels: before that a
     // failover could not reach its quorum, or would have no replica to promote.
     await waitFor(
       async () => {
         for (const port of this.sentinelPorts) {
           const info = await this.askSentinel(port, ['SENTINEL', 'MASTER', this.masterName]);
           const fields = pairs(info);
-          if (fields['num-slaves'] !== '1' || fields['num-other-sentinels'] !== '2') return;
+          if (fields['num-slaves'] !== String(this.replicas)) return;
+          if (fields['num-other-sentinels'] !== '2') return;
         }
         return true;
       },
-      'the sentinels to know the replica and each other',
+      'the sentinels to know the replicas and each other',
       30_000,
     );
   }
@@ -174,6 +185,8 @@ export class SentinelGroup {
       lazyConnect: true,
       retryStrategy: () => null,
     });
+    // A sentinel not listening yet: connect() rejects, the event needs no report.
+    probe.on('error', () => undefined);
     try {
       await probe.connect();
       return await probe.call(command[0], ...command.slice(1));
