@@ -60,6 +60,8 @@ describe.each(['inline', 'prefork'])('a run that loses its lock (%s pool, real w
       expect(own.at(-1)).toBe(`${first} aborted LockLostError`);
       expect(own.slice(0, -1).every((l) => l === `${first} tick`)).toBe(true);
       expect(own.length).toBeLessThan(20);
+      // The record is written before the worker logs the end: wait for the line, then count.
+      await worker.waitForOutput(new RegExp(`tests\\.ticker\\[${sent.task_id}\\] succeeded`));
       const ended = worker.log.match(
         new RegExp(`tests\\.ticker\\[${sent.task_id}\\] succeeded`, 'g'),
       );
