@@ -242,4 +242,48 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
       await load.stop();
     }
   }, 120_000);
+
+  it('after the failover: terminate still reaches a running task, beat still counts, maintenance covers every master', async () => {
+    // Revocations travel by pub/sub: the workers' subscriptions must have followed the failover.
+    const { client, results } = tasks(app);
+    const running = (await client.applyAsync(SLEEP, { kwargs: { seconds: 60 } })).task_id;
+    await waitForState(results, running, ['STARTED'], 30_000);
+    await api.as().delete(`/api/tasks/${running}?terminate=true`).expect(200);
+    await waitForState(results, running, ['REVOKED']);
+
+    // Beat's presence lives on the master that died: it writes it again on the new one.
+    await waitFor(
+      async () => {
+        const info = await brainJson<{ beat: { running: string[] } }>(prefix, ['info'], env);
+        return info.beat.running.length === 1 ? true : undefined;
+      },
+      'beat to show as running after the failover',
+      30_000,
+    );
+
+    // The Redis maintenance task reads (and purges) every master, not just the one it reached.
+    const masters = await cluster.masters();
+    const perMaster = await Promise.all(
+      masters.map(async (m) => {
+        const c = m.node.client();
+        try {
+          return Number(/^used_memory:(\d+)/m.exec(await c.info('memory'))?.[1]);
+        } finally {
+          c.disconnect();
+        }
+      }),
+    );
+    const res = await api
+      .as()
+      .post('/api/tasks/execute')
+      .send({ task_name: 'backend.app.tasks.maintenance_tasks.optimize_redis_memory' })
+      .expect(201);
+    const id = (res.body as { task_id: string }).task_id;
+    const outcome = await waitFor(async () => {
+      const r = await api.as().get(`/api/tasks/${id}`);
+      const body = r.body as { status?: string; result?: { memory_before_bytes: number } };
+      return body.status === 'SUCCESS' ? body.result : undefined;
+    }, 'the maintenance task to succeed');
+    expect(outcome.memory_before_bytes).toBeGreaterThan(Math.max(...perMaster));
+  }, 90_000);
 });
