@@ -1,17 +1,35 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { type BullQueueKeys, bullQueueKeys } from '../bullmq/queue-keys';
+import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
+import { RedisConnection } from '../redis/redis-connection.service';
 import { QUEUE_NAMES, type QueueName } from './queue-names';
 
-/** The BullMQ queue of each named queue, as registered with @nestjs/bullmq. */
+/** The five queues of one partition (one key prefix). */
+export interface PartitionQueues {
+  prefix: string;
+  get(name: QueueName): Queue;
+  keys(name: QueueName): BullQueueKeys;
+}
+
+/**
+ * The BullMQ queue of each named queue: partition 0's as registered with @nestjs/bullmq, those of
+ * other partitions (PartitionLayout) opened here on first use.
+ */
 @Injectable()
-export class QueueRegistry {
+export class QueueRegistry implements OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
+  private readonly partitions = new Map<string, Map<QueueName, Queue>>();
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly redis: RedisConnection,
+    @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
+  ) {}
 
+  /** A queue of partition 0. */
   get(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
@@ -25,6 +43,15 @@ export class QueueRegistry {
     return QUEUE_NAMES.map((name) => [name, this.get(name)]);
   }
 
+  /** The queues of the partition with this key prefix. */
+  in(prefix: string): PartitionQueues {
+    return {
+      prefix,
+      get: (name) => this.queueIn(prefix, name),
+      keys: (name) => bullQueueKeys(prefix, name),
+    };
+  }
+
   /** BullMQ's Redis keys of a queue: for reads many jobs at once, which BullMQ has no call for. */
   keys(name: QueueName): BullQueueKeys {
     return bullQueueKeys(this.get(name).opts.prefix ?? 'bull', name);
@@ -36,5 +63,25 @@ export class QueueRegistry {
    */
   eventStreams(): string[] {
     return QUEUE_NAMES.map((name) => this.keys(name).events);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const opened = [...this.partitions.values()].flatMap((m) => [...m.values()]);
+    await Promise.all(opened.map((q) => q.close().catch(() => undefined)));
+  }
+
+  private queueIn(prefix: string, name: QueueName): Queue {
+    if (prefix === this.options.prefix) return this.get(name);
+    let queues = this.partitions.get(prefix);
+    if (!queues) this.partitions.set(prefix, (queues = new Map<QueueName, Queue>()));
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: this.redis.bullConnection(this.options.failFast),
+        prefix,
+      });
+      queues.set(name, queue);
+    }
+    return queue;
   }
 }
