@@ -4,6 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { type BullQueueKeys, bullQueueKeys } from '../bullmq/queue-keys';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
+import { PartitionLayout } from '../redis/partition-layout.service';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { QUEUE_NAMES, type QueueName } from './queue-names';
 
@@ -26,6 +27,7 @@ export class QueueRegistry implements OnApplicationShutdown {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly redis: RedisConnection,
+    private readonly layout: PartitionLayout,
     @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
   ) {}
 
@@ -52,17 +54,20 @@ export class QueueRegistry implements OnApplicationShutdown {
     };
   }
 
+  /** The queues of every registered partition (lists and counts cover them all). */
+  async everyPartition(): Promise<PartitionQueues[]> {
+    return (await this.layout.all()).map((prefix) => this.in(prefix));
+  }
+
+  /** The queues of the partition a task id names; undefined for a partition that does not exist. */
+  async ofTask(taskId: string): Promise<PartitionQueues | undefined> {
+    const prefix = await this.layout.prefixOfTask(taskId);
+    return prefix === undefined ? undefined : this.in(prefix);
+  }
+
   /** BullMQ's Redis keys of a queue: for reads many jobs at once, which BullMQ has no call for. */
   keys(name: QueueName): BullQueueKeys {
     return bullQueueKeys(this.get(name).opts.prefix ?? 'bull', name);
-  }
-
-  /**
-   * The event streams of every queue, in QUEUE_NAMES order: each entry says a job moved (its
-   * `event` and `jobId` fields). Read them with XREAD to follow every task's state changes.
-   */
-  eventStreams(): string[] {
-    return QUEUE_NAMES.map((name) => this.keys(name).events);
   }
 
   async onApplicationShutdown(): Promise<void> {

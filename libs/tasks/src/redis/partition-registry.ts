@@ -92,3 +92,14 @@ async function keySlots(node: Redis, keys: readonly string[]): Promise<number[]>
     return Number(slot);
   });
 }
+
+/** The master (host:port) each prefix's slot lies on now; undefined off a Cluster. */
+export async function mastersOfPartitions(
+  client: RedisClient,
+  prefixes: readonly string[],
+): Promise<string[] | undefined> {
+  if (!(client instanceof Cluster)) return undefined;
+  const node = client.nodes('master')[0];
+  const [owners, slots] = await Promise.all([slotOwners(node), keySlots(node, prefixes)]);
+  return slots.map((slot) => owners.get(slot) ?? 'unknown');
+}
