@@ -82,6 +82,7 @@ export {
   scanKeys,
 } from './redis/redis-client';
 export {
+  choosePartition,
   keyPrefix,
   MAX_PARTITIONS,
   partitionOfTaskId,
