@@ -312,3 +312,47 @@ describe('REDIS_PARTITIONS=3 on a real 3-master, 3-replica cluster (real process
     for (const id of [...left, ...sentNow]) await waitForState(results, id, ['SUCCESS']);
   });
 });
+
+describe('REDIS_PARTITIONS=2 on one Redis server (real worker processes)', () => {
+  const prefix = uniquePrefix('partitions-one');
+  const env = { REDIS_PARTITIONS: '2' };
+  let app: INestApplicationContext;
+  const workers: BrainProcess[] = [];
+
+  beforeAll(async () => {
+    app = await clientApp(prefix, 3600, undefined, undefined, 2);
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await app?.close();
+  });
+
+  it('spreads tasks over two prefixes and runs them all; a worker may serve a chosen partition', async () => {
+    const layout = app.get(PartitionLayout);
+    expect(await layout.ensure()).toEqual([prefix, `${prefix}:p1`]);
+    const { client, results } = tasks(app);
+    const ids = await Promise.all(
+      Array.from(
+        { length: 20 },
+        async () => (await client.applyAsync('tests.add', { args: [1, 2] })).task_id,
+      ),
+    );
+    expect(new Set(ids.map(partitionOfTaskId))).toEqual(new Set([0, 1]));
+    // A worker of partition 1 alone runs its tasks and leaves partition 0's waiting.
+    workers.push(await BrainProcess.worker(prefix, ['--partitions', '1'], false, env));
+    const inOne = ids.filter((id) => partitionOfTaskId(id) === 1);
+    const inZero = ids.filter((id) => partitionOfTaskId(id) === 0);
+    for (const id of inOne) expect((await waitForState(results, id, ['SUCCESS'])).result).toBe(3);
+    for (const id of inZero) expect((await results.get(id))?.state).toBe('PENDING');
+    workers.push(await BrainProcess.worker(prefix, [], false, env));
+    for (const id of inZero) await waitForState(results, id, ['SUCCESS']);
+    expect(await results.recentIds(100)).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('refuses a caller-chosen task id naming a partition that does not exist', async () => {
+    await expect(
+      tasks(app).client.applyAsync('tests.add', { args: [1, 2], taskId: `${randomUUID()}-p7` }),
+    ).rejects.toThrow(/partition 7, which does not exist/);
+  });
+});
