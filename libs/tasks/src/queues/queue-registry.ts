@@ -12,6 +12,7 @@ import { QUEUE_NAMES, type QueueName } from './queue-names';
 export interface PartitionQueues {
   prefix: string;
   get(name: QueueName): Queue;
+  /** BullMQ's Redis keys of a queue: for reads many jobs at once, which BullMQ has no call for. */
   keys(name: QueueName): BullQueueKeys;
 }
 
@@ -63,11 +64,6 @@ export class QueueRegistry implements OnApplicationShutdown {
   async ofTask(taskId: string): Promise<PartitionQueues | undefined> {
     const prefix = await this.layout.prefixOfTask(taskId);
     return prefix === undefined ? undefined : this.in(prefix);
-  }
-
-  /** BullMQ's Redis keys of a queue: for reads many jobs at once, which BullMQ has no call for. */
-  keys(name: QueueName): BullQueueKeys {
-    return bullQueueKeys(this.get(name).opts.prefix ?? 'bull', name);
   }
 
   async onApplicationShutdown(): Promise<void> {
