@@ -171,7 +171,7 @@ describe('REDIS_PARTITIONS=3 on a real 3-master, 3-replica cluster (real process
     for (const p of [2, 0, 1]) {
       last.push(await send({ partition_key: keyFor(p) }));
       const sent = Date.now();
-      await waitFor(() => (Date.now() > sent ? true : undefined), 'the clock to move on');
+      await waitFor(async () => (Date.now() > sent ? true : undefined), 'the clock to move on');
     }
     expect(last.map(partitionOfTaskId)).toEqual([2, 0, 1]);
     const listed = await api.as().get('/api/tasks?limit=100').expect(200);
