@@ -363,3 +363,46 @@ describe('REDIS_PARTITIONS=2 on one Redis server (real worker processes)', () =>
     ).rejects.toThrow(/partition 7, which does not exist/);
   });
 });
+
+describe('partitions tied on the highest queue take turns (one server, real worker process)', () => {
+  const prefix = uniquePrefix('partitions-turns');
+  let app: INestApplicationContext;
+  let worker: BrainProcess | undefined;
+
+  beforeAll(async () => {
+    app = await clientApp(prefix, 3600, undefined, undefined, 2);
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await app?.close();
+  });
+
+  it('a slot goes on with one partition for a bounded streak, then the other gets its turn', async () => {
+    await app.get(PartitionLayout).ensure();
+    const { client, results } = tasks(app);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++)
+      for (const p of [0, 1])
+        ids.push(
+          (await client.applyAsync(SLEEP, { kwargs: { seconds: 0.005 }, taskId: idIn(p) })).task_id,
+        );
+    worker = await BrainProcess.worker(
+      prefix,
+      ['--concurrency', '1', '--prefetch-multiplier', '1'],
+      false,
+      { REDIS_PARTITIONS: '2' },
+    );
+    const done = await Promise.all(ids.map((id) => waitForState(results, id, ['SUCCESS'])));
+    // In the order they started (each runs 5 ms: no two start in one millisecond).
+    const started = [...done].sort((a, b) => a.date_started!.localeCompare(b.date_started!));
+    const order = started.map((r) => partitionOfTaskId(r.task_id));
+    // One select, then at most 16 handed on within the partition: the 18th run is the other's.
+    expect(new Set(order.slice(0, 18))).toEqual(new Set([0, 1]));
+    // FIFO within each partition.
+    for (const p of [0, 1]) {
+      const mine = started.filter((r) => partitionOfTaskId(r.task_id) === p).map((r) => r.task_id);
+      expect(mine).toEqual(ids.filter((id) => partitionOfTaskId(id) === p));
+    }
+  });
+});

@@ -55,6 +55,12 @@ export type JobRunner = (
   finish: JobFinisher,
 ) => Promise<void>;
 
+/**
+ * Tasks a partition may hand on to the next (BullMQ's fetchNext) after one select, while other
+ * partitions have work in the same queue: then the next select takes its turn among them.
+ */
+const MAX_FAST_STREAK = 16;
+
 /** Events of a queue's BullMQ stream that mean it may have work. */
 const NEW_WORK_EVENTS = new Set(['added', 'waiting', 'delayed', 'prioritized']);
 
@@ -93,7 +99,11 @@ export class Dispatcher {
    * The queue found highest with work at the last select, and the partitions that had it there:
    * completions there may fetch the next job from the same lane.
    */
-  private fast?: { queue: QueueName; lanes: Set<DispatchLane> };
+  private fast?: {
+    queue: QueueName;
+    lanes: Set<DispatchLane>;
+    handedOn: Map<DispatchLane, number>;
+  };
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -203,7 +213,7 @@ export class Dispatcher {
           // a fetch that finds its lane empty just returns.
           const queue = this.options.queues[best - 1];
           const tied = lanes.filter((_, i) => selections[i].index === best);
-          this.fast = { queue, lanes: new Set(tied) };
+          this.fast = { queue, lanes: new Set(tied), handedOn: new Map() };
           this.watchHigherThan(best - 1, nextDelay, lanes, selections);
           const first = this.turn++ % tied.length;
           const free = this.freeSlots();
@@ -260,11 +270,16 @@ export class Dispatcher {
   private async finish(id: string, entry: Held, end: EndJob): Promise<void> {
     const { queue, token, lane } = entry;
     // The ending job hands its slot over, if the pool has room to start another soon.
+    const fast = this.fast;
+    const handedOn = fast?.handedOn.get(lane) ?? 0;
     const fetchNext =
       this.running &&
-      this.fast?.queue === queue &&
-      this.fast.lanes.has(lane) &&
+      fast?.queue === queue &&
+      fast.lanes.has(lane) &&
+      // Partitions tied on this queue take turns: after a streak, select again.
+      (fast.lanes.size === 1 || handedOn < MAX_FAST_STREAK) &&
       (this.options.capacity?.() ?? 1) > 0;
+    if (fetchNext) fast.handedOn.set(lane, handedOn + 1);
     const raw = await end(fetchNext);
     if (!fetchNext || !Array.isArray(raw) || !raw[0]) return;
     const next = await lane.worker(queue).fromRaw(raw, token);
