@@ -211,11 +211,7 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
       await waitFor(async () => (acked() >= 100 ? true : undefined), '100 tasks sent');
 
       // The master of the slot that holds every key of the engine: the one whose loss matters.
-      const masters = await cluster.masters();
-      const keySlot = await clusterKeySlot(cluster, `{${prefix}}`);
-      const index = masters.findIndex((m) =>
-        m.slots.some(([f, t]) => keySlot >= f && keySlot <= t),
-      );
+      const index = await cluster.masterIndexOf(`{${prefix}}`);
       const killedAt = Date.now();
       await cluster.killMaster(index);
       const offsets = workers.map((w) => w.log.length);
@@ -280,15 +276,3 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
     }
   }, 120_000);
 });
-
-/** The slot of a key, as any live node computes it (CLUSTER KEYSLOT). */
-async function clusterKeySlot(cluster: RedisCluster, key: string): Promise<number> {
-  const [{ node }] = await cluster.masters();
-  const client = node.client({ lazyConnect: true, retryStrategy: () => null });
-  try {
-    await client.connect();
-    return Number(await client.cluster('KEYSLOT', key));
-  } finally {
-    client.disconnect();
-  }
-}

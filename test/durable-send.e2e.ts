@@ -6,12 +6,41 @@ import { expectOneLineError, runBrain } from './support/brain-cli';
 import { BrainProcess, FIXTURE_TASKS } from './support/brain-process';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';
 import { uniquePrefix } from './support/redis';
+import type { PrivateRedis } from './support/private-redis';
+import { RedisCluster } from './support/topology/redis-cluster';
 import { ReplicatedRedis } from './support/topology/replicated-redis';
 import { waitFor } from './support/wait';
 
 const ACK_TIMEOUT_MS = 500;
 const PERIODIC_TASKS = join(__dirname, 'fixtures', 'periodic-tasks.js');
 const INCLUDES = `${FIXTURE_TASKS},${PERIODIC_TASKS}`;
+
+/** A sent task's job hash as `node` holds it (a Cluster replica is asked in READONLY mode). */
+async function jobHash(node: PrivateRedis, keyPrefix: string, sent: Sent, replica = false) {
+  const client = node.client();
+  try {
+    if (replica) await client.readonly();
+    return await client.hgetall(bullQueueKeys(keyPrefix, sent.queue).job(sent.task_id));
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Every job hash on `node` under `keyPrefix` whose arguments are `args` (JSON, no spaces). */
+async function jobKeysWithArgs(node: PrivateRedis, keyPrefix: string, args: string) {
+  const client = node.client();
+  try {
+    const found: string[] = [];
+    for (const key of await client.keys(`${keyPrefix}:*`)) {
+      if ((await client.type(key)) !== 'hash') continue;
+      const data = await client.hget(key, 'data');
+      if (data?.includes(`"args":${args}`)) found.push(key);
+    }
+    return found;
+  } finally {
+    client.disconnect();
+  }
+}
 
 interface Sent {
   task_id: string;
@@ -50,14 +79,8 @@ describe('durable sending, REDIS_MIN_REPLICAS_ACK (real master + replica, API, C
     if (database) await dropTestDatabase(database);
   });
 
-  const jobOn = async (node: 'master' | 'replica', sent: Sent) => {
-    const client = (node === 'master' ? redis.master : redis.replicas[0]).client();
-    try {
-      return await client.hgetall(bullQueueKeys(prefix, sent.queue).job(sent.task_id));
-    } finally {
-      client.disconnect();
-    }
-  };
+  const jobOn = (node: 'master' | 'replica', sent: Sent) =>
+    jobHash(node === 'master' ? redis.master : redis.replicas[0], prefix, sent);
   const stateOf = async (id: string) =>
     ((await api.as().get(`/api/tasks/${id}`)).body as { status?: string }).status;
 
@@ -193,19 +216,64 @@ describe('durable sending, REDIS_MIN_REPLICAS_ACK (real master + replica, API, C
     });
   });
 
-  /** Every job hash on the master whose arguments are `args` (JSON, no spaces). */
-  async function jobsWithArgs(args: string): Promise<string[]> {
-    const client = redis.master.client();
-    try {
-      const found: string[] = [];
-      for (const key of await client.keys(`${prefix}:*`)) {
-        if ((await client.type(key)) !== 'hash') continue;
-        const data = await client.hget(key, 'data');
-        if (data?.includes(`"args":${args}`)) found.push(key);
-      }
-      return found;
-    } finally {
-      client.disconnect();
-    }
-  }
+  const jobsWithArgs = (args: string) => jobKeysWithArgs(redis.master, prefix, args);
+});
+
+describe('durable sending on a Redis Cluster (real 3 masters + 3 replicas, API)', () => {
+  const prefix = uniquePrefix('durable-cluster');
+  /** Every key of the engine sits under this hash tag on a Cluster. */
+  const tagged = `{${prefix}}`;
+  let cluster: RedisCluster;
+  let api: ApiProcess;
+  let database: DatabaseConfig;
+  /** The master of the engine's slot, and its replica. */
+  let master: PrivateRedis;
+  let replica: PrivateRedis;
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start();
+    database = await testSqliteConfig('durable-cluster');
+    api = await ApiProcess.start(prefix, database, {
+      REDIS_URL: cluster.url,
+      REDIS_MIN_REPLICAS_ACK: '1',
+      REDIS_REPLICAS_ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS),
+      BRAIN_INCLUDE: FIXTURE_TASKS,
+    });
+    const owner = (await cluster.masters())[await cluster.masterIndexOf(tagged)];
+    [master, replica] = [owner.node, owner.replicas[0]];
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    await cluster?.stop();
+    if (database) await dropTestDatabase(database);
+  });
+
+  const send = (args: number[]) =>
+    api.as().post('/api/tasks/execute').send({ task_name: 'tests.add', args });
+
+  it("acknowledges a send once the replica of the engine's slot holds it", async () => {
+    const res = await send([2, 3]);
+    expect(res.status).toBe(201);
+    // Read right after the answer: WAIT ran on the connection that wrote the job.
+    expect(await jobHash(replica, tagged, res.body as Sent, true)).toMatchObject({
+      name: 'tests.add',
+    });
+  });
+
+  it('answers 503 and leaves nothing to run when that replica is gone', async () => {
+    await replica.stop();
+    await waitFor(
+      async () => ((await send([4242, 1])).status === 503 ? true : undefined),
+      'the master to notice its replica is gone',
+      30_000,
+      200,
+    );
+    const res = await send([4444, 1]);
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({
+      message: expect.stringMatching(/0 of 1 Redis replica\(s\) confirmed within 500 ms/),
+    });
+    expect(await jobKeysWithArgs(master, tagged, '[4444,1]')).toEqual([]);
+  });
 });

@@ -6,8 +6,12 @@ import { TaskWorker, type WorkerStartOptions } from '@brain/tasks';
 import { loadIncludes, StopSignals, withDeadline } from '@brain/runtime';
 import { WorkerAppModule } from './worker-app.module';
 
-/** Time to stop, beyond the grace period, before the worker leaves anyway. */
-const STOP_MARGIN_MS = 10_000;
+/**
+ * Time to stop, beyond the grace period, before the worker leaves anyway. Each step of a stop is
+ * bounded within it (a prefork pool's children leave or are killed 3 s after the grace, the rest
+ * takes a second or two): this is the last resort, when Redis is gone altogether.
+ */
+const STOP_MARGIN_MS = 8_000;
 
 /**
  * Runs a worker until SIGTERM/SIGINT or a remote `worker stop`: then it stops taking tasks, lets

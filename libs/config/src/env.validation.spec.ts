@@ -234,14 +234,9 @@ describe('validate', () => {
     expect(message).not.toContain('pw');
   });
 
-  it('refuses durable sending on a Redis Cluster (not supported yet), in one line', () => {
-    expect(
-      failure({ REDIS_URL: 'redis-cluster://:pw@n1:7000,n2:7001', REDIS_MIN_REPLICAS_ACK: '1' }),
-    ).toBe(
-      'Invalid environment configuration:\n  - REDIS_MIN_REPLICAS_ACK: durable sending is not supported on a Redis Cluster yet: set 0',
-    );
+  it('takes durable sending on a Redis Cluster too', () => {
     expect(() =>
-      validate({ REDIS_URL: 'redis-cluster://:pw@n1:7000', REDIS_MIN_REPLICAS_ACK: '0' }),
+      validate({ REDIS_URL: 'redis-cluster://:pw@n1:7000,n2:7001', REDIS_MIN_REPLICAS_ACK: '1' }),
     ).not.toThrow();
   });
 

@@ -62,14 +62,6 @@ function parseUrl(value: unknown): URL | undefined {
  * Why REDIS_URL is refused (the engine's own parser, so that start-up and the connection factory
  * read it alike), or undefined when it is fine. Never quotes the URL: it may hold a password.
  */
-function isClusterUrl(value: unknown): boolean {
-  try {
-    return typeof value === 'string' && parseRedisUrl(value).kind === 'cluster';
-  } catch {
-    return false;
-  }
-}
-
 function redisUrlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   try {
@@ -137,16 +129,6 @@ export class EnvironmentVariables {
   /** Durable sending: replicas that must hold each sent task (Redis WAIT) before it is acknowledged. */
   @Transform(toInteger)
   @Check('isReplicaCount', isIntegerIn(0, 100), 'must be a whole number of replicas from 0 to 100')
-  // WAIT must reach the connection to the master of the engine's slot, which a Cluster client
-  // does not route to yet: refused rather than silently not durable.
-  @ValidateBy({
-    name: 'isDurableWhereSupported',
-    validator: {
-      validate: (value, args) =>
-        !(Number(value) > 0 && isClusterUrl((args?.object as { REDIS_URL?: unknown }).REDIS_URL)),
-      defaultMessage: () => 'durable sending is not supported on a Redis Cluster yet: set 0',
-    },
-  })
   REDIS_MIN_REPLICAS_ACK: number = 0;
 
   /** How long a durable send waits for its replicas before it fails. */

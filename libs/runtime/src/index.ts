@@ -7,7 +7,7 @@ export { DOMAIN_MODULES } from './domain-modules';
 export { type IncludeRegister, IncludeError, loadIncludes } from './task-includes';
 export { StopSignals } from './stop-signals';
 export { tasksModuleFromConfig } from './tasks-root.module';
-export { withDeadline } from './with-deadline';
+export { withDeadline } from '@brain/tasks';
 export {
   expandHostname,
   parseConcurrency,

@@ -61,6 +61,7 @@ export * from './beat/beat.service';
 export * from './beat/schedule-entry';
 export * from './worker/task-worker.service';
 export * from './worker/worker-control';
+export { withDeadline } from './worker/with-deadline';
 export type { PoolImplementation } from './pool/execution-pool';
 export { type PoolChildKind, runPoolChild } from './pool/run-pool-child';
 

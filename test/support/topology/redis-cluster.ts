@@ -187,6 +187,13 @@ export class RedisCluster {
     return this.mastersIn(await this.view(this.liveNodes()[0]));
   }
 
+  /** The index (in slot order, as killMaster() takes it) of the master serving `key`'s slot. */
+  async masterIndexOf(key: string): Promise<number> {
+    const masters = await this.masters();
+    const slot = Number(await onNode(masters[0].node, (client) => client.cluster('KEYSLOT', key)));
+    return masters.findIndex((m) => m.slots.some(([from, to]) => slot >= from && slot <= to));
+  }
+
   /**
    * SIGKILLs the `index`th master (in slot order) as in a crash; waitForPromotion() then waits for
    * its replica to take over. Answers the master that was killed.

@@ -7,7 +7,8 @@ import { RedisConnection } from '../redis/redis-connection.service';
 import { TaskRegistry } from '../registry/task-registry';
 import { RevocationService } from '../revocation/revocation.service';
 import type { PreforkChannel } from '../worker/prefork/prefork-channel';
-import { servePreforkChild } from '../worker/prefork/prefork-child';
+import { CHILD_STOP_MARGIN_MS, servePreforkChild } from '../worker/prefork/prefork-child';
+import { withDeadline } from '../worker/with-deadline';
 import {
   PREFORK_CHILD_CONFIG_ENV,
   type PreforkChildConfig,
@@ -97,7 +98,9 @@ async function preforkChild(
     { send, onMessage: (l) => onMessage<Parameters<typeof l>[0]>(l) },
     config,
   );
-  await app.close();
+  // Closing talks to Redis (QUIT on each connection): bounded, so that a node lost in a failover
+  // cannot keep the child past its supervisor's deadline.
+  await withDeadline(app.close(), CHILD_STOP_MARGIN_MS);
   // Exit code 3: tasks were still running when the grace period ended (stalled-job recovery).
   process.exit(finished ? 0 : 3);
 }

@@ -19,6 +19,35 @@ export function mastersOf(client: RedisClient): Redis[] {
   return client instanceof Cluster ? client.nodes('master') : [client];
 }
 
+/** Slots of hash tags (or whole keys) already asked: every key of the engine shares one tag. */
+const slotOfTag = new Map<string, number>();
+
+/** The part of `key` Redis hashes: its hash tag if it has one, else the whole key. */
+function hashedPart(key: string): string {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/**
+ * The connection a Cluster client sends `key`'s commands on: its pool's instance for the master
+ * serving the key's slot now. A command with no key (WAIT) sent there runs on that connection.
+ */
+export async function connectionOfKey(cluster: Cluster, key: string): Promise<Redis> {
+  const tag = hashedPart(key);
+  let slot = slotOfTag.get(tag);
+  if (slot === undefined) {
+    slot = Number(await cluster.cluster('KEYSLOT', key));
+    slotOfTag.set(tag, slot);
+  }
+  const [address] = cluster.slots[slot] ?? [];
+  const node = cluster
+    .nodes('master')
+    .find((n) => `${n.options.host}:${n.options.port}` === address);
+  if (!node) throw new Error(`no master serves slot ${slot} now`);
+  return node;
+}
+
 function clusterOptions(node: Omit<RedisEndpoint, 'clusterNodes'>): ClusterOptions {
   const { lazyConnect, retryStrategy, ...redisOptions } = node;
   // redisEndpoint()'s failFast (the API): no retries per command.

@@ -15,9 +15,13 @@ import type { TaskRegistry } from '../registry/task-registry';
 import type { RevocationMessage, RevocationService } from '../revocation/revocation.service';
 import { RevokedSet } from '../revocation/revoked-set';
 import { Dispatcher } from './dispatcher';
+import { withDeadline } from './with-deadline';
 import type { JobFinisher } from './job-finisher';
 import type { ExecutionOutcome, ExecutorDefaults, TaskExecutor } from './task-executor';
 import type { TaskConsumer, TaskConsumerSnapshot } from './task-consumer';
+
+/** How long a stopping consumer waits for its queues' connections to close. */
+const CLOSE_DEADLINE_MS = 1000;
 
 export interface ConsumerDeps {
   redis: RedisConnection;
@@ -110,16 +114,19 @@ export class Consumer implements TaskConsumer {
   async stop(graceMs: number): Promise<boolean> {
     const dispatcher = this.dispatcher;
     if (!dispatcher) return true;
-    await dispatcher.stopFetching();
+    const stopAt = Date.now();
+    // A fetch in flight may be stuck in a failover (a Cluster re-reading its slots): it does not
+    // hold up the stop; a job it still takes is run or, past the grace, left to stalled recovery.
+    await withDeadline(dispatcher.stopFetching(), graceMs);
     // Reserved tasks go back to their queues now, for other workers; running ones finish.
     this.options.pool.release();
-    const finished = await dispatcher.drain(graceMs);
+    const finished = await dispatcher.drain(Math.max(0, graceMs - (Date.now() - stopAt)));
     if (!finished) {
       this.logger.warn(
         `${dispatcher.activeCount} task(s) still running after the grace period: left to stalled-job recovery`,
       );
     }
-    await dispatcher.close();
+    await withDeadline(dispatcher.close(), CLOSE_DEADLINE_MS);
     await this.options.pool.close();
     return finished;
   }

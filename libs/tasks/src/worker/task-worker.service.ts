@@ -17,6 +17,7 @@ import { PreforkSupervisor } from './prefork/prefork-supervisor';
 import { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
 import { TaskRegistry } from '../registry/task-registry';
 import { Consumer } from './consumer';
+import { withDeadline } from './with-deadline';
 import { type ExecutorDefaults, TaskExecutor } from './task-executor';
 import type { TaskConsumer } from './task-consumer';
 import {
@@ -200,7 +201,11 @@ export class TaskWorker implements OnApplicationShutdown {
     const finished = await consumer.stop(this.options?.gracePeriodMs ?? 30_000);
     clearInterval(this.heartbeatTimer);
     clearInterval(this.housekeepingTimer);
-    if (this.options) await this.directory.remove(this.options.hostname).catch(() => undefined);
+    // Bounded: a stop must not wait on Redis past its grace (the entry expires on its own anyway).
+    if (this.options) {
+      const removed = this.directory.remove(this.options.hostname).catch(() => undefined);
+      await withDeadline(removed, 1000);
+    }
     this.logger.log(`worker ${this.options?.hostname} stopped`);
     return finished;
   }

@@ -3,8 +3,14 @@ import type { PreforkChannel } from './prefork-channel';
 import type { PreforkChildConfig } from './prefork-protocol';
 import { Scoreboard } from './scoreboard';
 import { SerialPool } from './serial-pool';
+import { withDeadline } from '../with-deadline';
 
 const STATS_INTERVAL_MS = 1000;
+/**
+ * Beyond the grace period, what a leaving child gives its stop (giving back reserved tasks,
+ * closing its queues) before it leaves anyway: a Redis call stuck in a failover must not keep it.
+ */
+export const CHILD_STOP_MARGIN_MS = 1000;
 
 /**
  * The life of a prefork child: a consumer of its own, which runs one task at a time and holds the
@@ -71,9 +77,21 @@ export async function servePreforkChild(
   const leave = (graceMs: number): void => {
     leaving ??= (async () => {
       clearInterval(timer);
-      await started.catch(() => undefined);
-      const finished = await consumer.stop(graceMs);
-      await report().catch(() => undefined);
+      await withDeadline(
+        started.catch(() => undefined),
+        graceMs,
+      );
+      let finished = false;
+      const stopped = consumer
+        .stop(graceMs)
+        .then((done) => (finished = done))
+        .catch(() => undefined);
+      await withDeadline(stopped, graceMs + CHILD_STOP_MARGIN_MS);
+      // Past it, a task still running keeps its lock: stalled-job recovery redelivers it.
+      await withDeadline(
+        report().catch(() => undefined),
+        CHILD_STOP_MARGIN_MS,
+      );
       done(finished);
       return finished;
     })();

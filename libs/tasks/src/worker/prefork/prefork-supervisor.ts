@@ -22,6 +22,8 @@ import { type ChildHandle, forkProcess } from '../../pool/child-handle';
 import { RemoteError } from '../../pool/serialize-error';
 import { findHeldJobs, holderOf } from '../../bullmq/held-jobs';
 import type { PartitionLayout } from '../../redis/partition-layout.service';
+import { withDeadline } from '../with-deadline';
+import { CHILD_STOP_MARGIN_MS } from './prefork-child';
 import { Scoreboard } from './scoreboard';
 import {
   PREFORK_CHILD_CONFIG_ENV,
@@ -56,15 +58,19 @@ export interface PreforkOptions {
   bootTimeoutMs?: number;
 }
 
+/** How often new partitions are looked for (the stalled-job checks of theirs). */
+const PARTITION_RECHECK_MS = 10_000;
+
 /**
  * A scoreboard is written once per task: memory (tmpfs) makes that write cheapest. Each pool keeps
  * its scoreboards in a private folder of its own (0700, made by mkdtemp), so that another local
  * user can neither read them nor plant one in their place.
  */
-/** How often new partitions are looked for (the stalled-job checks of theirs). */
-const PARTITION_RECHECK_MS = 10_000;
-
 const SCOREBOARD_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+/** After the grace period, how long a stopping child has to leave before it is killed. */
+const CHILD_KILL_AFTER_MS = 3 * CHILD_STOP_MARGIN_MS;
+/** The bound on each step of the supervisor's own cleanup after its children are gone. */
+const STOP_CLEANUP_MS = 1000;
 
 interface Child {
   readonly handle: ChildHandle<SupervisorMessage, PreforkChildMessage>;
@@ -155,16 +161,24 @@ export class PreforkSupervisor implements TaskConsumer {
     this.closing = true;
     const children = [...this.children];
     for (const child of children) this.send(child, { type: 'shutdown', graceMs });
+    // A child leaves by itself within its grace and margin (see servePreforkChild); one that does
+    // not (stuck booting, or frozen) is killed just after: its task keeps its lock, and
+    // stalled-job recovery redelivers it.
     const exits = await Promise.all(
       children.map((child) => {
-        const deadline = setTimeout(() => child.handle.kill(), graceMs + 10_000);
+        const deadline = setTimeout(() => {
+          this.logger.warn(`child ${child.pid} still there after the grace period: killing it`);
+          child.handle.kill();
+        }, graceMs + CHILD_KILL_AFTER_MS);
         return child.exited.finally(() => clearTimeout(deadline));
       }),
     );
-    await Promise.all(this.settling);
+    // What remains talks to Redis: bounded, so that the worker leaves within its grace and margin.
+    await withDeadline(Promise.all(this.settling), STOP_CLEANUP_MS);
     clearInterval(this.stalledTimer);
     const checks = [...this.stalledChecks.values()].flat();
-    await Promise.all(checks.map((w) => w.close(true)));
+    const closed = Promise.all(checks.map((w) => w.close(true).catch(() => undefined)));
+    await withDeadline(closed, STOP_CLEANUP_MS);
     rmSync(this.scoreboards, { recursive: true, force: true });
     return exits.every((detail) => detail === 'code 0');
   }
