@@ -19,10 +19,12 @@ export async function clientApp(
   resultExpires = 3600,
   redisUrl = testRedisUrl(),
   sentinelPassword?: string,
+  /** REDIS_PARTITIONS of this process (1 by default). */
+  partitions?: number,
 ): Promise<INestApplicationContext> {
   @Module({
     imports: [
-      TasksModule.forRoot({ redisUrl, sentinelPassword, prefix, resultExpires }),
+      TasksModule.forRoot({ redisUrl, sentinelPassword, prefix, resultExpires, partitions }),
       StorageModule.forRoot({ database: sharedSqliteConfig() }),
       BeatModule,
       SystemModule,

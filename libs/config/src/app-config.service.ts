@@ -18,6 +18,7 @@ export class AppConfigService {
       REDIS_URL: config.get('REDIS_URL', { infer: true }),
       REDIS_MIN_REPLICAS_ACK: config.get('REDIS_MIN_REPLICAS_ACK', { infer: true }),
       REDIS_REPLICAS_ACK_TIMEOUT_MS: config.get('REDIS_REPLICAS_ACK_TIMEOUT_MS', { infer: true }),
+      REDIS_PARTITIONS: config.get('REDIS_PARTITIONS', { infer: true }),
       REDIS_SENTINEL_PASSWORD: config.get('REDIS_SENTINEL_PASSWORD', { infer: true }),
       DATABASE_URL: config.get('DATABASE_URL', { infer: true }),
       PORT: config.get('PORT', { infer: true }),
@@ -44,6 +45,11 @@ export class AppConfigService {
 
   get replicaAck(): AppConfig['replicaAck'] {
     return this.all.replicaAck;
+  }
+
+  /** REDIS_PARTITIONS (1 by default). */
+  get redisPartitions(): number {
+    return this.all.redisPartitions;
   }
 
   get redisSentinelPassword(): string | undefined {

@@ -15,6 +15,8 @@ export interface AppConfig {
   readonly redisUrl: string | undefined;
   /** Durable sending: REDIS_MIN_REPLICAS_ACK replicas, waited for REDIS_REPLICAS_ACK_TIMEOUT_MS. */
   readonly replicaAck: { readonly replicas: number; readonly timeoutMs: number };
+  /** REDIS_PARTITIONS: partitions new tasks are spread over (1 to 64). */
+  readonly redisPartitions: number;
   /** REDIS_SENTINEL_PASSWORD: the sentinels' own password; the URL's when undefined. */
   readonly redisSentinelPassword: string | undefined;
   readonly databaseUrl: string;
@@ -59,6 +61,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       replicas: env.REDIS_MIN_REPLICAS_ACK,
       timeoutMs: env.REDIS_REPLICAS_ACK_TIMEOUT_MS,
     },
+    redisPartitions: env.REDIS_PARTITIONS,
     redisSentinelPassword: env.REDIS_SENTINEL_PASSWORD,
     databaseUrl: env.DATABASE_URL,
     database,

@@ -15,6 +15,7 @@ describe('validate', () => {
     expect(loadAppConfig({})).toEqual({
       redisUrl: undefined,
       replicaAck: { replicas: 0, timeoutMs: 1000 },
+      redisPartitions: 1,
       redisSentinelPassword: undefined,
       databaseUrl: 'sqlite://var/brain.db',
       database: { kind: 'sqlite', path: 'var/brain.db' },
@@ -51,6 +52,7 @@ describe('validate', () => {
       REDIS_URL: 'rediss://:s3cret@redis.example:6380/2',
       REDIS_MIN_REPLICAS_ACK: '1',
       REDIS_REPLICAS_ACK_TIMEOUT_MS: '250',
+      REDIS_PARTITIONS: '3',
       DATABASE_URL: 'postgresql://brain:pw@db:5432/brain',
       PORT: '8080',
       ADMIN_API_KEY: '0123456789abcdef0123456789abcdef',
@@ -71,6 +73,7 @@ describe('validate', () => {
     expect(config).toEqual({
       redisUrl: 'rediss://:s3cret@redis.example:6380/2',
       replicaAck: { replicas: 1, timeoutMs: 250 },
+      redisPartitions: 3,
       redisSentinelPassword: undefined,
       databaseUrl: 'postgresql://brain:pw@db:5432/brain',
       database: { kind: 'postgres', url: 'postgresql://brain:pw@db:5432/brain' },
@@ -156,6 +159,9 @@ describe('validate', () => {
     ['REDIS_REPLICAS_ACK_TIMEOUT_MS', '0'],
     ['REDIS_REPLICAS_ACK_TIMEOUT_MS', '1.5'],
     ['REDIS_REPLICAS_ACK_TIMEOUT_MS', '60001'],
+    ['REDIS_PARTITIONS', '0'],
+    ['REDIS_PARTITIONS', '65'],
+    ['REDIS_PARTITIONS', 'three'],
     ['DATABASE_URL', 'sqlite://'],
     ['DATABASE_URL', 'mysql://u:p@h/db'],
     ['DATABASE_URL', 'var/brain.db'],

@@ -139,6 +139,15 @@ export class EnvironmentVariables {
     'must be a whole number of milliseconds from 1 to 60000',
   )
   REDIS_REPLICAS_ACK_TIMEOUT_MS: number = 1000;
+
+  /** Partitions new tasks are spread over, each under its own key prefix (hash tag on a Cluster). */
+  @Transform(toInteger)
+  @Check(
+    'isPartitionCount',
+    isIntegerIn(1, 64),
+    'must be a whole number of partitions from 1 to 64',
+  )
+  REDIS_PARTITIONS: number = 1;
   /** The sentinels' password, when not the data nodes' (those of REDIS_URL). */
   @IsOptional()
   @IsNotEmpty()
@@ -252,6 +261,7 @@ const VARIABLES: Record<keyof EnvironmentVariables, true> = {
   REDIS_URL: true,
   REDIS_MIN_REPLICAS_ACK: true,
   REDIS_REPLICAS_ACK_TIMEOUT_MS: true,
+  REDIS_PARTITIONS: true,
   REDIS_SENTINEL_PASSWORD: true,
   DATABASE_URL: true,
   PORT: true,

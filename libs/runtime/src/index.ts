@@ -13,5 +13,6 @@ export {
   parseConcurrency,
   parsePool,
   parsePositive,
+  parsePartitions,
   parseQueues,
 } from './worker-args';

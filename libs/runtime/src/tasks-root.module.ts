@@ -20,6 +20,7 @@ export function tasksModuleFromConfig(failFast = false): DynamicModule {
         timezone: config.timezone,
         failFast,
         replicaAck: config.replicaAck,
+        partitions: config.redisPartitions,
         // A task's role is one of the keys' roles: a misspelt one fails the boot.
         roles: ROLES,
       };

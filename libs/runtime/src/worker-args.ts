@@ -17,6 +17,18 @@ export function parseQueues(raw: string | undefined): QueueName[] {
   return names as QueueName[];
 }
 
+/** `--partitions 0,2`: the partitions a worker serves, by number; undefined (every one) when absent. */
+export function parsePartitions(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((p) => p.trim());
+  const numbers = parts.map(Number);
+  if (!parts.length || parts.some((p, i) => !/^\d+$/.test(p) || numbers[i] > 63))
+    throw new Error(
+      `--partitions: expected partition numbers from 0 to 63, such as 0,2; got "${raw}"`,
+    );
+  return [...new Set(numbers)].sort((a, b) => a - b);
+}
+
 export function parseConcurrency(raw: string | number | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);

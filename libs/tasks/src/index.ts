@@ -82,7 +82,15 @@ export {
   type RedisClient,
   scanKeys,
 } from './redis/redis-client';
-export { keyPrefix } from './redis/key-layout';
+export {
+  choosePartition,
+  keyPrefix,
+  MAX_PARTITIONS,
+  partitionOfTaskId,
+  partitionPrefix,
+  taskIdIn,
+} from './redis/key-layout';
+export { PartitionLayout, type Placement } from './redis/partition-layout.service';
 export * from './redis/redact-url';
 export * from './execution/redaction';
 export * from './execution/secret-policy';

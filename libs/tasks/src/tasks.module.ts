@@ -17,6 +17,7 @@ import { TaskMetricsReader } from './metrics/task-metrics.reader';
 import { TaskMetricsRecorder } from './metrics/task-metrics.recorder';
 import { QUEUE_NAMES } from './queues/queue-names';
 import { QueueRegistry } from './queues/queue-registry';
+import { PartitionLayout } from './redis/partition-layout.service';
 import { RedisConnection } from './redis/redis-connection.service';
 import { TaskRegistry } from './registry/task-registry';
 import { RecordBatchReader } from './results/record-batch-reader';
@@ -36,6 +37,7 @@ const SERVICES = [
   TaskRouter,
   TaskRegistry,
   QueueRegistry,
+  PartitionLayout,
   ResultStore,
   ResultWaiter,
   TaskListing,

@@ -49,6 +49,17 @@ export class InfoCommand extends OutputCommand {
           { header: 'ACTIVE', value: (q) => q.active, align: 'right' },
         ]);
         printLine();
+        printLine(`partitions: ${info.partitions.configured} (REDIS_PARTITIONS)`);
+        printTable(info.partitions.registered, [
+          { header: 'PARTITION', value: (p) => p.partition, align: 'right' },
+          { header: 'PREFIX', value: (p) => p.prefix },
+          { header: 'MASTER', value: (p) => p.master },
+          { header: 'SENDING', value: (p) => (p.sending ? 'yes' : 'no (draining)') },
+          { header: 'DEPTH', value: (p) => p.depth, align: 'right' },
+          { header: 'SCHEDULED', value: (p) => p.scheduled, align: 'right' },
+          { header: 'ACTIVE', value: (p) => p.active, align: 'right' },
+        ]);
+        printLine();
         const { online, hostnames } = info.workers;
         printLine(`workers online: ${online}${online ? ` (${hostnames.join(', ')})` : ''}`);
         const beats = info.beat.running;
@@ -77,15 +88,18 @@ async function gather(app: INestApplicationContext) {
   const redis = app.get(RedisConnection);
   const storage = app.get<Storage>(STORAGE);
   const own = ownPackage();
-  const [serverInfo, topology, dbVersion, queues, online, running, schedules] = await Promise.all([
-    redis.client.info('server'),
-    redis.topology(),
-    databaseVersion(storage),
-    app.get(QueueInspector).depths(),
-    app.get(WorkerDirectory).online(),
-    app.get(BeatRunner).running(),
-    app.get(BeatService).list(),
-  ]);
+  const inspector = app.get(QueueInspector);
+  const [serverInfo, topology, dbVersion, queues, partitions, online, running, schedules] =
+    await Promise.all([
+      redis.client.info('server'),
+      redis.topology(),
+      databaseVersion(storage),
+      inspector.depths(),
+      inspector.partitions(),
+      app.get(WorkerDirectory).online(),
+      app.get(BeatRunner).running(),
+      app.get(BeatService).list(),
+    ]);
   return {
     name: own.name,
     version: own.version,
@@ -100,6 +114,7 @@ async function gather(app: INestApplicationContext) {
       server: dbVersion,
     },
     queues,
+    partitions: { configured: config.redisPartitions, registered: partitions },
     workers: { online: online.length, hostnames: online.map((w) => w.hostname).sort() },
     beat: { running, schedules },
   };

@@ -3,6 +3,7 @@ import type { RedisClient } from '@brain/tasks';
 import { Observable, share } from 'rxjs';
 import {
   isSchedulerJobId,
+  QUEUE_NAMES,
   QueueRegistry,
   RedisConnection,
   ResultStore,
@@ -38,9 +39,12 @@ const FLUSH_MS = 250;
 /** Records read per batch; beyond that, pages are told to reload instead. */
 const MAX_BATCH = 100;
 const BLOCK_MS = 1000;
+/** How often partitions registered meanwhile are looked for. */
+const PARTITIONS_CHECK_MS = 10_000;
 
 /**
- * Task state changes, live: one XREAD over every queue's BullMQ event stream, plus the engine's
+ * Task state changes, live: one XREAD over every queue's BullMQ event stream per partition (each
+ * on a connection of its own: a Cluster takes no XREAD across slots), plus the engine's
  * revocation broadcasts (a task revoked before it ran leaves its queue without a BullMQ event
  * that says so). Ids are gathered for FLUSH_MS, then their records are read once from the
  * result store (so arguments come masked, and states are the engine's) and sent to every page.
@@ -53,10 +57,24 @@ export class TaskFeed {
   readonly updates$: Observable<TaskUpdates> = new Observable<TaskUpdates>((subscriber) => {
     const pending = new Set<string>();
     let stopped = false;
-    const reader = this.redis.create('dashboard-feed');
+    const readers = new Map<string, RedisClient>();
     const listener = this.redis.create('dashboard-revocations');
 
-    void this.readStreams(reader, pending, () => stopped);
+    const follow = () =>
+      this.queues
+        .everyPartition()
+        .then((partitions) => {
+          for (const partition of partitions) {
+            if (stopped || readers.has(partition.prefix)) continue;
+            const reader = this.redis.create(`dashboard-feed-${readers.size}`);
+            readers.set(partition.prefix, reader);
+            const keys = QUEUE_NAMES.map((q) => partition.keys(q).events);
+            void this.readStreams(reader, keys, pending, () => stopped);
+          }
+        })
+        .catch((err: Error) => this.logger.warn(`partitions not read: ${err.message}`));
+    void follow();
+    const partitionsTimer = setInterval(() => void follow(), PARTITIONS_CHECK_MS);
     void listener.subscribe(this.revocations.channel).catch((err: Error) => {
       if (!stopped) this.logger.warn(`revocations not followed: ${err.message}`);
     });
@@ -83,7 +101,8 @@ export class TaskFeed {
     return () => {
       stopped = true;
       clearInterval(timer);
-      reader.disconnect();
+      clearInterval(partitionsTimer);
+      for (const reader of readers.values()) reader.disconnect();
       listener.disconnect();
     };
   }).pipe(share());
@@ -109,10 +128,10 @@ export class TaskFeed {
    */
   private async readStreams(
     client: RedisClient,
+    keys: string[],
     pending: Set<string>,
     stopped: () => boolean,
   ): Promise<void> {
-    const keys = this.queues.eventStreams();
     let failing = false;
     while (!stopped()) {
       try {

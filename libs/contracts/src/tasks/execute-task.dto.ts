@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsPositive,
   IsString,
+  Length,
   Max,
   Min,
   ValidateBy,
@@ -113,4 +114,15 @@ export class ExecuteTaskDto {
   @IsPositive()
   @Max(MAX_TIME_LIMIT_S)
   soft_time_limit?: number;
+
+  @ApiPropertyOptional({
+    example: 'tenant-42',
+    maxLength: 200,
+    description:
+      'Tasks with the same key go to the same partition (REDIS_PARTITIONS), so run in the order sent among them; at random without it',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  partition_key?: string;
 }

@@ -16,5 +16,6 @@ export function toApplyOptions(dto: ExecuteTaskDto): ApplyOptions {
     expires: dto.expires,
     timeLimit: dto.time_limit,
     softTimeLimit: dto.soft_time_limit,
+    partitionKey: dto.partition_key,
   };
 }

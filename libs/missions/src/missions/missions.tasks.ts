@@ -112,6 +112,19 @@ export class MissionTasks {
     private readonly outbox: NotificationOutbox,
   ) {}
 
+  /** The missions queue's job counts, summed over the partitions. */
+  private async missionJobCounts(): Promise<Record<string, number>> {
+    const each = await Promise.all(
+      (await this.queues.everyPartition()).map((p) =>
+        p.get('missions').getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
+      ),
+    );
+    const sum: Record<string, number> = {};
+    for (const counts of each)
+      for (const [state, n] of Object.entries(counts)) sum[state] = (sum[state] ?? 0) + n;
+    return sum;
+  }
+
   /** The missions queue's size, missions running too long, the pending backlog, a verdict. */
   @Task({
     name: 'backend.app.tasks.mission_tasks.check_mission_queue_health',
@@ -133,7 +146,7 @@ export class MissionTasks {
     checkWholeNumber(stuck_threshold_minutes, 'stuck_threshold_minutes', 1);
     const now = Date.now();
     const [jobs, counts, stuck] = await Promise.all([
-      this.queues.get('missions').getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
+      this.missionJobCounts(),
       this.missions.countByStatus(),
       this.missions.stuck(new Date(now - stuck_threshold_minutes * 60_000)),
     ]);

@@ -32,8 +32,13 @@ export interface ApplyOptions {
   link?: TaskSignature | TaskSignature[];
   /** Sent with (request, error, traceback) when this task fails for good. */
   linkError?: TaskSignature | TaskSignature[];
-  /** Use this id instead of a new UUID. */
+  /** Use this id instead of a new UUID (a `-p<n>` ending places it in partition n). */
   taskId?: string;
+  /**
+   * Tasks with the same key go to the same partition (FIFO among them while REDIS_PARTITIONS
+   * stays), such as a tenant; without it a task's partition is chosen at random.
+   */
+  partitionKey?: string;
   /** The task that sends this one. */
   parentId?: string;
 }
@@ -63,6 +68,8 @@ export interface TaskMessage {
   link?: TaskSignature[];
   linkError?: TaskSignature[];
   parentId?: string;
+  /** As sent (ApplyOptions.partitionKey): a resend keeps it. */
+  partitionKey?: string;
 }
 
 export interface SentTask {

@@ -6,6 +6,7 @@ import { TaskStop } from '../execution/task-stop';
 import type { PoolRequest } from '../pool/pool-protocol';
 import { runHandler } from '../pool/run-handler';
 import { QueueRegistry } from '../queues/queue-registry';
+import { PartitionLayout } from '../redis/partition-layout.service';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { toBullPriority } from '../queues/task-priority';
 import type { TaskKwargs } from '../registry/task-definition';
@@ -28,6 +29,7 @@ export class TaskClient {
     private readonly queues: QueueRegistry,
     private readonly results: ResultStore,
     private readonly redis: RedisConnection,
+    private readonly partitions: PartitionLayout,
   ) {}
 
   /** `task.delay(*args)`: positional arguments only. */
@@ -47,7 +49,8 @@ export class TaskClient {
       if (!this.registry.has(sig.name))
         throw new TaskInputError(`Unknown task "${sig.name}" in link`, 'link');
     }
-    const taskId = options.taskId ?? randomUUID();
+    // Its partition, named by its id (see PartitionLayout).
+    const { taskId, prefix } = await this.partitions.place(options.taskId, options.partitionKey);
     const message: TaskMessage = {
       taskId,
       args: v.args,
@@ -62,6 +65,7 @@ export class TaskClient {
       link: v.link.length ? v.link : undefined,
       linkError: v.linkError.length ? v.linkError : undefined,
       parentId: options.parentId,
+      partitionKey: options.partitionKey,
     };
     // The job is the record: kept, ended, RESULT_EXPIRES seconds (see ResultStore). As in Celery,
     // an ignore_result task keeps no state once it succeeds; its failures are still kept.
@@ -71,13 +75,16 @@ export class TaskClient {
     const ack = this.redis.replicaAck;
     const hold = ack.replicas > 0 ? durableHoldMs(ack) : 0;
     const [job] = await Promise.all([
-      this.queues.get(v.queue).add(name, message, {
-        jobId: taskId,
-        delay: Math.max(v.delayMs, hold) || undefined,
-        priority: toBullPriority(v.priority),
-        removeOnComplete: ignoreResult ? true : keep,
-        removeOnFail: keep,
-      }),
+      this.queues
+        .in(prefix)
+        .get(v.queue)
+        .add(name, message, {
+          jobId: taskId,
+          delay: Math.max(v.delayMs, hold) || undefined,
+          priority: toBullPriority(v.priority),
+          removeOnComplete: ignoreResult ? true : keep,
+          removeOnFail: keep,
+        }),
       ignoreResult ? undefined : this.results.index(taskId, now),
     ]);
     if (hold) await confirmSend(job, now + v.delayMs, ack, `send of ${name}[${taskId}]`);
@@ -95,6 +102,7 @@ export class TaskClient {
     const { record } = view;
     if (record.state !== 'FAILURE' && record.state !== 'REVOKED')
       throw new TaskStateConflictError(taskId, record.state, 'retry (only FAILURE or REVOKED can)');
+    // Placed again as a new task: by its partition key if it had one, else at random.
     const sent = view.job?.data ?? view.sent;
     if (!sent)
       throw new TaskStateConflictError(taskId, record.state, 'retry: its arguments are gone');
@@ -104,6 +112,7 @@ export class TaskClient {
       queue: record.queue,
       priority: record.priority,
       parentId: taskId,
+      partitionKey: sent.partitionKey,
     });
   }
 

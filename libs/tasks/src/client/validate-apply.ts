@@ -83,6 +83,12 @@ export function validateApply(
       throw new TaskInputError(`${key} must be a number >= 0`, key);
     }
   }
+  const key = options.partitionKey;
+  if (key !== undefined && !(typeof key === 'string' && key.length >= 1 && key.length <= 200))
+    throw new TaskInputError(
+      'partition_key must be a string of 1 to 200 characters',
+      'partition_key',
+    );
   for (const key of ['timeLimit', 'softTimeLimit'] as const) {
     const v = options[key];
     if (v !== undefined && v > MAX_TIME_LIMIT_S)

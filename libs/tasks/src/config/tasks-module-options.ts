@@ -31,6 +31,11 @@ export interface TasksModuleOptions {
    * hold it (Redis WAIT), failing the send when they do not in time. Off (0 replicas) by default.
    */
   replicaAck?: Partial<ReplicaAckPolicy>;
+  /**
+   * REDIS_PARTITIONS: the partitions new tasks are spread over (each under its own key prefix;
+   * on a Cluster, its own hash tag). 1 by default. See partition-layout.service.ts.
+   */
+  partitions?: number;
 }
 
 export interface ResolvedTasksOptions {
@@ -43,6 +48,7 @@ export interface ResolvedTasksOptions {
   failFast: boolean;
   roles?: readonly string[];
   replicaAck: ReplicaAckPolicy;
+  partitions: number;
 }
 
 /** REDIS_REPLICAS_ACK_TIMEOUT_MS's default: under the API's 2 s promise for a 503. */
@@ -65,5 +71,6 @@ export function resolveTasksOptions(options: TasksModuleOptions): ResolvedTasksO
       replicas: options.replicaAck?.replicas ?? 0,
       timeoutMs: options.replicaAck?.timeoutMs ?? DEFAULT_REPLICAS_ACK_TIMEOUT_MS,
     },
+    partitions: options.partitions ?? 1,
   };
 }

@@ -33,12 +33,15 @@ export class ActiveTasks {
 
   /** Every running task, oldest first; `workers` saves a read when the caller has them. */
   async list(workers?: WorkerHeartbeat[]): Promise<ActiveTask[]> {
+    const partitions = await this.queues.everyPartition();
     const [perQueue, beats] = await Promise.all([
       Promise.all(
-        QUEUE_NAMES.map(async (queue) => {
-          const jobs = (await this.queues.get(queue).getActive()) as Job<TaskMessage>[];
-          return jobs.filter(Boolean).map((job) => ({ job, queue }));
-        }),
+        partitions.flatMap((partition) =>
+          QUEUE_NAMES.map(async (queue) => {
+            const jobs = (await partition.get(queue).getActive()) as Job<TaskMessage>[];
+            return jobs.filter(Boolean).map((job) => ({ job, queue }));
+          }),
+        ),
       ),
       workers ?? this.directory.online(),
     ]);

@@ -6,7 +6,7 @@ import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module
 import { TaskInputError } from '../errors/task-errors';
 import { redactArguments } from '../execution/redaction';
 import { isQueueName, QUEUE_NAMES, type QueueName } from '../queues/queue-names';
-import { QueueRegistry } from '../queues/queue-registry';
+import { type PartitionQueues, QueueRegistry } from '../queues/queue-registry';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { TaskRegistry } from '../registry/task-registry';
 import { RevocationService } from '../revocation/revocation.service';
@@ -79,36 +79,37 @@ export class Inspector {
    */
   async scheduled(limit = 1000): Promise<ScheduledTask[]> {
     const all: ScheduledTask[] = [];
-    for (const queue of QUEUE_NAMES) {
-      const q = this.queues.get(queue);
-      const [jobs, schedulers] = await Promise.all([
-        q.getDelayed(0, limit - 1),
-        q.getJobSchedulers(0, -1),
-      ]);
-      const schedules = new Map(schedulers.map((s) => [s.key, s]));
-      for (const job of jobs) {
-        const scheduler = job.repeatJobKey ? schedules.get(job.repeatJobKey) : undefined;
-        const data = (job.data ?? {}) as Partial<TaskMessage>;
-        const declared = this.registry.has(job.name)
-          ? this.registry.get(job.name).options
-          : undefined;
-        all.push({
-          task_id: data.taskId ?? String(job.id),
-          task_name: job.name,
-          queue,
-          eta: new Date(job.timestamp + (job.delay ?? 0)).toISOString(),
-          retry: (data.retries ?? 0) > 0,
-          schedule: scheduler
-            ? {
-                key: scheduler.key,
-                every_seconds: scheduler.every ? scheduler.every / 1000 : null,
-                cron: scheduler.pattern ?? null,
-              }
-            : null,
-          ...redactArguments(declared, data.args ?? [], data.kwargs ?? {}),
-        });
+    for (const partition of await this.queues.everyPartition())
+      for (const queue of QUEUE_NAMES) {
+        const q = partition.get(queue);
+        const [jobs, schedulers] = await Promise.all([
+          q.getDelayed(0, limit - 1),
+          q.getJobSchedulers(0, -1),
+        ]);
+        const schedules = new Map(schedulers.map((s) => [s.key, s]));
+        for (const job of jobs) {
+          const scheduler = job.repeatJobKey ? schedules.get(job.repeatJobKey) : undefined;
+          const data = (job.data ?? {}) as Partial<TaskMessage>;
+          const declared = this.registry.has(job.name)
+            ? this.registry.get(job.name).options
+            : undefined;
+          all.push({
+            task_id: data.taskId ?? String(job.id),
+            task_name: job.name,
+            queue,
+            eta: new Date(job.timestamp + (job.delay ?? 0)).toISOString(),
+            retry: (data.retries ?? 0) > 0,
+            schedule: scheduler
+              ? {
+                  key: scheduler.key,
+                  every_seconds: scheduler.every ? scheduler.every / 1000 : null,
+                  cron: scheduler.pattern ?? null,
+                }
+              : null,
+            ...redactArguments(declared, data.args ?? [], data.kwargs ?? {}),
+          });
+        }
       }
-    }
     return all.sort((a, b) => a.eta.localeCompare(b.eta)).slice(0, limit);
   }
 
@@ -138,15 +139,25 @@ export class Inspector {
     }
   }
 
-  /** Removes every task waiting in a queue (pending, countdown, retry); answers how many. */
+  /**
+   * Removes every task waiting in a queue (pending, countdown, retry), in every partition;
+   * answers how many.
+   */
   async purgeQueue(name: string): Promise<number> {
     if (!isQueueName(name)) throw new TaskInputError(`Unknown queue "${name}"`, 'queue_name');
-    const queue = this.queues.get(name);
-    const key = (suffix: string) => `${this.options.prefix}:${name}:${suffix}`;
+    let purged = 0;
+    for (const partition of await this.queues.everyPartition())
+      purged += await this.purgeQueueIn(partition, name);
+    return purged;
+  }
+
+  private async purgeQueueIn(partition: PartitionQueues, name: QueueName): Promise<number> {
+    const queue = partition.get(name);
+    const keys = partition.keys(name);
     const [waiting, prioritized, delayed] = await Promise.all([
-      this.redis.client.lrange(key('wait'), 0, -1),
-      this.redis.client.zrange(key('prioritized'), '0', '-1'),
-      this.redis.client.zrange(key('delayed'), '0', '-1'),
+      this.redis.client.lrange(keys.wait, 0, -1),
+      this.redis.client.zrange(keys.prioritized, '0', '-1'),
+      this.redis.client.zrange(keys.delayed, '0', '-1'),
     ]);
     const tasks = [...waiting, ...prioritized, ...delayed].filter((id) => !isSchedulerJobId(id));
     // A schedule's next firing is a delayed job: draining it would end the schedule, so each
@@ -164,15 +175,15 @@ export class Inspector {
   }
 
   /**
-   * Revokes every task not yet started, in every queue; with terminate, the running ones too.
+   * Revokes every task not yet started, in every queue of every partition; with terminate, the running ones too.
    * Periodic schedules stay (see beat stop). It goes a page of ids at a time, never holding every
    * job, and takes what is queued when it starts: tasks sent meanwhile are not chased.
    */
   async cancelAll(terminate = false): Promise<CancelAllOutcome> {
     let revoked = 0;
     let terminated = 0;
-    for (const queue of QUEUE_NAMES) {
-      const keys = this.queues.keys(queue);
+    const partitions = await this.queues.everyPartition();
+    for (const keys of partitions.flatMap((p) => QUEUE_NAMES.map((q) => p.keys(q)))) {
       for (const key of [keys.wait, keys.paused]) revoked += await this.revokeAll(key, 'list');
       for (const key of [keys.prioritized, keys.delayed])
         revoked += await this.revokeAll(key, 'zset');

@@ -55,44 +55,47 @@ export class TaskThroughput {
     const bucketOf = (ms: number) => Math.min(buckets - 1, Math.floor((ms - since) / size));
     const client = this.redis.client;
 
-    const counts = client.pipeline();
-    for (const name of QUEUE_NAMES) {
-      const { completed, failed } = this.queues.keys(name);
-      for (let i = 0; i < buckets; i++) {
-        const [from, to] = [since + i * size, `(${since + (i + 1) * size}`];
-        counts.zcount(completed, from, to).zcount(failed, from, to);
+    // Per partition: a pipeline stays in one slot.
+    for (const partition of await this.queues.everyPartition()) {
+      const counts = client.pipeline();
+      for (const name of QUEUE_NAMES) {
+        const { completed, failed } = partition.keys(name);
+        for (let i = 0; i < buckets; i++) {
+          const [from, to] = [since + i * size, `(${since + (i + 1) * size}`];
+          counts.zcount(completed, from, to).zcount(failed, from, to);
+        }
       }
-    }
-    const counted = (await counts.exec()) ?? [];
-    counted.forEach(([, n], i) => {
-      const point = points[Math.floor(i / 2) % buckets];
-      if (i % 2 === 0) point.succeeded += Number(n ?? 0);
-      else point.failed += Number(n ?? 0);
-    });
-
-    // A revoked job ends in BullMQ's failed set too: tell them apart by the error type.
-    for (const name of QUEUE_NAMES) {
-      const keys = this.queues.keys(name);
-      const failed = await client.zrevrangebyscore(
-        keys.failed,
-        '+inf',
-        since,
-        'WITHSCORES',
-        'LIMIT',
-        0,
-        MAX_FAILED_READ,
-      );
-      const ids = failed.filter((_, i) => i % 2 === 0);
-      if (!ids.length) continue;
-      const reads = client.pipeline();
-      for (const id of ids) addStacktraceRead(reads, keys, id);
-      const traces = (await reads.exec()) ?? [];
-      ids.forEach((_, i) => {
-        if (!wasRevoked(traces[i]?.[1])) return;
-        const point = points[bucketOf(Number(failed[2 * i + 1]))];
-        point.failed--;
-        point.revoked++;
+      const counted = (await counts.exec()) ?? [];
+      counted.forEach(([, n], i) => {
+        const point = points[Math.floor(i / 2) % buckets];
+        if (i % 2 === 0) point.succeeded += Number(n ?? 0);
+        else point.failed += Number(n ?? 0);
       });
+
+      // A revoked job ends in BullMQ's failed set too: tell them apart by the error type.
+      for (const name of QUEUE_NAMES) {
+        const keys = partition.keys(name);
+        const failed = await client.zrevrangebyscore(
+          keys.failed,
+          '+inf',
+          since,
+          'WITHSCORES',
+          'LIMIT',
+          0,
+          MAX_FAILED_READ,
+        );
+        const ids = failed.filter((_, i) => i % 2 === 0);
+        if (!ids.length) continue;
+        const reads = client.pipeline();
+        for (const id of ids) addStacktraceRead(reads, keys, id);
+        const traces = (await reads.exec()) ?? [];
+        ids.forEach((_, i) => {
+          if (!wasRevoked(traces[i]?.[1])) return;
+          const point = points[bucketOf(Number(failed[2 * i + 1]))];
+          point.failed--;
+          point.revoked++;
+        });
+      }
     }
 
     // Revoked before they ran: no job is left, only the revocation and the kept record.

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
+import { PartitionLayout } from '../redis/partition-layout.service';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { TaskRegistry } from '../registry/task-registry';
 import { RevocationService } from '../revocation/revocation.service';
@@ -91,7 +92,7 @@ async function preforkChild(
       registry: app.get(TaskRegistry),
       revocations: app.get(RevocationService),
       metrics: app.get(TaskMetricsRecorder),
-      prefix: options.prefix,
+      partitions: app.get(PartitionLayout),
       resultExpires: options.resultExpires,
     },
     { send, onMessage: (l) => onMessage<Parameters<typeof l>[0]>(l) },

@@ -4,7 +4,9 @@
  */
 export function engineKeys(prefix: string) {
   return {
-    /** Sorted set of task ids by when sent: serves listings. */
+    /** List of the partitions' key prefixes, partition 0's first; only grows (partition 0). */
+    partitions: `${prefix}:partitions`,
+    /** Sorted set of task ids by when sent: serves listings (one per partition). */
     taskIndex: `${prefix}:tasks`,
     /** The record of a task revoked before it ran (its job is gone). */
     revokedTask: (taskId: string) => `${prefix}:revoked-task:${taskId}`,

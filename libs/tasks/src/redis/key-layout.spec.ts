@@ -1,5 +1,12 @@
 import { engineKeys } from './engine-keys';
-import { keyPrefix, keyPrefixFor } from './key-layout';
+import {
+  choosePartition,
+  keyPrefix,
+  keyPrefixFor,
+  partitionOfTaskId,
+  partitionPrefix,
+  taskIdIn,
+} from './key-layout';
 import { bullQueueKeys } from '../bullmq/queue-keys';
 
 describe('keyPrefix', () => {
@@ -19,5 +26,40 @@ describe('keyPrefix', () => {
 
   it('takes a prefix that already holds a tag as it is', () => {
     expect(keyPrefix('{acme}:brain', 'cluster')).toBe('{acme}:brain');
+  });
+});
+
+describe('partitions', () => {
+  it('keeps partition 0 at the prefix of before, and names the others apart', () => {
+    expect(partitionPrefix('brain', 'standalone', 0)).toBe('brain');
+    expect(partitionPrefix('brain', 'standalone', 2)).toBe('brain:p2');
+    expect(partitionPrefix('{brain}', 'cluster', 0)).toBe('{brain}');
+    expect(partitionPrefix('{brain}', 'cluster', 1)).toBe('{brain:p1}');
+    expect(partitionPrefix('{brain}', 'cluster', 1, 3)).toBe('{brain:p1:3}');
+    expect(bullQueueKeys(partitionPrefix('{brain}', 'cluster', 2), 'default').wait).toMatch(
+      /^\{brain:p2\}:default:/,
+    );
+  });
+
+  it('reads the partition from a task id, partition 0 for ids without a suffix', () => {
+    const uuid = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    expect(partitionOfTaskId(uuid)).toBe(0);
+    expect(partitionOfTaskId(taskIdIn(0, uuid))).toBe(0);
+    expect(taskIdIn(3, uuid)).toBe(`${uuid}-p3`);
+    expect(partitionOfTaskId(`${uuid}-p3`)).toBe(3);
+    expect(partitionOfTaskId(`${uuid}-p63`)).toBe(63);
+    expect(partitionOfTaskId('repeat:abc:1700000000000')).toBe(0);
+    expect(partitionOfTaskId('job-p0')).toBe(0);
+  });
+
+  it('places by partition key (same key, same partition) or at random', () => {
+    expect(choosePartition(1, 'tenant-1')).toBe(0);
+    const p = choosePartition(3, 'tenant-1');
+    for (let i = 0; i < 5; i++) expect(choosePartition(3, 'tenant-1', Math.random())).toBe(p);
+    const keys = Array.from({ length: 300 }, (_, i) => choosePartition(3, `tenant-${i}`));
+    for (const n of [0, 1, 2]) expect(keys.filter((k) => k === n).length).toBeGreaterThan(60);
+    expect(choosePartition(3, undefined, 0)).toBe(0);
+    expect(choosePartition(3, undefined, 0.5)).toBe(1);
+    expect(choosePartition(3, undefined, 0.99)).toBe(2);
   });
 });

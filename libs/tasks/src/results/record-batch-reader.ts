@@ -40,13 +40,27 @@ export class RecordBatchReader {
     private readonly results: ResultStore,
   ) {}
 
-  /** One round trip: each task's revoked record, or the queue, name and worker of its job. */
+  /**
+   * One round trip per partition (in parallel): each task's revoked record, or the queue, name
+   * and worker of its job. A task of a partition that does not exist is a glimpse of nothing.
+   */
   async glimpse(ids: readonly string[]): Promise<RecordGlimpse[]> {
-    if (!ids.length) return [];
+    const byPrefix = await this.byPartition(ids);
+    const found = new Map<string, RecordGlimpse>();
+    await Promise.all(
+      [...byPrefix].map(async ([prefix, some]) => {
+        for (const g of await this.glimpseIn(prefix, some)) found.set(g.id, g);
+      }),
+    );
+    return ids.map((id) => found.get(id) ?? { id, worker: null });
+  }
+
+  private async glimpseIn(prefix: string, ids: readonly string[]): Promise<RecordGlimpse[]> {
+    const queues = this.queues.in(prefix);
     const pipeline = this.redis.client.pipeline();
     for (const id of ids) {
-      pipeline.get(this.results.revokedKey(id));
-      for (const q of QUEUE_NAMES) addNameAndWorkerRead(pipeline, this.queues.keys(q), id);
+      pipeline.get(this.results.revokedKey(prefix, id));
+      for (const q of QUEUE_NAMES) addNameAndWorkerRead(pipeline, queues.keys(q), id);
     }
     const replies = (await pipeline.exec()) ?? [];
     const per = QUEUE_NAMES.length + 1;
@@ -66,9 +80,10 @@ export class RecordBatchReader {
   }
 
   /**
-   * The records of `glimpses`, by task id: one atomic round trip (MULTI) reads their states, then
-   * their jobs are read together. State first, as ResultStore.findJob does: a job only moves
-   * forward, so its fields are at least as new as its state. Tasks gone meanwhile are left out.
+   * The records of `glimpses`, by task id: per partition, one atomic round trip (MULTI) reads
+   * their states, then their jobs are read together. State first, as ResultStore.findJob does: a
+   * job only moves forward, so its fields are at least as new as its state. Tasks gone meanwhile
+   * are left out.
    */
   async records(glimpses: readonly RecordGlimpse[]): Promise<Map<string, TaskRecord>> {
     const found = new Map<string, TaskRecord>();
@@ -77,15 +92,34 @@ export class RecordBatchReader {
       if (g.revoked) found.set(g.id, g.revoked);
       else if (g.queue) jobs.push({ id: g.id, queue: g.queue });
     }
-    if (!jobs.length) return found;
+    const byPrefix = await this.byPartition(jobs.map((j) => j.id));
+    const queueOf = new Map(jobs.map((j) => [j.id, j.queue]));
+    await Promise.all(
+      [...byPrefix].map(([prefix, ids]) =>
+        this.recordsIn(
+          prefix,
+          ids.map((id) => ({ id, queue: queueOf.get(id)! })),
+          found,
+        ),
+      ),
+    );
+    return found;
+  }
+
+  private async recordsIn(
+    prefix: string,
+    jobs: { id: string; queue: QueueName }[],
+    found: Map<string, TaskRecord>,
+  ): Promise<void> {
+    const queues = this.queues.in(prefix);
     const tx = this.redis.client.multi();
     for (const { id, queue } of jobs) {
-      addStateReads(tx, this.queues.keys(queue), id);
+      addStateReads(tx, queues.keys(queue), id);
     }
     const replies = (await tx.exec()) ?? [];
     // Sent together: ioredis writes them back to back, one round trip in effect.
     const read = await Promise.all(
-      jobs.map(({ id, queue }) => Job.fromId<TaskMessage>(this.queues.get(queue), id)),
+      jobs.map(({ id, queue }) => Job.fromId<TaskMessage>(queues.get(queue), id)),
     );
     jobs.forEach(({ id }, i) => {
       const reply = replies.slice(i * STATE_READS, (i + 1) * STATE_READS).map(([err, value]) => {
@@ -101,6 +135,18 @@ export class RecordBatchReader {
         : undefined;
       found.set(id, recordFromJob(job, state, declaration));
     });
-    return found;
+  }
+
+  /** `ids` by the prefix of their partition (ids of a partition that does not exist left out). */
+  private async byPartition(ids: readonly string[]): Promise<Map<string, string[]>> {
+    const groups = new Map<string, string[]>();
+    for (const id of ids) {
+      const prefix = await this.results.prefixOf(id);
+      if (prefix === undefined) continue;
+      const group = groups.get(prefix);
+      if (group) group.push(id);
+      else groups.set(prefix, [id]);
+    }
+    return groups;
   }
 }

@@ -7,6 +7,7 @@ import { QUEUE_NAMES } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
 import { bullQueueKeys } from '../bullmq/queue-keys';
 import { engineKeys } from '../redis/engine-keys';
+import { PartitionLayout } from '../redis/partition-layout.service';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { TaskRegistry } from '../registry/task-registry';
 import type { IndexPosition } from './index-cursor';
@@ -23,7 +24,7 @@ export interface TaskView {
   events: TaskEvent[];
   job?: Job<TaskMessage>;
   /** The arguments as sent, unmasked, to send the task again (kept with a revoked record). */
-  sent?: Pick<TaskMessage, 'args' | 'kwargs'>;
+  sent?: Pick<TaskMessage, 'args' | 'kwargs' | 'partitionKey'>;
 }
 
 /**
@@ -38,6 +39,7 @@ export class ResultStore {
     private readonly redis: RedisConnection,
     private readonly queues: QueueRegistry,
     private readonly registry: TaskRegistry,
+    private readonly partitions: PartitionLayout,
     @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
   ) {}
 
@@ -45,32 +47,39 @@ export class ResultStore {
     return this.options.resultExpires;
   }
 
-  /** Where the record of a task revoked before it ran is kept. */
-  revokedKey(taskId: string): string {
-    return engineKeys(this.options.prefix).revokedTask(taskId);
+  /** Where the record of a task revoked before it ran is kept, in its partition (`prefix`). */
+  revokedKey(prefix: string, taskId: string): string {
+    return engineKeys(prefix).revokedTask(taskId);
   }
 
-  private get indexKey(): string {
-    return engineKeys(this.options.prefix).taskIndex;
+  private indexKey(prefix: string): string {
+    return engineKeys(prefix).taskIndex;
   }
 
-  /** Adds a task to the time index (the client does it when sending; the worker for Beat's). */
+  /** The key prefix of a task's partition (its id names it); undefined for none that exists. */
+  prefixOf(taskId: string): Promise<string | undefined> {
+    return this.partitions.prefixOfTask(taskId);
+  }
+
+  /** Adds a task to its partition's time index (the client does it when sending; the worker for Beat's). */
   async index(taskId: string, at: number): Promise<void> {
-    await this.redis.client.zadd(this.indexKey, at, taskId);
+    const prefix = await this.prefixOf(taskId);
+    if (prefix === undefined) throw new Error(`task ${taskId}: no such partition`);
+    await this.redis.client.zadd(this.indexKey(prefix), at, taskId);
   }
 
-  /** The task's job, whichever queue holds it, and that job's BullMQ state. */
+  /** The task's job, whichever queue of its partition holds it, and that job's BullMQ state. */
   async findJob(
     taskId: string,
   ): Promise<{ job: Job<TaskMessage>; state: JobState | 'unknown' } | undefined> {
+    const prefix = await this.prefixOf(taskId);
+    if (prefix === undefined) return undefined;
     const found = await this.redis.client
-      .pipeline(
-        QUEUE_NAMES.map((q) => ['exists', bullQueueKeys(this.options.prefix, q).job(taskId)]),
-      )
+      .pipeline(QUEUE_NAMES.map((q) => ['exists', bullQueueKeys(prefix, q).job(taskId)]))
       .exec();
     const i = found?.findIndex(([, n]) => n === 1) ?? -1;
     if (i < 0) return undefined;
-    const queue = this.queues.get(QUEUE_NAMES[i]);
+    const queue = this.queues.in(prefix).get(QUEUE_NAMES[i]);
     // State first, then the job: a job only moves forward, so its fields are then at least as new
     // as its state (read the other way round, a task finishing in between would read SUCCESS
     // without its result).
@@ -80,7 +89,9 @@ export class ResultStore {
   }
 
   async view(taskId: string): Promise<TaskView | null> {
-    const revoked = await this.redis.client.get(this.revokedKey(taskId));
+    const prefix = await this.prefixOf(taskId);
+    if (prefix === undefined) return null;
+    const revoked = await this.redis.client.get(this.revokedKey(prefix, taskId));
     if (revoked) return JSON.parse(revoked) as TaskView;
     const found = await this.findJob(taskId);
     if (!found) return null;
@@ -108,18 +119,30 @@ export class ResultStore {
 
   /** Which of `ids` have the record of a task revoked before it ran (see saveRevoked). */
   async revokedBeforeRun(ids: readonly string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const found = await this.redis.client
-      .pipeline(ids.map((id) => ['exists', this.revokedKey(id)]))
-      .exec();
-    return new Set(ids.filter((_, i) => found?.[i]?.[1] === 1));
+    const found = new Set<string>();
+    const byPrefix = new Map<string, string[]>();
+    for (const id of ids) {
+      const prefix = await this.prefixOf(id);
+      if (prefix !== undefined) byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), id]);
+    }
+    // One pipeline per partition: a Cluster takes no pipeline across slots.
+    await Promise.all(
+      [...byPrefix].map(async ([prefix, some]) => {
+        const exists = await this.redis.client
+          .pipeline(some.map((id) => ['exists', this.revokedKey(prefix, id)]))
+          .exec();
+        some.forEach((id, i) => exists?.[i]?.[1] === 1 && found.add(id));
+      }),
+    );
+    return found;
   }
 
   /** Keeps the record of a task revoked before it ran, whose job is gone. */
   async saveRevoked(view: TaskView): Promise<void> {
     const { record, events, sent } = view;
+    const prefix = (await this.prefixOf(record.task_id)) ?? this.options.prefix;
     await this.redis.client.set(
-      this.revokedKey(record.task_id),
+      this.revokedKey(prefix, record.task_id),
       JSON.stringify({ record, events, sent }),
       'EX',
       this.options.resultExpires,
@@ -132,71 +155,100 @@ export class ResultStore {
    */
   async purge(): Promise<number> {
     let purged = await this.forgetFinishedBefore(new Date());
-    const pattern = this.revokedKey('*');
-    for await (const keys of scanKeys(this.redis.client, pattern)) {
-      purged += await this.redis.client.del(...keys);
-      const ids = keys.map((k) => k.slice(pattern.length - 1));
-      await this.redis.client.zrem(this.indexKey, ...ids);
+    for (const prefix of await this.partitions.all()) {
+      const pattern = this.revokedKey(prefix, '*');
+      for await (const keys of scanKeys(this.redis.client, pattern)) {
+        // One partition's keys share its slot: one call each.
+        purged += await this.redis.client.del(...keys);
+        const ids = keys.map((k) => k.slice(pattern.length - 1));
+        await this.redis.client.zrem(this.indexKey(prefix), ...ids);
+      }
     }
     return purged;
   }
 
   /**
    * Forgets finished tasks (SUCCESS, FAILURE) that ended before `cutoff`, records and timelines,
-   * and their index entries; pending and running ones are untouched. Answers how many went.
+   * and their index entries, in every partition; pending and running ones are untouched. Answers
+   * how many went.
    */
   async forgetFinishedBefore(cutoff: Date): Promise<number> {
     const grace = Math.max(0, Date.now() - cutoff.getTime());
     let forgotten = 0;
-    for (const queue of QUEUE_NAMES) {
-      const q = this.queues.get(queue);
-      for (const state of ['completed', 'failed'] as const) {
-        const ids = await q.clean(grace, 0, state);
-        forgotten += ids.length;
-        if (ids.length) await this.redis.client.zrem(this.indexKey, ...ids);
+    for (const prefix of await this.partitions.all()) {
+      const queues = this.queues.in(prefix);
+      for (const queue of QUEUE_NAMES) {
+        for (const state of ['completed', 'failed'] as const) {
+          const ids = await queues.get(queue).clean(grace, 0, state);
+          forgotten += ids.length;
+          if (ids.length) await this.redis.client.zrem(this.indexKey(prefix), ...ids);
+        }
       }
     }
     return forgotten;
   }
 
-  /** Index entries (ids with when sent), newest first, from `position` down to `since`. */
+  /**
+   * Index entries (ids with when sent), newest first, from `position` down to `since`, over every
+   * partition: each partition's index is read from the same position and the pages merged, in the
+   * order one sorted set would give (score, then id, both descending), so that `position.skip`
+   * (entries at exactly its score already read) counts the same whatever the partitions.
+   */
   async indexFrom(
     position: IndexPosition,
     since: number | undefined,
     count: number,
   ): Promise<{ id: string; score: number }[]> {
-    const flat = await this.redis.client.zrevrangebyscore(
-      this.indexKey,
-      Number.isFinite(position.score) ? position.score : '+inf',
-      since ?? '-inf',
-      'WITHSCORES',
-      'LIMIT',
-      position.skip,
-      count,
+    const prefixes = await this.partitions.all();
+    const pages = await Promise.all(
+      prefixes.map((prefix) =>
+        this.redis.client.zrevrangebyscore(
+          this.indexKey(prefix),
+          Number.isFinite(position.score) ? position.score : '+inf',
+          since ?? '-inf',
+          'WITHSCORES',
+          'LIMIT',
+          prefixes.length === 1 ? position.skip : 0,
+          prefixes.length === 1 ? count : position.skip + count,
+        ),
+      ),
     );
     const entries: { id: string; score: number }[] = [];
-    for (let i = 0; i < flat.length; i += 2)
-      entries.push({ id: flat[i], score: Number(flat[i + 1]) });
-    return entries;
+    for (const flat of pages)
+      for (let i = 0; i < flat.length; i += 2)
+        entries.push({ id: flat[i], score: Number(flat[i + 1]) });
+    if (prefixes.length === 1) return entries;
+    entries.sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return entries.slice(position.skip, position.skip + count);
   }
 
   /** Ids of recent tasks, newest first. */
   async recentIds(limit: number, offset = 0): Promise<string[]> {
-    return this.redis.client.zrevrange(this.indexKey, offset, offset + limit - 1);
+    const entries = await this.indexFrom({ score: Infinity, skip: offset }, undefined, limit);
+    return entries.map((e) => e.id);
   }
 
   /**
    * Forgets index entries older than the result expiry whose tasks are gone, page by page past
-   * the ones still live (a far countdown keeps its entry), up to `maxScanned` entries a call.
+   * the ones still live (a far countdown keeps its entry), up to `maxScanned` entries a call and
+   * partition.
    */
   async pruneIndex(now = Date.now(), maxScanned = PRUNE_MAX_SCANNED): Promise<number> {
+    let removed = 0;
+    for (const prefix of await this.partitions.all())
+      removed += await this.pruneIndexOf(prefix, now, maxScanned);
+    return removed;
+  }
+
+  private async pruneIndexOf(prefix: string, now: number, maxScanned: number): Promise<number> {
     const horizon = now - this.options.resultExpires * 1000;
+    const indexKey = this.indexKey(prefix);
     let kept = 0;
     let removed = 0;
     for (let scanned = 0; scanned < maxScanned;) {
       // Entries removed leave the range, so the next page starts after the ones kept.
       const stale = await this.redis.client.zrangebyscore(
-        this.indexKey,
+        indexKey,
         0,
         horizon,
         'LIMIT',
@@ -205,8 +257,8 @@ export class ResultStore {
       );
       if (!stale.length) break;
       scanned += stale.length;
-      const gone = await this.goneOf(stale);
-      if (gone.length) await this.redis.client.zrem(this.indexKey, ...gone);
+      const gone = await this.goneOf(prefix, stale);
+      if (gone.length) await this.redis.client.zrem(indexKey, ...gone);
       removed += gone.length;
       kept += stale.length - gone.length;
       if (stale.length < PRUNE_PAGE) break;
@@ -215,10 +267,10 @@ export class ResultStore {
   }
 
   /** Which of `ids` have neither a job (in any queue) nor a revoked record: one round trip. */
-  private async goneOf(ids: string[]): Promise<string[]> {
+  private async goneOf(prefix: string, ids: string[]): Promise<string[]> {
     const keys = ids.flatMap((id) => [
-      this.revokedKey(id),
-      ...QUEUE_NAMES.map((q) => bullQueueKeys(this.options.prefix, q).job(id)),
+      this.revokedKey(prefix, id),
+      ...QUEUE_NAMES.map((q) => bullQueueKeys(prefix, q).job(id)),
     ]);
     const exists = await this.redis.client.pipeline(keys.map((k) => ['exists', k])).exec();
     const per = QUEUE_NAMES.length + 1;

@@ -44,11 +44,13 @@ export class ResultWaiter {
     if (READY_STATES.has(last.state)) return { outcome: 'ready', record: last };
 
     // Events after this id are delivered: whatever happens from here on wakes the loop below.
-    const stream = bullQueueKeys(this.options.prefix, last.queue).events;
+    // They are those of the task's own partition.
+    const prefix = (await this.results.prefixOf(taskId)) ?? this.options.prefix;
+    const stream = bullQueueKeys(prefix, last.queue).events;
     const [newest] = await this.redis.client.xrevrange(stream, '+', '-', 'COUNT', 1);
     const events = new QueueEvents(last.queue, {
       connection: this.redis.bullConnection(),
-      prefix: this.options.prefix,
+      prefix,
       lastEventId: newest?.[0] ?? '0-0',
     });
     let completed = false;

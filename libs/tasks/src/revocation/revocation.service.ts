@@ -75,7 +75,11 @@ export class RevocationService {
             error: toTaskError(new TaskRevokedError('revoked')),
           },
           events: [...view.events, { state: 'REVOKED', at }],
-          sent: { args: view.job.data.args, kwargs: view.job.data.kwargs },
+          sent: {
+            args: view.job.data.args,
+            kwargs: view.job.data.kwargs,
+            partitionKey: view.job.data.partitionKey,
+          },
         });
         state = 'REVOKED';
       }

@@ -9,6 +9,7 @@ import type { HeldTask } from '../inspect/worker-heartbeat';
 import type { TaskMetricsRecorder } from '../metrics/task-metrics.recorder';
 import type { ExecutionPool } from '../pool/execution-pool';
 import type { QueueName } from '../queues/queue-names';
+import type { PartitionLayout } from '../redis/partition-layout.service';
 import type { RedisConnection } from '../redis/redis-connection.service';
 import type { TaskRegistry } from '../registry/task-registry';
 import type { RevocationMessage, RevocationService } from '../revocation/revocation.service';
@@ -28,7 +29,7 @@ export interface ConsumerDeps {
   registry: TaskRegistry;
   revocations: RevocationService;
   metrics: TaskMetricsRecorder;
-  prefix: string;
+  partitions: PartitionLayout;
   /** Seconds revocations are remembered (the result expiry). */
   resultExpires: number;
 }
@@ -36,6 +37,8 @@ export interface ConsumerDeps {
 export interface ConsumerOptions {
   /** Served queues, highest priority first. */
   queues: readonly QueueName[];
+  /** Served partitions by number; every registered one when absent. */
+  partitions?: readonly number[];
   /** Jobs held at once, prefetched ones included. */
   slots: number;
   hostname: string;
@@ -85,7 +88,7 @@ export class Consumer implements TaskConsumer {
         concurrency: this.options.slots,
         capacity: () => pool.capacity(),
         hostname: this.options.hostname,
-        prefix: this.deps.prefix,
+        partitions: () => this.deps.partitions.served(this.options.partitions),
         connection: redis.bullConnection(),
         replicaAck: redis.replicaAck,
         client: redis.client,
@@ -93,8 +96,7 @@ export class Consumer implements TaskConsumer {
         stalledIntervalMs: lockTimeout * 500,
         stalledChecks: this.options.stalledChecks,
         tokenTag: this.options.tokenTag,
-        blockingClient: redis.create('dispatcher-wait'),
-        watchClient: redis.create('dispatcher-watch'),
+        openClient: (name) => redis.create(name),
         // As a terminate: the run's signal aborts and the pool stops it (a threads child is
         // killed); the executor then leaves the job alone (see TaskExecutor).
         onLockLost: (job) => this.stops.get(String(job.id))?.stop(new LockLostError()),

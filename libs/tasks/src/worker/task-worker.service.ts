@@ -5,6 +5,7 @@ import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module
 import { HEARTBEAT_INTERVAL_S, WorkerDirectory } from '../inspect/worker-directory.service';
 import type { WorkerHeartbeat } from '../inspect/worker-heartbeat';
 import { byPriority, type QueueName } from '../queues/queue-names';
+import { PartitionLayout } from '../redis/partition-layout.service';
 import { RedisConnection } from '../redis/redis-connection.service';
 import { RevocationService, type RevocationMessage } from '../revocation/revocation.service';
 import { QueueRegistry } from '../queues/queue-registry';
@@ -46,6 +47,8 @@ export interface WorkerPoolOptions {
 }
 export interface WorkerStartOptions extends ExecutorDefaults {
   queues: readonly QueueName[];
+  /** Partitions served, by number (`--partitions`); every registered one when absent. */
+  partitions?: readonly number[];
   concurrency: number;
   hostname: string;
   /** Inline when absent. */
@@ -88,6 +91,7 @@ export class TaskWorker implements OnApplicationShutdown {
     private readonly results: ResultStore,
     private readonly registry: TaskRegistry,
     private readonly metrics: TaskMetricsRecorder,
+    private readonly partitions: PartitionLayout,
     @Inject(TASKS_OPTIONS) private readonly tasksOptions: ResolvedTasksOptions,
   ) {}
 
@@ -107,7 +111,7 @@ export class TaskWorker implements OnApplicationShutdown {
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_S * 1000);
     this.housekeepingTimer = setInterval(() => void this.housekeeping(), HOUSEKEEPING_INTERVAL_MS);
     this.logger.log(
-      `worker ${options.hostname} ready: queues ${queues.join(', ')}, concurrency ${options.concurrency}, pool ${this.implementation}`,
+      `worker ${options.hostname} ready: queues ${queues.join(', ')}${options.partitions ? `, partitions ${options.partitions.join(',')}` : ''}, concurrency ${options.concurrency}, pool ${this.implementation}`,
     );
   }
 
@@ -127,13 +131,14 @@ export class TaskWorker implements OnApplicationShutdown {
           redis: this.redis,
           executor: this.executor,
           queues: this.queues,
-          prefix: this.tasksOptions.prefix,
+          partitions: this.partitions,
         },
         {
           size: options.concurrency,
           entry: pool.childEntry!,
           env: pool.childEnv,
           queues,
+          partitions: options.partitions && [...options.partitions],
           hostname: options.hostname,
           lockTimeout,
           prefetch,
@@ -161,11 +166,12 @@ export class TaskWorker implements OnApplicationShutdown {
         registry: this.registry,
         revocations: this.revocations,
         metrics: this.metrics,
-        prefix: this.tasksOptions.prefix,
+        partitions: this.partitions,
         resultExpires: this.tasksOptions.resultExpires,
       },
       {
         queues,
+        partitions: options.partitions,
         slots: options.concurrency * prefetch,
         hostname: options.hostname,
         pool: executionPool,
@@ -240,10 +246,12 @@ export class TaskWorker implements OnApplicationShutdown {
   private async housekeeping(): Promise<void> {
     const grace = this.tasksOptions.resultExpires * 1000;
     try {
-      for (const queue of this.options?.queues ?? []) {
-        await this.queues.get(queue).clean(grace, 1000, 'completed');
-        await this.queues.get(queue).clean(grace, 1000, 'failed');
-      }
+      for (const prefix of await this.partitions.served(this.options?.partitions))
+        for (const queue of this.options?.queues ?? []) {
+          const q = this.queues.in(prefix).get(queue);
+          await q.clean(grace, 1000, 'completed');
+          await q.clean(grace, 1000, 'failed');
+        }
       await this.results.pruneIndex();
       await this.directory.forgetSilent();
     } catch (err) {

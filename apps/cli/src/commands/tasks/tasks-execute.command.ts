@@ -36,6 +36,7 @@ interface ExecuteOptions extends OutputOptions {
   expires?: string;
   timeLimit?: string;
   softTimeLimit?: string;
+  partitionKey?: string;
   wait?: boolean;
   timeout?: string;
   include?: string;
@@ -53,6 +54,7 @@ const FLAGS = {
   expires: '--expires',
   time_limit: '--time-limit',
   soft_time_limit: '--soft-time-limit',
+  partition_key: '--partition-key',
 };
 
 /** `--expires 3600` (seconds) or `--expires 2026-12-01T09:00:00Z`, as the API takes either. */
@@ -84,6 +86,7 @@ export class TasksExecuteCommand extends OutputCommand<ExecuteOptions> {
           expires: parseExpires(options.expires),
           time_limit: parseNumberOption(options.timeLimit, '--time-limit'),
           soft_time_limit: parseNumberOption(options.softTimeLimit, '--soft-time-limit'),
+          partition_key: options.partitionKey,
         },
         FLAGS,
       );
@@ -187,6 +190,14 @@ export class TasksExecuteCommand extends OutputCommand<ExecuteOptions> {
     description: 'soft time limit: the task is told past it (at most 7 days)',
   })
   parseSoftTimeLimit(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--partition-key <key>',
+    description: 'same key, same partition (REDIS_PARTITIONS): run in the order sent among them',
+  })
+  parsePartitionKey(value: string): string {
     return value;
   }
 

@@ -16,6 +16,7 @@ import {
   parseConcurrency,
   parsePool,
   parsePositive,
+  parsePartitions,
   parseQueues,
 } from '@brain/runtime';
 import { runWorker } from '../../../../worker/src';
@@ -29,6 +30,7 @@ const DEFAULT_POOL = 'prefork';
 
 interface WorkerStartOptions extends StartOptions {
   queue?: string;
+  partitions?: string;
   concurrency?: string;
   hostname?: string;
   grace?: string;
@@ -49,6 +51,7 @@ export class WorkerStartCommand extends StartCommand {
   async run(_params: string[], options: WorkerStartOptions = {}): Promise<void> {
     await runCommand(async () => {
       const queues = usage(() => parseQueues(options.queue));
+      const partitions = usage(() => parsePartitions(options.partitions));
       const concurrency = usage(() =>
         parseConcurrency(options.concurrency, availableParallelism()),
       );
@@ -72,6 +75,7 @@ export class WorkerStartCommand extends StartCommand {
       return runWorker(
         {
           queues,
+          partitions,
           concurrency,
           hostname: expandHostname(options.hostname),
           gracePeriodMs: grace,
@@ -90,6 +94,14 @@ export class WorkerStartCommand extends StartCommand {
     description: 'comma-separated queues to serve (default: all five)',
   })
   parseQueue(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '-P, --partitions <numbers>',
+    description: 'comma-separated partitions to serve, such as 0,2 (default: every one)',
+  })
+  parsePartitions(value: string): string {
     return value;
   }
 

@@ -34,6 +34,7 @@ export async function servePreforkChild(
 
   const consumer = new Consumer(deps, {
     queues: config.queues,
+    partitions: config.partitions,
     slots: config.prefetch,
     hostname: config.hostname,
     pool,

@@ -6,6 +6,8 @@ import type { SerializedError } from '../../pool/pool-protocol';
 /** What a prefork child is started with (in its environment, as JSON). */
 export interface PreforkChildConfig {
   queues: QueueName[];
+  /** Served partitions by number; every registered one when absent. */
+  partitions?: number[];
   hostname: string;
   /** Starts the lock token of every job the child takes: how its supervisor finds them. */
   tag: string;

@@ -21,6 +21,7 @@ import type { TaskConsumer, TaskConsumerSnapshot } from '../task-consumer';
 import { type ChildHandle, forkProcess } from '../../pool/child-handle';
 import { RemoteError } from '../../pool/serialize-error';
 import { findHeldJobs, holderOf } from '../../bullmq/held-jobs';
+import type { PartitionLayout } from '../../redis/partition-layout.service';
 import { withDeadline } from '../with-deadline';
 import { CHILD_STOP_MARGIN_MS } from './prefork-child';
 import { Scoreboard } from './scoreboard';
@@ -35,7 +36,7 @@ export interface PreforkSupervisorDeps {
   redis: RedisConnection;
   executor: TaskExecutor;
   queues: QueueRegistry;
-  prefix: string;
+  partitions: PartitionLayout;
 }
 
 export interface PreforkOptions {
@@ -45,6 +46,8 @@ export interface PreforkOptions {
   env?: NodeJS.ProcessEnv;
   /** Served queues, highest priority first. */
   queues: QueueName[];
+  /** Served partitions by number; every registered one when absent. */
+  partitions?: number[];
   hostname: string;
   lockTimeout: number;
   /** Tasks each child holds at once, the running one included (Celery's prefetch multiplier). */
@@ -54,6 +57,9 @@ export interface PreforkOptions {
   maxMemoryPerChildMb?: number;
   bootTimeoutMs?: number;
 }
+
+/** How often new partitions are looked for (the stalled-job checks of theirs). */
+const PARTITION_RECHECK_MS = 10_000;
 
 /**
  * A scoreboard is written once per task: memory (tmpfs) makes that write cheapest. Each pool keeps
@@ -100,7 +106,9 @@ export class PreforkSupervisor implements TaskConsumer {
   private processed = 0;
   /** CPU seconds of children gone, so the worker's total does not drop when one is replaced. */
   private departedCpu = 0;
-  private stalledChecks: FetchingWorker[] = [];
+  /** The stalled-job checks of each partition served, once for the worker. */
+  private readonly stalledChecks = new Map<string, FetchingWorker[]>();
+  private stalledTimer?: NodeJS.Timeout;
   private closing = false;
   private seq = 0;
   private readonly settling = new Set<Promise<void>>();
@@ -113,20 +121,40 @@ export class PreforkSupervisor implements TaskConsumer {
 
   async start(): Promise<void> {
     this.scoreboards = mkdtempSync(join(SCOREBOARD_BASE, 'brain-prefork-'));
-    const lockMs = this.options.lockTimeout * 1000;
-    for (const queue of this.options.queues) {
-      this.stalledChecks.push(
-        await openQueueWorker(queue, {
-          connection: this.deps.redis.bullConnection(),
-          prefix: this.deps.prefix,
-          hostname: this.options.hostname,
-          lockDurationMs: lockMs,
-          stalledIntervalMs: lockMs / 2,
-          stalledChecks: true,
-        }),
+    await this.checkStalled();
+    // Partitions registered later are served by the children: check theirs too.
+    this.stalledTimer = setInterval(() => {
+      this.checkStalled().catch((err: Error) =>
+        this.logger.warn(`stalled-job checks: ${err.message}`),
       );
-    }
+    }, PARTITION_RECHECK_MS);
     await Promise.all(Array.from({ length: this.options.size }, () => this.spawn()));
+  }
+
+  private served(): Promise<string[]> {
+    return this.deps.partitions.served(this.options.partitions);
+  }
+
+  /** Starts the stalled-job checks of each served partition that has none yet. */
+  private async checkStalled(): Promise<void> {
+    const lockMs = this.options.lockTimeout * 1000;
+    for (const prefix of await this.served()) {
+      if (this.stalledChecks.has(prefix) || this.closing) continue;
+      const workers: FetchingWorker[] = [];
+      this.stalledChecks.set(prefix, workers);
+      for (const queue of this.options.queues) {
+        workers.push(
+          await openQueueWorker(queue, {
+            connection: this.deps.redis.bullConnection(),
+            prefix,
+            hostname: this.options.hostname,
+            lockDurationMs: lockMs,
+            stalledIntervalMs: lockMs / 2,
+            stalledChecks: true,
+          }),
+        );
+      }
+    }
   }
 
   async stop(graceMs: number): Promise<boolean> {
@@ -147,7 +175,9 @@ export class PreforkSupervisor implements TaskConsumer {
     );
     // What remains talks to Redis: bounded, so that the worker leaves within its grace and margin.
     await withDeadline(Promise.all(this.settling), STOP_CLEANUP_MS);
-    const closed = Promise.all(this.stalledChecks.map((w) => w.close(true).catch(() => undefined)));
+    clearInterval(this.stalledTimer);
+    const checks = [...this.stalledChecks.values()].flat();
+    const closed = Promise.all(checks.map((w) => w.close(true).catch(() => undefined)));
     await withDeadline(closed, STOP_CLEANUP_MS);
     rmSync(this.scoreboards, { recursive: true, force: true });
     return exits.every((detail) => detail === 'code 0');
@@ -181,12 +211,9 @@ export class PreforkSupervisor implements TaskConsumer {
   /** Which of our children holds this task now, by its lock token. */
   private async holder(taskId: string): Promise<Child | undefined> {
     try {
-      const token = await holderOf(
-        this.deps.redis.client,
-        this.deps.prefix,
-        this.options.queues,
-        taskId,
-      );
+      const prefix = await this.deps.partitions.prefixOfTask(taskId);
+      if (prefix === undefined) return undefined;
+      const token = await holderOf(this.deps.redis.client, prefix, this.options.queues, taskId);
       return [...this.children].find((c) => token?.startsWith(`${c.tag}:`));
     } catch (err) {
       this.logger.warn(`could not look up who runs ${taskId}: ${(err as Error).message}`);
@@ -261,31 +288,41 @@ export class PreforkSupervisor implements TaskConsumer {
   private async settleHeld(child: Child, detail: string): Promise<void> {
     const running = child.killing?.taskId ?? Scoreboard.readAndRemove(child.scoreboard);
     if (this.closing && !child.killing) return;
+    for (const prefix of await this.served())
+      for (const queue of this.options.queues)
+        await this.settleHeldIn(child, prefix, queue, running, detail);
+  }
+
+  private async settleHeldIn(
+    child: Child,
+    prefix: string,
+    queue: QueueName,
+    running: string | undefined,
+    detail: string,
+  ): Promise<void> {
     const client = this.deps.redis.client;
-    for (const queue of this.options.queues) {
-      const held = await findHeldJobs(client, this.deps.prefix, queue, child.tag);
-      for (const { jobId, token } of held) {
-        const job = await Job.fromId<TaskMessage>(this.deps.queues.get(queue), jobId);
-        if (!job) continue;
-        const taskId = job.data?.taskId ?? jobId;
-        try {
-          if (taskId !== running) {
-            await releaseJob(job, token, client);
-            this.logger.log(
-              `${job.name}[${taskId}] given back unstarted by child ${child.pid}`,
-              taskLogFields(job, taskId, this.options.hostname),
-            );
-          } else {
-            const error =
-              child.killing?.error ?? new WorkerLostError(`child ${child.pid} exited (${detail})`);
-            await this.deps.executor.endLost(job, token, error, this.options.hostname);
-          }
-        } catch (err) {
-          // Its lock lapsed meanwhile: stalled-job recovery has it.
-          this.logger.warn(
-            `could not end ${taskId} of child ${child.pid}: ${(err as Error).message}`,
+    const held = await findHeldJobs(client, prefix, queue, child.tag);
+    for (const { jobId, token } of held) {
+      const job = await Job.fromId<TaskMessage>(this.deps.queues.in(prefix).get(queue), jobId);
+      if (!job) continue;
+      const taskId = job.data?.taskId ?? jobId;
+      try {
+        if (taskId !== running) {
+          await releaseJob(job, token, client);
+          this.logger.log(
+            `${job.name}[${taskId}] given back unstarted by child ${child.pid}`,
+            taskLogFields(job, taskId, this.options.hostname),
           );
+        } else {
+          const error =
+            child.killing?.error ?? new WorkerLostError(`child ${child.pid} exited (${detail})`);
+          await this.deps.executor.endLost(job, token, error, this.options.hostname);
         }
+      } catch (err) {
+        // Its lock lapsed meanwhile: stalled-job recovery has it.
+        this.logger.warn(
+          `could not end ${taskId} of child ${child.pid}: ${(err as Error).message}`,
+        );
       }
     }
   }
@@ -303,6 +340,7 @@ export class PreforkSupervisor implements TaskConsumer {
     const scoreboard = join(this.scoreboards, `${this.seq}.scoreboard`);
     const config: PreforkChildConfig = {
       queues: this.options.queues,
+      partitions: this.options.partitions,
       hostname: this.options.hostname,
       tag,
       scoreboard,
