@@ -59,19 +59,37 @@ async function commandsPerMaster(masters: Redis[]): Promise<number[]> {
   );
 }
 
+/** CPU seconds each master has used (INFO cpu: user + system). */
+async function cpuPerMaster(masters: Redis[]): Promise<number[]> {
+  return Promise.all(
+    masters.map(async (m) => {
+      const text = await m.info('cpu');
+      const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1]);
+      return field('used_cpu_user') + field('used_cpu_sys');
+    }),
+  );
+}
+
 async function measured(
   masters: Redis[],
   label: string,
   run: () => Promise<{ drainRate: number }>,
 ): Promise<void> {
   await Promise.all(masters.map((m) => m.config('RESETSTAT')));
+  const cpuBefore = await cpuPerMaster(masters);
   const { drainRate } = await run();
+  const cpu = (await cpuPerMaster(masters)).map((c, i) => c - cpuBefore[i]);
   const calls = await commandsPerMaster(masters);
   const total = calls.reduce((a, b) => a + b, 0);
   const shares = calls.map((c) => `${((100 * c) / total).toFixed(1)}%`).join(' / ');
+  // The capacity model: each master is one core; the tasks cost what they cost Redis in all,
+  // shared by the masters that serve them, so the ceiling is (masters used) x 1 s / that cost.
+  const cpuUsPerTask = (cpu.reduce((a, b) => a + b, 0) / N) * 1e6;
+  const used = calls.filter((c) => c > total * 0.05).length;
   print(
-    `${label.padEnd(26)} ${drainRate.toFixed(0).padStart(7)} drain/s   commands per master: ${shares}` +
-      `   (${(total / N).toFixed(1)} commands per task)`,
+    `${label.padEnd(24)} ${drainRate.toFixed(0).padStart(6)} drain/s   commands per master: ${shares}` +
+      `   ${(total / N).toFixed(1)} commands and ${cpuUsPerTask.toFixed(0)} µs of Redis CPU per task,` +
+      ` over ${used} master(s): ceiling ~${((used * 1e6) / cpuUsPerTask).toFixed(0)} tasks/s with a core each`,
   );
 }
 
