@@ -9,10 +9,12 @@ import {
   type TaskRecord,
 } from '@brain/tasks';
 import type { DatabaseConfig } from '@brain/config';
-import { ApiProcess } from './support/api-process';
+import { ApiProcess, TEST_ADMIN_KEY } from './support/api-process';
+import { launchChromium } from './support/browser';
 import { brainJson } from './support/brain-cli';
 import { BrainProcess } from './support/brain-process';
 import { clientApp, tasks, waitForState } from './support/client-app';
+import { DashboardProcess } from './support/dashboard-process';
 import { dropTestDatabase, testSqliteConfig } from './support/databases';
 import { uniquePrefix } from './support/redis';
 import { RedisCluster } from './support/topology/redis-cluster';
@@ -195,6 +197,38 @@ describe('REDIS_PARTITIONS=3 on a real 3-master, 3-replica cluster (real process
       cursor = body.next_cursor;
     }
     expect(seen).toEqual(page.map((t) => t.task_id));
+  });
+
+  it('shows, in the monitoring UI (headless Chromium), each master with its slots and the tasks of every partition', async () => {
+    const ids = await Promise.all([0, 1, 2].map((p) => send({ partition_key: keyFor(p, 'ui') })));
+    expect(ids.map(partitionOfTaskId)).toEqual([0, 1, 2]);
+    for (const id of ids) await waitForStatus(id, 'SUCCESS');
+    const [dashboard, browser] = await Promise.all([
+      DashboardProcess.start(prefix, env),
+      launchChromium(),
+    ]);
+    others.push(dashboard.process);
+    try {
+      const page = await browser.newPage();
+      await page.goto(dashboard.url);
+      await page.getByLabel('API key').fill(TEST_ADMIN_KEY);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const redisLine = page.getByTestId('redis');
+      for (const m of await cluster.masters()) {
+        await redisLine
+          .getByText(new RegExp(`127\\.0\\.0\\.1:${m.node.port} \\(slots`))
+          .waitFor({ timeout: 20_000 });
+      }
+      expect(await redisLine.textContent()).not.toContain(cluster.password);
+      await page.getByRole('link', { name: 'Tasks', exact: true }).click();
+      for (const id of ids) {
+        await page
+          .locator(`[data-testid="tasks"] tr[data-task-id="${id}"][data-state="SUCCESS"]`)
+          .waitFor({ timeout: 20_000 });
+      }
+    } finally {
+      await browser.close();
+    }
   });
 
   it('revokes, terminates and retries by id in any partition', async () => {

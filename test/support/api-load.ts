@@ -126,7 +126,7 @@ export function recordedRuns(path: string): TaskRun[] {
 export function runsInLogs(logs: string[], taskName: string): Map<string, number> {
   const runs = new Map<string, number>();
   const escaped = taskName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const line = new RegExp(`${escaped}\\[([0-9a-f-]+)\\] succeeded`, 'g');
+  const line = new RegExp(`${escaped}\\[([\\w-]+)\\] succeeded`, 'g');
   for (const log of logs) {
     for (const m of log.matchAll(line)) runs.set(m[1], (runs.get(m[1]) ?? 0) + 1);
   }

@@ -7,16 +7,13 @@ import { ApiProcess } from './api-process';
 import { BrainProcess, FIXTURE_TASKS } from './brain-process';
 import { dropTestDatabase, testSqliteConfig } from './databases';
 import { uniquePrefix } from './redis';
+import { MAX_CALL_MS, RESUME_MS } from './failover-check';
 import { waitFor } from './wait';
 
 /** Tasks sent through the API, by several callers at once (issue 14). */
 const TOTAL = 2000;
 const CALLERS = 4;
 const WORKERS = 3;
-/** The API never makes a caller wait longer than this, failover or not (issue 14). */
-const MAX_CALL_MS = 2000;
-/** Every worker consumes again within this of the promotion (issue 14). */
-const RESUME_MS = 15_000;
 /** How long after the last send every acknowledged task may take to have run. */
 const DRAIN_MS = 60_000;
 
