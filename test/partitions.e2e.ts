@@ -220,6 +220,15 @@ describe('REDIS_PARTITIONS=3 on a real 3-master, 3-replica cluster (real process
           .waitFor({ timeout: 20_000 });
       }
       expect(await redisLine.textContent()).not.toContain(cluster.password);
+      // The raw job view (bull-board) shows each partition's queues apart.
+      const board = await page.evaluate(() =>
+        fetch('queues/api/queues').then(
+          (r) => r.json() as Promise<{ queues: Array<{ name: string }> }>,
+        ),
+      );
+      expect(board.queues.map((q) => q.name)).toEqual(
+        expect.arrayContaining(['default', 'p1-default', 'p2-system']),
+      );
       await page.getByRole('link', { name: 'Tasks', exact: true }).click();
       for (const id of ids) {
         await page
@@ -369,7 +378,7 @@ describe('REDIS_PARTITIONS=2 on one Redis server (real worker processes)', () =>
     await app?.close();
   });
 
-  it('spreads tasks over two prefixes and runs them all; a worker may serve a chosen partition', async () => {
+  it('spreads tasks over two prefixes and runs them all; a worker may serve chosen partitions', async () => {
     const layout = app.get(PartitionLayout);
     expect(await layout.ensure()).toEqual([prefix, `${prefix}:p1`]);
     const { client, results } = tasks(app);
@@ -381,7 +390,10 @@ describe('REDIS_PARTITIONS=2 on one Redis server (real worker processes)', () =>
     );
     expect(new Set(ids.map(partitionOfTaskId))).toEqual(new Set([0, 1]));
     // A worker of partition 1 alone runs its tasks and leaves partition 0's waiting.
-    workers.push(await BrainProcess.worker(prefix, ['--partitions', '1'], false, env));
+    const one = await BrainProcess.worker(prefix, ['--partitions', '1,5'], false, env);
+    workers.push(one);
+    // Partition 5 does not exist (yet): the worker says so, and serves it once it does.
+    await one.waitForOutput(/partition\(s\) 5 do not exist \(2 registered\)/);
     const inOne = ids.filter((id) => partitionOfTaskId(id) === 1);
     const inZero = ids.filter((id) => partitionOfTaskId(id) === 0);
     for (const id of inOne) expect((await waitForState(results, id, ['SUCCESS'])).result).toBe(3);

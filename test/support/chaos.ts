@@ -70,7 +70,7 @@ export function describeChaos(name: string, start: () => Promise<ChaosTopology>)
     /** A worker in a process group of its own (killed whole), with a short lock: recovery in s. */
     const startWorker = async (n: number) => {
       const hostname = `chaos-${n}`;
-      const args = ['--concurrency', '4', '--lock-timeout', '5', '--hostname', `${hostname}@%h`];
+      const args = ['--concurrency', '2', '--lock-timeout', '5', '--hostname', `${hostname}@%h`];
       const worker = await BrainProcess.worker(prefix, args, true, env);
       const started = { hostname, process: worker, readyAt: Date.now() };
       workers.push(started);
@@ -87,11 +87,13 @@ export function describeChaos(name: string, start: () => Promise<ChaosTopology>)
         BRAIN_INCLUDE: FIXTURE_TASKS,
       };
       database = await testSqliteConfig(`chaos-${name}`);
-      [api] = await Promise.all([
-        ApiProcess.start(prefix, database, env),
-        ...Array.from({ length: WORKERS }, (_, i) => startWorker(i + 1)),
-      ]);
-    }, 90_000);
+      // The workers one after another: each boots a prefork pool (a Nest app per child, each
+      // with its cluster connections); all at once, on two loaded cores, one took over 30 s.
+      const apiStarted = ApiProcess.start(prefix, database, env);
+      apiStarted.catch(() => undefined); // awaited below: its failure is reported there
+      for (let i = 1; i <= WORKERS; i++) await startWorker(i);
+      api = await apiStarted;
+    }, 150_000);
 
     afterAll(async () => {
       await Promise.all([api?.stop(), ...workers.map((w) => w.process.stop())]);

@@ -32,7 +32,7 @@ export {
   MIN_TASK_PRIORITY,
   isTaskPriority,
 } from './queues/task-priority';
-export { QueueRegistry } from './queues/queue-registry';
+export { type PartitionQueues, QueueRegistry } from './queues/queue-registry';
 
 // Results, listings, views
 export * from './results/result-store.service';

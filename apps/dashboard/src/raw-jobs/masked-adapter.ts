@@ -10,11 +10,13 @@ type BoardJob = Awaited<ReturnType<BullMQAdapter['getJobs']>>[number];
  * the return value. Admins look under the engine here, not at stored secrets.
  */
 export class MaskedBullMQAdapter extends BullMQAdapter {
+  /** `partition` above 0 names the queue `p<n>-<queue>`: each partition's queues apart. */
   constructor(
     queue: Queue,
     private readonly registry: TaskRegistry,
+    partition = 0,
   ) {
-    super(queue, { readOnlyMode: true });
+    super(queue, { readOnlyMode: true, prefix: partition ? `p${partition}-` : '' });
   }
 
   override async getJob(id: string): Promise<BoardJob | undefined> {

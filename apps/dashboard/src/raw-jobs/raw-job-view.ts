@@ -2,7 +2,13 @@ import { createBullBoard } from '@bull-board/api';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { QueueRegistry, TaskRegistry } from '@brain/tasks';
+import {
+  PartitionLayout,
+  type PartitionQueues,
+  QUEUE_NAMES,
+  QueueRegistry,
+  TaskRegistry,
+} from '@brain/tasks';
 import { roleRefusal } from '@brain/auth';
 import { csrfFailure } from '../session/csrf';
 import { sessionIdOf } from '../session/session-cookie';
@@ -26,17 +32,33 @@ const RAW_VIEW_POLICY = CONTENT_SECURITY_POLICY.replace(
 export function mountRawJobView(app: NestExpressApplication): void {
   const server = new ExpressAdapter();
   server.setBasePath(RAW_JOB_VIEW_PATH);
-  createBullBoard({
-    queues: app
-      .get(QueueRegistry)
-      .all()
-      .map(([, queue]) => new MaskedBullMQAdapter(queue, app.get(TaskRegistry))),
+  const queues = app.get(QueueRegistry);
+  const registry = app.get(TaskRegistry);
+  const adapters = (partitions: PartitionQueues[]) =>
+    partitions.flatMap((partition, i) =>
+      QUEUE_NAMES.map((name) => new MaskedBullMQAdapter(partition.get(name), registry, i)),
+    );
+  // Partition 0 at once (no Redis read at start-up); the others as the registry shows them.
+  let shown = 1;
+  const board = createBullBoard({
+    queues: adapters([queues.in(app.get(PartitionLayout).base)]),
     serverAdapter: server,
     options: { uiConfig: { boardTitle: 'BRAiN raw jobs' } },
   });
+  const everyPartition: RequestHandler = (_req, _res, next) => {
+    queues.everyPartition().then(
+      (partitions) => {
+        if (partitions.length !== shown) board.replaceQueues(adapters(partitions));
+        shown = partitions.length;
+        next();
+      },
+      // Redis away: the view shows what it knew (its own calls answer why).
+      () => next(),
+    );
+  };
   const view = server.getRouter() as Express;
   view.disable('x-powered-by');
-  app.use(RAW_JOB_VIEW_PATH, adminsOnly(app.get(SessionService)), view);
+  app.use(RAW_JOB_VIEW_PATH, adminsOnly(app.get(SessionService)), everyPartition, view);
 }
 
 /** The dashboard's session, an admin's key, and (for anything but a read) this very origin. */

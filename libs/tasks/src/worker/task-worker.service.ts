@@ -113,6 +113,18 @@ export class TaskWorker implements OnApplicationShutdown {
     this.logger.log(
       `worker ${options.hostname} ready: queues ${queues.join(', ')}${options.partitions ? `, partitions ${options.partitions.join(',')}` : ''}, concurrency ${options.concurrency}, pool ${this.implementation}`,
     );
+    void this.warnOfMissingPartitions(options.partitions);
+  }
+
+  /** --partitions naming one not registered (yet): served once it exists, said now. */
+  private async warnOfMissingPartitions(subset?: readonly number[]): Promise<void> {
+    if (!subset) return;
+    const registered = (await this.partitions.all().catch(() => undefined))?.length;
+    const missing = subset.filter((p) => registered !== undefined && p >= registered);
+    if (missing.length)
+      this.logger.warn(
+        `partition(s) ${missing.join(',')} do not exist (${registered} registered): served once created`,
+      );
   }
 
   private createConsumer(queues: QueueName[], options: WorkerStartOptions): TaskConsumer {
