@@ -6,9 +6,10 @@ import { ApiProcess } from './support/api-process';
 import { brainJson } from './support/brain-cli';
 import { BrainProcess } from './support/brain-process';
 import { clientApp, tasks, waitForState } from './support/client-app';
-import { dropTestDatabase, testSqliteConfig } from './support/databases';
+import { testSqliteConfig } from './support/databases';
 import { FailoverWatch } from './support/failover-check';
 import { uniquePrefix } from './support/redis';
+import { closeClusterSuite } from './support/topology/cluster-suite';
 import { RedisCluster } from './support/topology/redis-cluster';
 import { waitFor } from './support/wait';
 
@@ -45,17 +46,7 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
     ]);
   }, 90_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await Promise.all(processes().map((p) => p.stop()));
-    await cluster?.stop();
-    if (database) await dropTestDatabase(database);
-  });
-
-  afterEach(() => {
-    // Every script, transaction and pipeline of every process stays in one slot.
-    for (const p of processes()) expect(p.log).not.toMatch(/CROSSSLOT/);
-  });
+  closeClusterSuite(() => ({ app, processes: processes(), cluster, database }));
 
   it('brain info shows the cluster: its masters, their slots and replicas, the password masked', async () => {
     const masters = await cluster.masters();

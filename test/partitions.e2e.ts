@@ -15,8 +15,9 @@ import { brainJson } from './support/brain-cli';
 import { BrainProcess } from './support/brain-process';
 import { clientApp, tasks, waitForState } from './support/client-app';
 import { DashboardProcess } from './support/dashboard-process';
-import { dropTestDatabase, testSqliteConfig } from './support/databases';
+import { testSqliteConfig } from './support/databases';
 import { uniquePrefix } from './support/redis';
+import { closeClusterSuite } from './support/topology/cluster-suite';
 import { RedisCluster } from './support/topology/redis-cluster';
 import { waitFor } from './support/wait';
 
@@ -85,17 +86,7 @@ describe('REDIS_PARTITIONS=3 on a real 3-master, 3-replica cluster (real process
     ]);
   }, 90_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await Promise.all(processes().map((p) => p.stop()));
-    await cluster?.stop();
-    if (database) await dropTestDatabase(database);
-  });
-
-  afterEach(() => {
-    // Every script, transaction and pipeline stays in one partition's slot.
-    for (const p of processes()) expect(p.log).not.toMatch(/CROSSSLOT/);
-  });
+  closeClusterSuite(() => ({ app, processes: processes(), cluster, database }));
 
   it('registers three partitions whose hash tags sit on three different masters', async () => {
     const layout = app.get(PartitionLayout);
