@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,37 @@ describe('createDatabase', () => {
         expect(await pragma('busy_timeout')).toBe(5000);
       } finally {
         await storage.close();
+      }
+    });
+
+    it('opens a new file while another process holds its write lock (API and worker starting together)', async () => {
+      const path = join(dir, 'shared.db');
+      // Another process starts writing the new file, still in rollback mode, and holds the lock
+      // a moment: SQLite fails the switch to WAL at once (no busy handler on that path).
+      const holder = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const db = new (require(${JSON.stringify(require.resolve('better-sqlite3'))}))(process.argv[1]);
+           db.exec('begin immediate'); console.log('locked');
+           setTimeout(() => { db.exec('rollback'); db.close(); }, 300);`,
+          path,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      try {
+        await new Promise((locked) => holder.stdout.once('data', locked));
+        const storage = createDatabase({ kind: 'sqlite', path });
+        try {
+          const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(
+            storage.db,
+          );
+          expect(rows[0].journal_mode).toBe('wal');
+        } finally {
+          await storage.close();
+        }
+      } finally {
+        if (holder.exitCode === null) await new Promise((exited) => holder.once('exit', exited));
       }
     });
 

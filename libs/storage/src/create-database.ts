@@ -40,7 +40,7 @@ function openSqlite(path: string): Storage {
   // busy_timeout first: switching to WAL needs a lock that another process may hold.
   connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // WAL lets readers (other processes, the CLI) run while one process writes.
-  if (!inMemory) connection.pragma('journal_mode = WAL');
+  if (!inMemory) switchToWal(connection);
   // In WAL mode NORMAL stays consistent across crashes and skips an fsync per commit (one audit
   // entry per API call): only the last commits before a power loss could be lost.
   connection.pragma('synchronous = NORMAL');
@@ -50,6 +50,35 @@ function openSqlite(path: string): Storage {
   return wrap(db, 'sqlite', () => {
     if (connection.open) connection.close();
   });
+}
+
+/** Pause between attempts to switch a file that another process is writing to WAL. */
+const WAL_SWITCH_RETRY_MS = 25;
+
+/**
+ * `journal_mode = WAL`, retried while another process writes. SQLite skips the busy handler
+ * here: the switch reads the header, then upgrades to a write lock, and an upgrade from a read
+ * fails at once rather than risk a deadlock. Two processes opening a new file together (an API
+ * and a worker started at the same moment) meet exactly that. Synchronous, like the open.
+ */
+function switchToWal(connection: SqliteDatabase.Database): void {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      connection.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (!isSqliteBusy(err) || Date.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, WAL_SWITCH_RETRY_MS);
+    }
+  }
+}
+
+/** Duck-typed: better-sqlite3's errors may come from another realm's class (Jest registries). */
+export function isSqliteBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 function openPostgres(url: string): Storage {

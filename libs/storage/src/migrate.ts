@@ -5,7 +5,7 @@ import {
   Migrator,
   sql,
 } from 'kysely';
-import { SQLITE_BUSY_TIMEOUT_MS, type Storage } from './create-database';
+import { isSqliteBusy, SQLITE_BUSY_TIMEOUT_MS, type Storage } from './create-database';
 import { MIGRATIONS } from './migrations';
 
 /** A migration failed, or the migration lock could not be taken; the database is unchanged. */
@@ -102,9 +102,4 @@ function messageOf(error: unknown): string {
   const message = (error as { message?: unknown } | null)?.message;
   if (typeof message === 'string') return message;
   return typeof error === 'string' ? error : JSON.stringify(error);
-}
-
-function isSqliteBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
