@@ -1,5 +1,6 @@
 import { engineKeys } from './engine-keys';
 import {
+  slotOfKey,
   choosePartition,
   keyPrefix,
   keyPrefixFor,
@@ -61,5 +62,21 @@ describe('partitions', () => {
     expect(choosePartition(3, undefined, 0)).toBe(0);
     expect(choosePartition(3, undefined, 0.5)).toBe(1);
     expect(choosePartition(3, undefined, 0.99)).toBe(2);
+  });
+});
+
+describe('slotOfKey', () => {
+  it("hashes as Redis Cluster does (the values of Redis's CLUSTER KEYSLOT documentation)", () => {
+    expect(slotOfKey('somekey')).toBe(11058);
+    expect(slotOfKey('foo{hash_tag}')).toBe(2515);
+    expect(slotOfKey('bar{hash_tag}')).toBe(2515);
+  });
+
+  it("puts every key of a partition in its prefix's slot", () => {
+    const prefix = partitionPrefix('{brain}', 'cluster', 2, 1);
+    const slot = slotOfKey(prefix);
+    expect(slotOfKey(bullQueueKeys(prefix, 'high_priority').wait)).toBe(slot);
+    expect(slotOfKey(engineKeys(prefix).taskIndex)).toBe(slot);
+    expect(slotOfKey(bullQueueKeys('{brain}', 'default').wait)).toBe(slotOfKey('{brain}'));
   });
 });

@@ -1,7 +1,7 @@
 import { Cluster, type Redis } from 'ioredis';
 import { engineKeys } from './engine-keys';
 import { evalScript } from './eval-script';
-import { partitionPrefix } from './key-layout';
+import { partitionPrefix, slotOfKey } from './key-layout';
 import type { RedisClient } from './redis-client';
 import type { RedisTopologyKind } from './redis-url';
 
@@ -62,14 +62,13 @@ async function nextPrefix(
   const node = client.nodes('master')[0];
   const owners = await slotOwners(node);
   const load = new Map<string, number>([...new Set(owners.values())].map((m) => [m, 0]));
-  for (const slot of await keySlots(node, registered))
+  for (const slot of registered.map(slotOfKey))
     load.set(owners.get(slot)!, (load.get(owners.get(slot)!) ?? 0) + 1);
   const target = [...load.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0][0];
   const candidates = Array.from({ length: MAX_ATTEMPTS }, (_, attempt) =>
     partitionPrefix(base, kind, partition, attempt),
   );
-  const slots = await keySlots(node, candidates);
-  const hit = slots.findIndex((slot) => owners.get(slot) === target);
+  const hit = candidates.map(slotOfKey).findIndex((slot) => owners.get(slot) === target);
   return candidates[Math.max(0, hit)];
 }
 
@@ -82,17 +81,6 @@ async function slotOwners(node: Redis): Promise<Map<number, string>> {
   return owners;
 }
 
-/** The slots of `keys`, as the server hashes them (CLUSTER KEYSLOT, one round trip). */
-async function keySlots(node: Redis, keys: readonly string[]): Promise<number[]> {
-  const pipeline = node.pipeline();
-  for (const key of keys) pipeline.call('CLUSTER', 'KEYSLOT', key);
-  const replies = (await pipeline.exec()) ?? [];
-  return replies.map(([err, slot]) => {
-    if (err) throw err;
-    return Number(slot);
-  });
-}
-
 /** The master (host:port) each prefix's slot lies on now; undefined off a Cluster. */
 export async function mastersOfPartitions(
   client: RedisClient,
@@ -100,6 +88,6 @@ export async function mastersOfPartitions(
 ): Promise<string[] | undefined> {
   if (!(client instanceof Cluster)) return undefined;
   const node = client.nodes('master')[0];
-  const [owners, slots] = await Promise.all([slotOwners(node), keySlots(node, prefixes)]);
-  return slots.map((slot) => owners.get(slot) ?? 'unknown');
+  const owners = await slotOwners(node);
+  return prefixes.map((prefix) => owners.get(slotOfKey(prefix)) ?? 'unknown');
 }

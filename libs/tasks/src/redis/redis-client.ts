@@ -1,4 +1,5 @@
 import { Cluster, type ClusterOptions, Redis } from 'ioredis';
+import { slotOfKey } from './key-layout';
 import type { RedisEndpoint } from './redis-endpoint';
 
 /**
@@ -19,27 +20,12 @@ export function mastersOf(client: RedisClient): Redis[] {
   return client instanceof Cluster ? client.nodes('master') : [client];
 }
 
-/** Slots of hash tags (or whole keys) already asked: every key of the engine shares one tag. */
-const slotOfTag = new Map<string, number>();
-
-/** The part of `key` Redis hashes: its hash tag if it has one, else the whole key. */
-function hashedPart(key: string): string {
-  const open = key.indexOf('{');
-  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
-  return close > open + 1 ? key.slice(open + 1, close) : key;
-}
-
 /**
  * The connection a Cluster client sends `key`'s commands on: its pool's instance for the master
  * serving the key's slot now. A command with no key (WAIT) sent there runs on that connection.
  */
-export async function connectionOfKey(cluster: Cluster, key: string): Promise<Redis> {
-  const tag = hashedPart(key);
-  let slot = slotOfTag.get(tag);
-  if (slot === undefined) {
-    slot = Number(await cluster.cluster('KEYSLOT', key));
-    slotOfTag.set(tag, slot);
-  }
+export function connectionOfKey(cluster: Cluster, key: string): Redis {
+  const slot = slotOfKey(key);
   const [address] = cluster.slots[slot] ?? [];
   const node = cluster
     .nodes('master')
