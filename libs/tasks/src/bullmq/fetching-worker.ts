@@ -13,6 +13,15 @@ export class FetchingWorker extends Worker<TaskMessage> {
   /** Durable sending: replicas that must hold the next beat tick this worker schedules. */
   replicaAck?: ReplicaAckPolicy;
 
+  /**
+   * Without BullMQ's dedicated blocking connection: the dispatcher fetches with `block: false` and
+   * waits for work on a connection of its own, so that one would sit idle (one per queue, per
+   * partition, per fetching process; on a Cluster a whole cluster client each).
+   */
+  protected override createBackend(): void {
+    this.backend = this.backendFactory(this.name, this.opts, { withBlockingConnection: false });
+  }
+
   fromRaw(raw: unknown[], token: string): Promise<Job<TaskMessage> | undefined> {
     const [data, id] = raw as [JobData | undefined, string | undefined];
     return this.nextJobFromJobData(data, id, token);

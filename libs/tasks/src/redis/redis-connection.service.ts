@@ -10,11 +10,12 @@ import { type RedisTopology, redisTopology } from './redis-topology';
 export type { RedisEndpoint };
 
 /**
- * What BullMQ takes as `connection`: options for one server or a Sentinel group; on a Cluster, a
- * Cluster client (BullMQ builds only plain clients from options; it duplicates this one for its
- * blocking reads).
+ * What BullMQ takes as `connection`: one client per process (per failFast), shared by every queue
+ * and worker, as BullMQ shares a client it is given (it opens its own only for blocking reads,
+ * which the dispatcher does on connections of its own). Connections stay few: a handful per
+ * process, whatever the number of queues and partitions.
  */
-export type BullConnection = RedisEndpoint | Cluster;
+export type BullConnection = RedisClient;
 
 /**
  * Owns the engine's Redis connections. One shared client for commands; blocking commands and
@@ -26,7 +27,7 @@ export class RedisConnection implements OnApplicationShutdown {
   private readonly owned = new Set<RedisClient>();
   private shared?: RedisClient;
   private endpoint?: RedisEndpoint;
-  private readonly bullClusters = new Map<boolean, Cluster>();
+  private readonly bullClients = new Map<boolean, RedisClient>();
 
   constructor(@Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions) {}
 
@@ -47,14 +48,13 @@ export class RedisConnection implements OnApplicationShutdown {
    * queues fail a send at once while Redis is away.
    */
   bullConnection(failFast = false): BullConnection {
-    const endpoint = failFast ? this.failFastEndpoint : this.connectionOptions;
-    if (!endpoint.clusterNodes) return endpoint;
-    let cluster = this.bullClusters.get(failFast);
-    if (!cluster) {
-      cluster = this.create(failFast ? 'bull-fail-fast' : 'bull', endpoint) as Cluster;
-      this.bullClusters.set(failFast, cluster);
+    let client = this.bullClients.get(failFast);
+    if (!client) {
+      const endpoint = failFast ? this.failFastEndpoint : this.connectionOptions;
+      client = this.create(failFast ? 'bull-fail-fast' : 'bull', endpoint);
+      this.bullClients.set(failFast, client);
     }
-    return cluster;
+    return client;
   }
 
   /** Every master: the server, or each master of a Cluster (for node-level commands and SCAN). */
