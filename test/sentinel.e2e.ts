@@ -62,6 +62,37 @@ describe('a Sentinel group: failover under load (real master, replica, sentinels
     });
   });
 
+  it('follows a switchover (the master demoted while it runs) at once: every worker consumes from the new master, nothing acknowledged after the switch is lost', async () => {
+    const load = ApiLoad.start(api, { body: { task_name: TASK, kwargs: { wait_seconds: 0 } } });
+    try {
+      await load.waitForAcknowledged(100);
+      const { startedAt, promotedAt, old } = await group.switchover();
+      const watch = new FailoverWatch(workers, load, TASK);
+      // The sentinels announce the new master: every process reconnects the connections it
+      // holds on the old one, which would otherwise take writes for ten more seconds.
+      const followedAt = await waitFor(
+        async () => (/Sentinel: new master/.test(api.log) ? Date.now() : undefined),
+        'the API to follow the new master',
+      );
+      // So does each worker process.
+      for (const worker of workers) await worker.waitForOutput(/Sentinel: new master/);
+      const resumedAt = await watch.workersResumed();
+      await load.waitForAcknowledged(100, followedAt);
+      await load.stop();
+      await watch.verdict('switchover', {
+        began: 'SENTINEL FAILOVER',
+        killedAt: startedAt,
+        promotedAt,
+        resumedAt,
+        lossUntil: followedAt,
+      });
+      // The next test kills the master: the old one must be its replica by then.
+      await group.demoted(old);
+    } finally {
+      await load.stop();
+    }
+  }, 90_000);
+
   it('carries on without a restart: 503 fast in the window, every worker and beat resume, no acknowledged task lost after the promotion', async () => {
     // Two callers sending one task after another, all along: the load, and the probe of the API.
     const load = ApiLoad.start(api, { body: { task_name: TASK, kwargs: { wait_seconds: 0 } } });

@@ -51,14 +51,32 @@ export class FailoverWatch {
    * Once the load has stopped: waits for every task acknowledged after the promotion to run,
    * prints the figures, and checks what a caller may see: every refusal a 503, no call slower
    * than MAX_CALL_MS, the API serving again soon after the promotion, and a task that never ran
-   * acknowledged before the kill (asynchronous replication may lose those: counted, not asserted).
+   * acknowledged before the kill, or `lossUntil` (asynchronous replication may lose those:
+   * counted, not asserted).
    */
-  async verdict(label: string, t: { killedAt: number; promotedAt: number; resumedAt: number[] }) {
+  async verdict(
+    label: string,
+    t: {
+      killedAt: number;
+      promotedAt: number;
+      resumedAt: number[];
+      /** What began the failover, as printed ("the kill" by default). */
+      began?: string;
+      /**
+       * Until when an acknowledged task may be lost (the kill by default): a switchover's old
+       * master takes writes until the clients have followed the new one.
+       */
+      lossUntil?: number;
+    },
+  ) {
+    const began = t.began ?? 'the kill';
+    const lossUntil = t.lossUntil ?? t.killedAt;
     const { load } = this;
     const failed = load.refused();
     const slowest = load.slowest();
     const sent = load.acknowledged().map((c) => c.taskId!);
-    const afterPromotion = load.acknowledged(t.promotedAt);
+    // Every task acknowledged from here on runs: after the promotion, and after the loss window.
+    const afterPromotion = load.acknowledged(Math.max(t.promotedAt, lossUntil));
     await waitFor(
       async () => {
         const runs = this.runs();
@@ -71,11 +89,11 @@ export class FailoverWatch {
     const notRun = sent.filter((id) => !runs.has(id));
     console.log(
       [
-        `${label}: promoted ${t.promotedAt - t.killedAt} ms after the kill;`,
+        `${label}: promoted ${t.promotedAt - t.killedAt} ms after ${began};`,
         `workers consumed again ${t.resumedAt.map((at) => at - t.promotedAt).join(' ms, ')} ms after it;`,
         `${sent.length} tasks acknowledged (${afterPromotion.length} after the promotion),`,
         `${failed.length} calls refused (${[...new Set(failed.map((c) => c.status))].join(', ')}),`,
-        `slowest call ${slowest} ms; not run: ${notRun.length} (all acknowledged before the kill);`,
+        `slowest call ${slowest} ms; not run: ${notRun.length} (all acknowledged before ${t.lossUntil ? 'the clients followed' : began});`,
         `duplicates: ${duplicateCount(runs)}`,
       ].join(' '),
     );
@@ -86,9 +104,9 @@ export class FailoverWatch {
       const lastRefusal = Math.max(...failed.map((c) => c.at + c.ms));
       expect(lastRefusal - t.promotedAt).toBeLessThan(RESUME_MS);
     }
-    expect(notRun.every((id) => load.calls.find((c) => c.taskId === id)!.at < t.killedAt)).toBe(
+    expect(notRun.every((id) => load.calls.find((c) => c.taskId === id)!.at < lossUntil)).toBe(
       true,
     );
-    return { failed };
+    return { failed, notRun };
   }
 }

@@ -237,6 +237,33 @@ export class RedisCluster {
   }
 
   /**
+   * A switchover, as a managed service does for maintenance: CLUSTER FAILOVER on the `index`th
+   * master's replica, which takes over in step with its master (no write lost); the old master
+   * becomes its replica and keeps its clients' connections (they are redirected, MOVED). Waits
+   * until every node agrees and the old master is an attached replica of the new one; answers
+   * how long that took.
+   */
+  async switchover(index: number): Promise<{ master: ClusterMaster; afterMs: number }> {
+    const since = Date.now();
+    const old = (await this.masters())[index];
+    if (!old?.replicas.length) throw new Error(`master ${index} has no replica to promote`);
+    const heir = old.replicas[0];
+    await onNode(heir, (client) => client.cluster('FAILOVER'));
+    const master = await waitFor(
+      async () => {
+        for (const node of this.liveNodes()) if (!(await this.stateOk(node))) return undefined;
+        const promoted = (await this.masters()).find((m) => sameSlots(m.slots, old.slots));
+        if (promoted?.node !== heir || !promoted.replicas.includes(old.node)) return undefined;
+        const role = infoFields(await onNode(old.node, (client) => client.info('replication')));
+        return role.get('master_link_status') === 'up' ? promoted : undefined;
+      },
+      `the replica on port ${heir.port} to take over from its master`,
+      30_000,
+    );
+    return { master, afterMs: Date.now() - since };
+  }
+
+  /**
    * Starts a killed node again: its cluster config brings it back, and a master whose slots were
    * taken over rejoins as a replica of its heir. Waits until the master serving the slots it
    * served lists it as an online replica.

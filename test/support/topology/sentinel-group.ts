@@ -117,7 +117,53 @@ export class SentinelGroup {
     const old = await this.master();
     const killedAt = Date.now();
     await old.stop();
-    const promoted = await waitFor(
+    const master = await this.promotedOver(old);
+    return { killedAt, promotedAt: Date.now(), master };
+  }
+
+  /**
+   * A switchover, as a managed service does for maintenance: SENTINEL FAILOVER while the master
+   * runs. Answers once the replica is master (when that began, and when it answered as master);
+   * the old master runs on, still a master to its clients until the sentinels demote it (about
+   * ten seconds later): demoted() waits for that.
+   */
+  async switchover(): Promise<{ startedAt: number; promotedAt: number; old: PrivateRedis }> {
+    const old = await this.master();
+    const startedAt = Date.now();
+    const reply = await this.askSentinel(this.sentinelPorts[0], [
+      'SENTINEL',
+      'FAILOVER',
+      this.masterName,
+    ]);
+    if (reply !== 'OK') throw new Error(`SENTINEL FAILOVER answered ${JSON.stringify(reply)}`);
+    await this.promotedOver(old);
+    return { startedAt, promotedAt: Date.now(), old };
+  }
+
+  /** Waits until `node` is a replica again, its link to the master up. */
+  async demoted(node: PrivateRedis): Promise<void> {
+    await waitFor(
+      async () => {
+        const client = node.client({ lazyConnect: true, retryStrategy: () => null });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          const info = await client.info('replication');
+          return /role:slave/.test(info) && /master_link_status:up/.test(info) ? true : undefined;
+        } catch {
+          return undefined;
+        } finally {
+          client.disconnect();
+        }
+      },
+      `the node on port ${node.port} to be a replica again`,
+      30_000,
+    );
+  }
+
+  /** Waits until every sentinel names another node than `old` master, and it answers as one. */
+  private promotedOver(old: PrivateRedis): Promise<PrivateRedis> {
+    return waitFor(
       async () => {
         const ports = await Promise.all(
           this.sentinelPorts.map(async (p) => {
@@ -131,19 +177,11 @@ export class SentinelGroup {
         );
         if (ports.some((p) => p !== ports[0] || p === old.port)) return;
         const node = this.nodes.find((n) => n.port === ports[0]);
-        const client = node?.client({ lazyConnect: true, retryStrategy: () => null });
-        try {
-          await client?.connect();
-          const role = (await client?.call('ROLE')) as [string] | undefined;
-          return role?.[0] === 'master' ? node : undefined;
-        } finally {
-          client?.disconnect();
-        }
+        return node && (await roleOf(node)) === 'master' ? node : undefined;
       },
       'a replica to be promoted',
       30_000,
     );
-    return { killedAt, promotedAt: Date.now(), master: promoted };
   }
 
   async stop(): Promise<void> {
@@ -195,6 +233,21 @@ export class SentinelGroup {
     } finally {
       probe.disconnect();
     }
+  }
+}
+
+/** The node's ROLE (master, slave), or undefined when it does not answer. */
+async function roleOf(node: PrivateRedis): Promise<string | undefined> {
+  const client = node.client({ lazyConnect: true, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const role = (await client.call('ROLE')) as [string];
+    return role[0];
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
   }
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Cluster, type Redis } from 'ioredis';
 import { type ResolvedTasksOptions, TASKS_OPTIONS } from '../config/tasks-module-options';
 import { redactUrl } from './redact-url';
+import { SentinelSwitchWatch } from './sentinel-switch-watch';
 import type { ReplicaAckPolicy } from './replica-ack';
 import { createRedisClient, mastersOf, type RedisClient } from './redis-client';
 import { type RedisEndpoint, redisEndpoint } from './redis-endpoint';
@@ -28,6 +29,7 @@ export class RedisConnection implements OnApplicationShutdown {
   private shared?: RedisClient;
   private endpoint?: RedisEndpoint;
   private readonly bullClients = new Map<boolean, RedisClient>();
+  private switchWatch?: SentinelSwitchWatch;
 
   constructor(@Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions) {}
 
@@ -144,10 +146,42 @@ export class RedisConnection implements OnApplicationShutdown {
     client.on('error', (err: Error) => this.logger.warn(`redis (${name}): ${err.message}`));
     this.owned.add(client);
     client.once('end', () => this.owned.delete(client));
+    if (endpoint.sentinels && !this.switchWatch) this.watchSwitches(endpoint);
     return client;
   }
 
+  /**
+   * A Sentinel group: at each new master announced, the connections still on another node
+   * reconnect (the connector asks the sentinels again), instead of writing to a demoted master
+   * until the sentinels get round to demoting it. A connection already on the new master, or
+   * reconnecting, is left alone.
+   */
+  private watchSwitches(endpoint: RedisEndpoint): void {
+    this.switchWatch = new SentinelSwitchWatch(
+      endpoint,
+      (master) => {
+        const stale = [...this.owned].filter(
+          (client): client is Redis =>
+            !(client instanceof Cluster) &&
+            client.status === 'ready' &&
+            !(
+              client.stream?.remotePort === master.port &&
+              client.stream.remoteAddress === master.host
+            ),
+        );
+        if (!stale.length) return;
+        this.logger.warn(
+          `Sentinel: new master ${master.host}:${master.port}; reconnecting ${stale.length} connection(s)`,
+        );
+        for (const client of stale) client.disconnect(true);
+      },
+      (err) => this.logger.warn(`sentinel watch: ${err.message}`),
+    );
+    this.switchWatch.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.switchWatch?.close();
     await Promise.all(
       [...this.owned].map(async (c) => {
         try {
