@@ -51,7 +51,7 @@ describe('a worker holds a few connections to Redis, whatever the queues and par
     await redis?.stop();
   });
 
-  it('a prefork worker with 2 children on 3 partitions: one BullMQ connection per process, none idle per queue', async () => {
+  it('a prefork worker with 2 children on 3 partitions: two BullMQ connections per process, none idle per queue', async () => {
     // Every partition's tasks run: each child has opened its lanes, and sent what tasks send.
     for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) {
       const r = await runBrain(
@@ -74,13 +74,17 @@ describe('a worker holds a few connections to Redis, whatever the queues and par
     const processes = 1 + CHILDREN;
     const shown = JSON.stringify(Object.fromEntries(byName));
     const total = [...byName.values()].reduce((a, b) => a + b, 0);
-    // BullMQ: one shared client per process for every queue and partition; no blocking
-    // connection per queue (its name would hold `:w:<hostname>`).
-    expect({ bull: byName.get('brain:bull'), shown }).toEqual({ bull: processes, shown });
+    // BullMQ: per process one client shared by every queue and partition, and one by every
+    // worker fetched through; no blocking connection per queue (its name would hold `:w:`).
+    expect({
+      bull: byName.get('brain:bull'),
+      fetch: byName.get('brain:bull-fetch'),
+      shown,
+    }).toEqual({ bull: processes, fetch: processes, shown });
     expect([...byName.keys()].filter((name) => name.includes(':w:'))).toEqual([]);
-    // Per process: the shared command client and BullMQ's; per child and partition: the wait and
-    // the watch; the supervisor's control channel.
-    const max = processes * 2 + fetchers * PARTITIONS * 2 + 1;
+    // Per process: the shared command client and BullMQ's two; per child and partition: the wait
+    // and the watch; the supervisor's control channel.
+    const max = processes * 3 + fetchers * PARTITIONS * 2 + 1;
     // A failure prints the breakdown.
     expect({ withinBound: total <= max, total, max, shown }).toMatchObject({ withinBound: true });
   });

@@ -10,11 +10,19 @@ import { type RedisTopology, redisTopology } from './redis-topology';
 
 export type { RedisEndpoint };
 
+/** Events of a Cluster client that tell a node's connection failed. */
+const CLUSTER_TROUBLE = ['node error', '-node'];
 /**
- * What BullMQ takes as `connection`: one client per process (per failFast), shared by every queue
- * and worker, as BullMQ shares a client it is given (it opens its own only for blocking reads,
- * which the dispatcher does on connections of its own). Connections stay few: a handful per
- * process, whatever the number of queues and partitions.
+ * How long after a node's failure a Cluster counts as failing over: longer than the gaps between
+ * reconnection attempts to a dead master (2 s at most for the failing-fast client).
+ */
+const CLUSTER_TROUBLE_MS = 3000;
+
+/**
+ * What BullMQ takes as `connection`: a client per process shared by every queue (and one by every
+ * worker fetched through), as BullMQ shares a client it is given (it opens its own only for
+ * blocking reads, which the dispatcher does on connections of its own). Connections stay few: a
+ * handful per process, whatever the number of queues and partitions.
  */
 export type BullConnection = RedisClient;
 
@@ -28,8 +36,9 @@ export class RedisConnection implements OnApplicationShutdown {
   private readonly owned = new Set<RedisClient>();
   private shared?: RedisClient;
   private endpoint?: RedisEndpoint;
-  private readonly bullClients = new Map<boolean, RedisClient>();
+  private readonly bullClients = new Map<string, RedisClient>();
   private switchWatch?: SentinelSwitchWatch;
+  private clusterTroubleAt = 0;
 
   constructor(@Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions) {}
 
@@ -46,15 +55,30 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 
   /**
-   * BullMQ's `connection` (see BullConnection). `failFast` as for the shared client: the API's
-   * queues fail a send at once while Redis is away.
+   * BullMQ's `connection` for queues, which send (see BullConnection). `failFast` as for the
+   * shared client: the API's queues fail a send at once while Redis is away.
    */
   bullConnection(failFast = false): BullConnection {
-    let client = this.bullClients.get(failFast);
+    return failFast
+      ? this.bullClient('bull-fail-fast', this.failFastEndpoint)
+      : this.bullClient('bull', this.connectionOptions);
+  }
+
+  /**
+   * BullMQ's `connection` for the workers a dispatcher fetches through: apart from the queues',
+   * so that fetches, completions and lock renewals do not wait behind durable sends' WAITs (each
+   * holds its connection until the replicas confirm, up to its timeout; here only a beat tick's
+   * next run is waited for).
+   */
+  bullFetchConnection(): BullConnection {
+    return this.bullClient('bull-fetch', this.connectionOptions);
+  }
+
+  private bullClient(name: string, endpoint: RedisEndpoint): RedisClient {
+    let client = this.bullClients.get(name);
     if (!client) {
-      const endpoint = failFast ? this.failFastEndpoint : this.connectionOptions;
-      client = this.create(failFast ? 'bull-fail-fast' : 'bull', endpoint);
-      this.bullClients.set(failFast, client);
+      client = this.create(name, endpoint);
+      this.bullClients.set(name, client);
     }
     return client;
   }
@@ -86,7 +110,12 @@ export class RedisConnection implements OnApplicationShutdown {
   /** The shared command client (failing fast while Redis is away, when the options say so). */
   get client(): RedisClient {
     if (!this.shared) {
-      this.shared = this.create('shared', this.failFastEndpoint);
+      const shared = this.create('shared', this.failFastEndpoint);
+      if (shared instanceof Cluster) {
+        const mark = () => (this.clusterTroubleAt = Date.now());
+        CLUSTER_TROUBLE.forEach((event) => shared.on(event, mark));
+      }
+      this.shared = shared;
     }
     return this.shared;
   }
@@ -122,12 +151,12 @@ export class RedisConnection implements OnApplicationShutdown {
    */
   onceDown(listener: () => void): () => void {
     const client = this.client;
-    if (client.status !== 'ready') {
+    if (client.status !== 'ready' || this.clusterInTrouble()) {
       listener();
       return () => undefined;
     }
     // A Cluster stays up as a whole while one of its masters fails over: its nodes say so.
-    const events = client instanceof Cluster ? ['close', 'node error', '-node'] : ['close'];
+    const events = client instanceof Cluster ? CLUSTER_TROUBLE : ['close'];
     let called = false;
     const once = () => {
       if (called) return;
@@ -138,6 +167,15 @@ export class RedisConnection implements OnApplicationShutdown {
     const stop = () => events.forEach((event) => client.off(event, once));
     events.forEach((event) => client.on(event, once));
     return stop;
+  }
+
+  /**
+   * Whether a node of the Cluster failed lately: while a master fails over the Cluster client
+   * stays `ready`, and its nodes' errors come and go (each reconnection attempt): a request
+   * arriving between two of them is in the outage too.
+   */
+  private clusterInTrouble(): boolean {
+    return Date.now() - this.clusterTroubleAt < CLUSTER_TROUBLE_MS;
   }
 
   /** A dedicated connection, closed with the application. */

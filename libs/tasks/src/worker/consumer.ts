@@ -89,7 +89,7 @@ export class Consumer implements TaskConsumer {
         capacity: () => pool.capacity(),
         hostname: this.options.hostname,
         partitions: () => this.deps.partitions.served(this.options.partitions),
-        connection: redis.bullConnection(),
+        connection: redis.bullFetchConnection(),
         replicaAck: redis.replicaAck,
         client: redis.client,
         lockDurationMs: lockTimeout * 1000,

@@ -145,7 +145,7 @@ export class PreforkSupervisor implements TaskConsumer {
       for (const queue of this.options.queues) {
         workers.push(
           await openQueueWorker(queue, {
-            connection: this.deps.redis.bullConnection(),
+            connection: this.deps.redis.bullFetchConnection(),
             prefix,
             hostname: this.options.hostname,
             lockDurationMs: lockMs,
