@@ -156,7 +156,7 @@ export class RedisConnection implements OnApplicationShutdown {
       return () => undefined;
     }
     // A Cluster stays up as a whole while one of its masters fails over: its nodes say so.
-    const events = client instanceof Cluster ? CLUSTER_TROUBLE : ['close'];
+    const events = client instanceof Cluster ? ['close', ...CLUSTER_TROUBLE] : ['close'];
     let called = false;
     const once = () => {
       if (called) return;
