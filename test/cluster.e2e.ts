@@ -30,11 +30,25 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
 
   const processes = () => [api, worker, beat, ...extraWorkers].filter(Boolean);
 
-  /** The worker and two more with 4 slots each: the failover tests' consumers. */
-  const failoverWorkers = async (): Promise<BrainProcess[]> => {
+  /**
+   * Runs `failover` while callers send tasks through the API all along, to the worker and two
+   * more with 4 slots each, on the master of the slot that holds every key of the engine (the one
+   * whose loss matters).
+   */
+  const underLoad = async (
+    failover: (load: ApiLoad, workers: BrainProcess[], index: number) => Promise<void>,
+  ): Promise<void> => {
     while (extraWorkers.length < 2)
       extraWorkers.push(await BrainProcess.worker(prefix, ['--concurrency', '4'], false, env));
-    return [worker, ...extraWorkers];
+    const load = ApiLoad.start(api, {
+      body: { task_name: TEST_TASK, kwargs: { wait_seconds: 0 } },
+    });
+    try {
+      await load.waitForAcknowledged(100);
+      await failover(load, [worker, ...extraWorkers], await cluster.masterIndexOf(`{${prefix}}`));
+    } finally {
+      await load.stop();
+    }
   };
 
   beforeAll(async () => {
@@ -166,13 +180,7 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
   });
 
   it('carries on through a switchover (CLUSTER FAILOVER: the master demoted, still answering): every worker consumes again, no call hangs, no task lost', async () => {
-    const workers = await failoverWorkers();
-    const load = ApiLoad.start(api, {
-      body: { task_name: TEST_TASK, kwargs: { wait_seconds: 0 } },
-    });
-    try {
-      await load.waitForAcknowledged(100);
-      const index = await cluster.masterIndexOf(`{${prefix}}`);
+    await underLoad(async (load, workers, index) => {
       const startedAt = Date.now();
       const { afterMs } = await cluster.switchover(index);
       const switchedAt = startedAt + afterMs;
@@ -188,21 +196,11 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
       });
       // A manual failover waits for the replica to catch up: nothing acknowledged is lost.
       expect(notRun).toEqual([]);
-    } finally {
-      await load.stop();
-    }
+    });
   }, 120_000);
 
   it('carries on when a master dies under load: its replica takes over, 503 fast in the window, every worker resumes', async () => {
-    const workers = await failoverWorkers();
-    const load = ApiLoad.start(api, {
-      body: { task_name: TEST_TASK, kwargs: { wait_seconds: 0 } },
-    });
-    try {
-      await load.waitForAcknowledged(100);
-
-      // The master of the slot that holds every key of the engine: the one whose loss matters.
-      const index = await cluster.masterIndexOf(`{${prefix}}`);
+    await underLoad(async (load, workers, index) => {
       const killedAt = Date.now();
       await cluster.killMaster(index);
       const watch = new FailoverWatch(workers, load, TEST_TASK);
@@ -213,9 +211,7 @@ describe('a Redis Cluster: the core on 3 masters and 3 replicas (real cluster, r
       await load.waitForAcknowledged(100, promotedAt);
       await load.stop();
       await watch.verdict('cluster failover', { killedAt, promotedAt, resumedAt });
-    } finally {
-      await load.stop();
-    }
+    });
   }, 120_000);
 
   it('after the failover: terminate still reaches a running task, beat still counts, maintenance covers every master', async () => {

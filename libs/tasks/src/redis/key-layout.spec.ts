@@ -1,11 +1,11 @@
 import { engineKeys } from './engine-keys';
 import {
-  slotOfKey,
   choosePartition,
   keyPrefix,
   keyPrefixFor,
   partitionOfTaskId,
   partitionPrefix,
+  slotOfKey,
   taskIdIn,
 } from './key-layout';
 import { bullQueueKeys } from '../bullmq/queue-keys';
