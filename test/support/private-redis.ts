@@ -58,22 +58,30 @@ export class PrivateRedis {
     const live = { child: this.child, detached: false, command: `redis-server :${this.port}` };
     liveProcesses().add(live);
     this.child.on('exit', () => liveProcesses().delete(live));
-    await waitFor(async () => {
-      const probe = this.client({ lazyConnect: true, retryStrategy: () => null });
-      // Refused until the server listens: connect() rejects, the event needs no report.
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG' ? true : undefined;
-      } finally {
-        probe.disconnect();
-      }
-    }, `redis-server on port ${this.port} to answer`);
+    await waitFor(
+      async () => ((await this.ask((client) => client.ping())) === 'PONG' ? true : undefined),
+      `redis-server on port ${this.port} to answer`,
+    );
   }
 
   /** A client of this node alone (the caller disconnects it). */
   client(options: { lazyConnect?: boolean; retryStrategy?: () => null } = {}): Redis {
     return new Redis(this.port, '127.0.0.1', { password: this.options.password, ...options });
+  }
+
+  /** `fn` on a one-off connection to this node; undefined when the node does not answer. */
+  async ask<T>(fn: (client: Redis) => Promise<T>): Promise<T | undefined> {
+    const client = this.client({ lazyConnect: true, retryStrategy: () => null });
+    // A node that is down: connect() rejects, the event needs no report.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return await fn(client);
+    } catch {
+      return undefined;
+    } finally {
+      client.disconnect();
+    }
   }
 
   /** SIGKILL: the node dies as in a crash (no shutdown save, connections reset). */

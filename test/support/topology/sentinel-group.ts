@@ -144,17 +144,8 @@ export class SentinelGroup {
   async demoted(node: PrivateRedis): Promise<void> {
     await waitFor(
       async () => {
-        const client = node.client({ lazyConnect: true, retryStrategy: () => null });
-        client.on('error', () => undefined);
-        try {
-          await client.connect();
-          const info = await client.info('replication');
-          return /role:slave/.test(info) && /master_link_status:up/.test(info) ? true : undefined;
-        } catch {
-          return undefined;
-        } finally {
-          client.disconnect();
-        }
+        const info = (await node.ask((client) => client.info('replication'))) ?? '';
+        return /role:slave/.test(info) && /master_link_status:up/.test(info) ? true : undefined;
       },
       `the node on port ${node.port} to be a replica again`,
       30_000,
@@ -238,17 +229,8 @@ export class SentinelGroup {
 
 /** The node's ROLE (master, slave), or undefined when it does not answer. */
 async function roleOf(node: PrivateRedis): Promise<string | undefined> {
-  const client = node.client({ lazyConnect: true, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const role = (await client.call('ROLE')) as [string];
-    return role[0];
-  } catch {
-    return undefined;
-  } finally {
-    client.disconnect();
-  }
+  const role = await node.ask((client) => client.call('ROLE') as Promise<[string]>);
+  return role?.[0];
 }
 
 /** SENTINEL MASTER's flat [name, value, ...] reply as an object. */
